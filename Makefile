@@ -1,0 +1,65 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+.PHONY: install run test test-browser lint format translations extract-messages chromium migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+## Compile the ru/en message catalogs (the .mo files are build output, not in git).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d briefs/translations 2>&1 | grep -v '^$$' || true
+	@test -f briefs/translations/ru/LC_MESSAGES/messages.mo
+
+## Re-extract messages after changing user-facing strings, then translate the .po files.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o briefs/translations/messages.pot .
+	$(BIN)/pybabel update -i briefs/translations/messages.pot -d briefs/translations --no-fuzzy-matching
+
+migrate: install
+	$(FLASK) db upgrade
+
+## Serve the app on http://127.0.0.1:$(PORT) with the SQLite database in instance/.
+run: migrate
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -x "$${CHROMIUM:-/usr/bin/chromium}" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else \
+		echo "The browser tests need Chromium: install it (Debian/Ubuntu: sudo apt-get install chromium)"; \
+		echo "or point CHROMIUM at a Chromium binary, then run make test again."; exit 1; \
+	fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## The whole suite: lint, unit, HTTP, migration and browser tests.
+test: install chromium lint
+	$(BIN)/pytest
+
+test-browser: install chromium
+	$(BIN)/pytest -m browser
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,54 @@
+"""Briefs: get the facts a job needs out of the client, on time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the Briefs application."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BRIEFS_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from briefs import config
+
+    config.load(app, test_config)
+
+    from briefs import extensions
+
+    extensions.init_app(app)
+
+    from briefs import cli, errors, formatting, health
+
+    errors.init_app(app)
+    formatting.init_app(app)
+    cli.init_app(app)
+
+    from briefs.auth import bp as auth_bp
+    from briefs.brief_templates import bp as templates_bp
+    from briefs.briefs_admin import bp as briefs_bp
+    from briefs.client_form import bp as client_form_bp
+    from briefs.clients import bp as clients_bp
+    from briefs.dashboard import bp as dashboard_bp
+    from briefs.exports import bp as exports_bp
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(templates_bp)
+    app.register_blueprint(clients_bp)
+    app.register_blueprint(briefs_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(client_form_bp)
+    return app

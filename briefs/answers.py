@@ -1,0 +1,115 @@
+"""Which answers a field accepts, and the form they are stored in.
+
+Pure functions: they take what the client sent and return the text to store, or raise
+AnswerError with a code the views turn into a message in the client's language.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+MAX_ANSWER_LENGTH = 20_000
+
+# Error codes; the client form maps each one to a translated message.
+TOO_LONG = "too_long"
+NOT_A_NUMBER = "not_a_number"
+NOT_A_DATE = "not_a_date"
+NOT_AN_EMAIL = "not_an_email"
+NOT_A_URL = "not_a_url"
+NOT_AN_OPTION = "not_an_option"
+
+
+class AnswerError(ValueError):
+    """The value does not fit the field; `code` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def clean_answer(field_type: str, options: list[str], raw: str | list[str]) -> str:
+    """Validate a submitted value for a field type and return the text to store."""
+    if isinstance(raw, list):
+        values = [v.strip() for v in raw if v.strip()]
+        text = "\n".join(values)
+    else:
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        values = []
+    if len(text) > MAX_ANSWER_LENGTH:
+        raise AnswerError(TOO_LONG)
+    if field_type in ("long_text",):
+        # Keep the client's own line breaks and indentation; trim only the ends.
+        return text.strip("\n").rstrip() if text.strip() else ""
+    if field_type == "multiple_choice":
+        chosen = set(values or [v.strip() for v in text.splitlines() if v.strip()])
+        if chosen - set(options):
+            raise AnswerError(NOT_AN_OPTION)
+        return "\n".join(option for option in options if option in chosen)
+    text = text.strip()
+    if not text:
+        return ""
+    if field_type == "number":
+        _check_number(text)
+    elif field_type == "date":
+        text = _normalise_date(text)
+    elif field_type == "email":
+        try:
+            text = validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise AnswerError(NOT_AN_EMAIL) from error
+    elif field_type == "url":
+        text = _normalise_url(text)
+    elif field_type == "yes_no":
+        if text not in ("yes", "no"):
+            raise AnswerError(NOT_AN_OPTION)
+    elif field_type == "single_choice":
+        if text not in options:
+            raise AnswerError(NOT_AN_OPTION)
+    return text
+
+
+def _check_number(text: str) -> None:
+    """Accept "1500", "1 500", "1500,50", "-3.5"; refuse anything else."""
+    compact = _SPACES.sub("", text).replace(",", ".")
+    try:
+        Decimal(compact)
+    except InvalidOperation as error:
+        raise AnswerError(NOT_A_NUMBER) from error
+    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", compact):
+        raise AnswerError(NOT_A_NUMBER)
+
+
+def _normalise_date(text: str) -> str:
+    """Return an ISO date from "2026-12-01" (the date input) or "01.12.2026" (typed)."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise AnswerError(NOT_A_DATE)
+
+
+def _normalise_url(text: str) -> str:
+    """Return an http(s) URL; "example.com" becomes "https://example.com"."""
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in text:
+        raise AnswerError(NOT_A_URL)
+    return text
+
+
+def parse_date(value: str) -> date | None:
+    """Return the date a stored date answer holds, or None."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,71 @@
+"""Forms for accounts and agency settings."""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский")]
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """List IANA time zones for a select, UTC first."""
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
+
+
+def valid_timezone(form, field) -> None:
+    """Refuse a time zone that is not in the IANA database."""
+    if field.data not in available_timezones():
+        raise ValidationError(_l("Choose a time zone from the list."))
+
+
+class PasswordMixin:
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=8, message=_l("At least 8 characters."))],
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class SetupForm(PasswordMixin, FlaskForm):
+    agency_name = StringField(_l("Agency name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    timezone = SelectField(_l("Time zone"), validators=[valid_timezone], default="UTC")
+    default_locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+class TeammateForm(PasswordMixin, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class AgencySettingsForm(FlaskForm):
+    name = StringField(_l("Agency name"), validators=[DataRequired(), Length(max=200)])
+    timezone = SelectField(_l("Time zone"), validators=[valid_timezone])
+    default_locale = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(
+        _l("Language"), choices=[("", _l("As in my browser")), *LANGUAGE_CHOICES]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[Optional(), Length(min=8, message=_l("At least 8 characters."))],
+    )

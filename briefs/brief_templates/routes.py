@@ -1,0 +1,12 @@
+"""Routes of the brief_templates blueprint."""
+
+from flask_login import login_required
+
+from briefs.brief_templates import bp
+
+
+@bp.get("/")
+@login_required
+def index():
+    """List templates."""
+    return "templates"

@@ -1,0 +1,3 @@
+"""Routes of the briefs_admin blueprint."""
+
+from briefs.briefs_admin import bp  # noqa: F401

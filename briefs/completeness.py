@@ -1,0 +1,83 @@
+"""What is still missing from a brief, and how far along it is.
+
+The one place these rules live: the dashboard, the brief page, the client form, the export
+and the reminders all ask this module. It knows nothing of Flask or the database; it reads
+any object with the attributes of `FieldLike`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+CHANGES_REQUESTED = "changes_requested"
+
+
+class FieldLike(Protocol):
+    """The attributes of a field these rules look at."""
+
+    required: bool
+    value: str
+    not_applicable: bool
+    review_verdict: str | None
+
+
+F = TypeVar("F", bound=FieldLike)
+
+
+def has_answer(field: FieldLike) -> bool:
+    """Tell whether the field holds a usable answer (not applicable counts)."""
+    if field.not_applicable:
+        return True
+    # A choice or file list is stored one item per line; blank lines are no choice.
+    return any(line.strip() for line in (field.value or "").splitlines())
+
+
+def is_sent_back(field: FieldLike) -> bool:
+    """Tell whether the agency asked for changes to the current answer."""
+    return field.review_verdict == CHANGES_REQUESTED
+
+
+def is_missing(field: FieldLike) -> bool:
+    """Tell whether a required field still lacks a usable answer."""
+    return field.required and (is_sent_back(field) or not has_answer(field))
+
+
+def missing_fields(fields: Iterable[F]) -> list[F]:
+    """Return the missing fields in the order given."""
+    return [field for field in fields if is_missing(field)]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answered required fields out of all required fields."""
+
+    answered: int
+    required: int
+
+    @property
+    def missing(self) -> int:
+        return self.required - self.answered
+
+    @property
+    def percent(self) -> int:
+        """Whole percent done, rounded down so 99.6% never shows as finished."""
+        if self.required == 0:
+            return 100
+        return self.answered * 100 // self.required
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.required
+
+
+def progress(fields: Iterable[FieldLike]) -> Progress:
+    """Count answered required fields among the given fields."""
+    required = answered = 0
+    for field in fields:
+        if field.required:
+            required += 1
+            if not is_missing(field):
+                answered += 1
+    return Progress(answered=answered, required=required)

@@ -1,0 +1,53 @@
+"""Where configuration comes from: defaults, the instance folder, the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+#: Answers longer than this are refused: nobody types more into one field.
+MAX_ANSWER_LENGTH = 20_000
+
+
+def _secret_key(instance: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config from defaults, then the environment, then test_config."""
+    instance = Path(app.instance_path)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'briefs.sqlite'}"
+        ),
+        UPLOAD_FOLDER=str(instance / "uploads"),
+        MAX_CONTENT_LENGTH=30 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="UTC",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        LANGUAGES=("en", "ru"),
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    if test_config is None or "SECRET_KEY" not in test_config:
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    if test_config:
+        app.config.update(test_config)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        # Heroku-style URLs name the dialect the way SQLAlchemy 1.4+ no longer accepts.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://" + uri[len("postgres://") :]

@@ -1,0 +1,50 @@
+"""How values look on a page: Markdown help texts, local times, dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import markdown as md
+import nh3
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+from markupsafe import Markup
+
+#: Tags a help text or preview may use once rendered; everything else is stripped.
+ALLOWED_TAGS = {
+    "a", "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "code", "pre", "blockquote",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+def render_markdown(text: str) -> Markup:
+    """Render Markdown to sanitised HTML safe to put in a page."""
+    html = md.markdown(text or "", extensions=["sane_lists", "tables", "fenced_code"])
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """Show a stored UTC time in the page's time zone."""
+    return format_datetime(value, fmt) if value else ""
+
+
+def local_date(value: date | None, fmt: str = "medium") -> str:
+    """Show a date in the page's language."""
+    return format_date(value, fmt) if value else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register the Jinja filters."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["datetime"] = local_datetime
+    app.jinja_env.filters["date"] = local_date
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,24 @@
+"""Database models. Models hold data and thin properties; rules live in domain modules."""
+
+from briefs.models.agency import AgencySettings, User
+from briefs.models.brief import Answer, Brief, BriefField, BriefSection, Review, Upload
+from briefs.models.client import Client, Contact
+from briefs.models.event import Event
+from briefs.models.template import Template, TemplateField, TemplateSection
+
+__all__ = [
+    "AgencySettings",
+    "Answer",
+    "Brief",
+    "BriefField",
+    "BriefSection",
+    "Client",
+    "Contact",
+    "Event",
+    "Review",
+    "Template",
+    "TemplateField",
+    "TemplateSection",
+    "Upload",
+    "User",
+]

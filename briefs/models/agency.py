@@ -1,0 +1,52 @@
+"""The agency: its settings and the people who sign in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from briefs.extensions import db
+from briefs.models.types import UTCDateTime
+
+
+class AgencySettings(db.Model):
+    """The one row of agency-wide settings (id is always 1)."""
+
+    __tablename__ = "agency_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The agency's name as clients see it in the form and in e-mails.
+    name: Mapped[str] = mapped_column(String(200))
+    #: IANA time zone the agency's pages show times in.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    #: Language for new briefs and for users who chose none.
+    default_locale: Mapped[str] = mapped_column(String(5), default="en")
+
+
+class User(UserMixin, db.Model):
+    """A member of the agency team who signs in."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Sign-in name, stored lower-cased.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Name shown on the timeline and in e-mails.
+    name: Mapped[str] = mapped_column(String(200))
+    #: Werkzeug password hash.
+    password_hash: Mapped[str] = mapped_column(String(256))
+    #: "en" or "ru"; None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(5))
+    #: The owner manages teammates and agency settings.
+    is_owner: Mapped[bool] = mapped_column(default=False)
+    #: A deactivated user can no longer sign in; their history stays.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: When the account was created (UTC).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:
+        return self.active

@@ -1,0 +1,186 @@
+"""Briefs: one request to one client, its snapshot of fields, answers and reviews."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from briefs.extensions import db
+from briefs.models.client import Client, Contact
+from briefs.models.types import UTCDateTime
+
+#: Brief statuses in the order a brief normally moves through them.
+BRIEF_STATUSES = ("draft", "sent", "submitted", "closed")
+
+#: Review verdicts.
+ACCEPTED = "accepted"
+CHANGES_REQUESTED = "changes_requested"
+
+brief_recipient = Table(
+    "brief_recipient",
+    db.metadata,
+    Column("brief_id", ForeignKey("brief.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Brief(db.Model):
+    """One request for facts to one client, made from a template."""
+
+    __tablename__ = "brief"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"))
+    #: The template it was made from; the brief keeps its own copy of the fields.
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("template.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    #: Language of the client's form and messages: "en" or "ru".
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    #: The day the page should go live.
+    launch_date: Mapped[date | None] = mapped_column(Date)
+    #: Working days the agency needs after the answers arrive.
+    work_days: Mapped[int] = mapped_column(default=5)
+    #: One of BRIEF_STATUSES.
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    #: SHA-256 of the client link's token; the token itself is never stored.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: When the current client link was made.
+    token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: First time the link went to the client.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Last time the client pressed Submit.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    client: Mapped[Client] = relationship()
+    recipients: Mapped[list[Contact]] = relationship(
+        secondary=brief_recipient, order_by="Contact.id"
+    )
+    sections: Mapped[list[BriefSection]] = relationship(
+        back_populates="brief", order_by="BriefSection.position", cascade="all, delete-orphan"
+    )
+
+
+class BriefSection(db.Model):
+    """A section of a brief, copied from its template."""
+
+    __tablename__ = "brief_section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    brief: Mapped[Brief] = relationship(back_populates="sections")
+    fields: Mapped[list[BriefField]] = relationship(
+        back_populates="section", order_by="BriefField.position", cascade="all, delete-orphan"
+    )
+
+
+class BriefField(db.Model):
+    """A question of a brief with its current answer and review.
+
+    The current answer and review are kept here so a page can judge many briefs in one
+    query; every change is also appended to Answer or Review, which hold the history.
+    """
+
+    __tablename__ = "brief_field"
+    __table_args__ = (UniqueConstraint("brief_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("brief_section.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(500))
+    help: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(20), default="short_text")
+    required: Mapped[bool] = mapped_column(default=True)
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    #: Current answer: multiple choices and file ids are joined with newlines.
+    value: Mapped[str] = mapped_column(Text, default="")
+    #: The client said the question does not apply to them.
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    #: Number of the current revision (0 = never answered).
+    revision: Mapped[int] = mapped_column(default=0)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Who gave the current answer, as shown on the page.
+    answered_by: Mapped[str] = mapped_column(String(200), default="")
+    #: Current review verdict of the current revision: ACCEPTED, CHANGES_REQUESTED or None.
+    review_verdict: Mapped[str | None] = mapped_column(String(20))
+    #: The agency's comment the client sees next to the field.
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    section: Mapped[BriefSection] = relationship(back_populates="fields")
+    brief: Mapped[Brief] = relationship(viewonly=True)
+    answers: Mapped[list[Answer]] = relationship(order_by="Answer.number", viewonly=True)
+    reviews: Mapped[list[Review]] = relationship(order_by="Review.id", viewonly=True)
+
+
+class Answer(db.Model):
+    """One saved revision of a field's answer. Rows are only ever added."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("field_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("brief_field.id", ondelete="CASCADE"))
+    #: Revision number within the field, from 1.
+    number: Mapped[int]
+    value: Mapped[str] = mapped_column(Text, default="")
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    #: Who saved it, as shown in the history ("Client", a contact's or a user's name).
+    author: Mapped[str] = mapped_column(String(200), default="")
+    #: Set when an agency user saved it.
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Review(db.Model):
+    """The agency's verdict on one revision of an answer. Rows are only ever added."""
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("brief_field.id", ondelete="CASCADE"))
+    #: The revision number the verdict is about.
+    answer_number: Mapped[int]
+    #: ACCEPTED or CHANGES_REQUESTED.
+    verdict: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Upload(db.Model):
+    """A file a client uploaded to a file field."""
+
+    __tablename__ = "upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("brief_field.id", ondelete="CASCADE"))
+    #: Random name under UPLOAD_FOLDER; never derived from what the client sent.
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    #: The file name as the client had it.
+    original_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    #: Type sniffed from the content, not taken from the browser.
+    content_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Set when removed from the field; the file stays for the history.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,51 @@
+"""Events: the append-only record of everything that happened to a brief."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from briefs.extensions import db
+from briefs.models.types import UTCDateTime
+
+#: Event kinds recorded so far; later work adds more.
+EVENT_KINDS = (
+    "brief_created",
+    "brief_sent",
+    "link_opened",
+    "answer_saved",
+    "brief_submitted",
+    "review_given",
+    "link_regenerated",
+    "brief_closed",
+    "brief_reopened",
+)
+
+#: Who acted: an agency user, someone holding the client link, or the system itself.
+ACTOR_KINDS = ("user", "client", "system")
+
+
+class Event(db.Model):
+    """One fact on a brief's timeline: who, what, when. Never updated or deleted."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
+    #: One of EVENT_KINDS.
+    kind: Mapped[str] = mapped_column(String(40))
+    #: One of ACTOR_KINDS.
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: The actor's name at the time, so the record reads the same if the user is renamed.
+    actor_label: Mapped[str] = mapped_column(String(200), default="")
+    #: The field concerned, if any.
+    field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("brief_field.id", ondelete="SET NULL")
+    )
+    #: Kind-specific facts (counts, comments, recipients), plain JSON.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: When it happened (UTC).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

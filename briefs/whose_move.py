@@ -1,0 +1,45 @@
+"""Whose move it is on a brief (the ball in court), and since when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+CLIENT = "client"
+AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class Move:
+    """Who holds the ball (CLIENT, AGENCY or None when nothing is pending) since when."""
+
+    side: str | None
+    since: datetime | None
+
+
+def whose_move(
+    *,
+    status: str,
+    missing: int,
+    unreviewed: int,
+    created_at: datetime,
+    last_request_at: datetime | None,
+    last_client_at: datetime | None,
+    submitted_at: datetime | None,
+) -> Move:
+    """Decide who must act next on a brief.
+
+    last_request_at is the agency's latest ask (sending the link, sending an answer back);
+    last_client_at the client's latest save or submit.
+    """
+    if status == "closed":
+        return Move(None, None)
+    if status == "draft" or last_request_at is None:
+        return Move(AGENCY, created_at)
+    if submitted_at is not None and submitted_at >= last_request_at and (missing or unreviewed):
+        return Move(AGENCY, submitted_at)
+    if missing:
+        return Move(CLIENT, last_request_at)
+    if unreviewed:
+        return Move(AGENCY, last_client_at or last_request_at)
+    return Move(None, None)

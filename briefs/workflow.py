@@ -1,0 +1,272 @@
+"""What happens to a brief: each step changes its state and records an event.
+
+These functions add to the session but never commit: the view that calls them commits
+once, so a step and its event land together or not at all. They take `now` and an actor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from briefs.extensions import db
+from briefs.models import (
+    Answer,
+    Brief,
+    BriefField,
+    BriefSection,
+    Client,
+    Contact,
+    Event,
+    Review,
+    Template,
+    User,
+)
+from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.tokens import new_token
+
+#: A client link opening is recorded at most this often per link.
+LINK_OPENED_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: an agency user, a client link holder, or the system."""
+
+    kind: str
+    label: str
+    user_id: int | None = None
+
+    @classmethod
+    def user(cls, user: User) -> Actor:
+        return cls("user", user.name, user.id)
+
+    @classmethod
+    def client(cls, label: str) -> Actor:
+        return cls("client", label)
+
+
+SYSTEM = Actor("system", "Briefs")
+
+
+def record(
+    brief: Brief,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    field: BriefField | None = None,
+    **data,
+) -> Event:
+    """Append one event to the brief's record."""
+    event = Event(
+        brief_id=brief.id,
+        kind=kind,
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+        actor_label=actor.label,
+        field_id=field.id if field else None,
+        data=data,
+        created_at=now,
+    )
+    db.session.add(event)
+    return event
+
+
+def create_brief(
+    *,
+    template: Template,
+    client: Client,
+    title: str,
+    locale: str,
+    recipients: list[Contact],
+    launch_date: date | None,
+    work_days: int,
+    actor: Actor,
+    now: datetime,
+) -> tuple[Brief, str]:
+    """Create a brief with a snapshot of the template's fields; return it and its token."""
+    token, token_hash = new_token()
+    brief = Brief(
+        client=client,
+        template_id=template.id,
+        title=title,
+        locale=locale,
+        launch_date=launch_date,
+        work_days=work_days,
+        status="draft",
+        token_hash=token_hash,
+        token_created_at=now,
+        created_by_id=actor.user_id,
+        created_at=now,
+        recipients=list(recipients),
+    )
+    for section in template.sections:
+        brief_section = BriefSection(
+            position=section.position, title=section.title, description=section.description
+        )
+        brief.sections.append(brief_section)
+        for field in section.fields:
+            brief_section.fields.append(
+                BriefField(
+                    brief=brief,
+                    position=field.position,
+                    key=field.key,
+                    label=field.label,
+                    help=field.help,
+                    example=field.example,
+                    type=field.type,
+                    required=field.required,
+                    options=list(field.options or []),
+                )
+            )
+    db.session.add(brief)
+    db.session.flush()
+    record(brief, "brief_created", actor, now, template=template.name)
+    return brief, token
+
+
+def regenerate_link(brief: Brief, actor: Actor, now: datetime) -> str:
+    """Give the brief a new client link; the old one stops working at once."""
+    token, brief.token_hash = new_token()
+    brief.token_created_at = now
+    record(brief, "link_regenerated", actor, now)
+    return token
+
+
+def mark_sent(brief: Brief, actor: Actor, now: datetime, *, channel: str = "manual") -> None:
+    """Record that the client link went to the client."""
+    if brief.status == "draft":
+        brief.status = "sent"
+    if brief.sent_at is None:
+        brief.sent_at = now
+    record(
+        brief,
+        "brief_sent",
+        actor,
+        now,
+        channel=channel,
+        to=[contact.email for contact in brief.recipients],
+        questions=sum(len(section.fields) for section in brief.sections),
+    )
+
+
+def note_link_opened(brief: Brief, now: datetime) -> bool:
+    """Record that the client link was opened, at most once per hour per link."""
+    last = db.session.scalar(
+        select(Event.created_at)
+        .where(
+            Event.brief_id == brief.id,
+            Event.kind == "link_opened",
+            Event.created_at > now - LINK_OPENED_EVERY,
+        )
+        .order_by(Event.created_at.desc())
+        .limit(1)
+    )
+    if last is not None:
+        return False
+    record(brief, "link_opened", Actor.client(""), now, link=brief.token_hash[:12])
+    return True
+
+
+def save_answer(
+    field: BriefField,
+    value: str,
+    *,
+    not_applicable: bool,
+    actor: Actor,
+    now: datetime,
+) -> Answer | None:
+    """Store a new revision of the field's answer; return None when nothing changed."""
+    if field.revision and field.value == value and field.not_applicable == not_applicable:
+        return None
+    if not field.revision and not value and not not_applicable:
+        return None
+    field.revision += 1
+    answer = Answer(
+        brief_id=field.brief_id,
+        field_id=field.id,
+        number=field.revision,
+        value=value,
+        not_applicable=not_applicable,
+        author=actor.label,
+        author_user_id=actor.user_id,
+        created_at=now,
+    )
+    db.session.add(answer)
+    field.value = value
+    field.not_applicable = not_applicable
+    field.answered_at = now
+    field.answered_by = actor.label
+    # A review is about one revision; a new answer needs a new look.
+    field.review_verdict = None
+    field.review_comment = ""
+    field.reviewed_at = None
+    return answer
+
+
+def record_answers_saved(
+    brief: Brief, fields: list[BriefField], actor: Actor, now: datetime
+) -> Event | None:
+    """Record one event for the answers saved in one request (None if there were none)."""
+    if not fields:
+        return None
+    return record(
+        brief,
+        "answer_saved",
+        actor,
+        now,
+        field=fields[0] if len(fields) == 1 else None,
+        fields=[field.key for field in fields],
+        count=len(fields),
+    )
+
+
+def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> None:
+    """Mark the brief submitted, even with fields missing, and record what was missing."""
+    brief.status = "submitted"
+    brief.submitted_at = now
+    record(brief, "brief_submitted", actor, now, missing=missing)
+
+
+def review(
+    field: BriefField, verdict: str, comment: str, actor: Actor, now: datetime
+) -> Review:
+    """Accept the field's current answer, or send it back with a comment."""
+    if verdict not in (ACCEPTED, CHANGES_REQUESTED):
+        raise ValueError(f"unknown verdict {verdict!r}")
+    item = Review(
+        brief_id=field.brief_id,
+        field_id=field.id,
+        answer_number=field.revision,
+        verdict=verdict,
+        comment=comment,
+        user_id=actor.user_id,
+        created_at=now,
+    )
+    db.session.add(item)
+    field.review_verdict = verdict
+    field.review_comment = comment
+    field.reviewed_at = now
+    brief = field.brief
+    if verdict == CHANGES_REQUESTED and brief.status == "submitted":
+        # The client owes an answer again, so the brief is back with them.
+        brief.status = "sent"
+    record(brief, "review_given", actor, now, field=field, verdict=verdict, comment=comment)
+    return item
+
+
+def close(brief: Brief, actor: Actor, now: datetime) -> None:
+    """Close the brief: it leaves the dashboard and its link stops working."""
+    brief.status = "closed"
+    brief.closed_at = now
+    record(brief, "brief_closed", actor, now)
+
+
+def reopen(brief: Brief, actor: Actor, now: datetime) -> None:
+    """Reopen a closed brief."""
+    brief.status = "submitted" if brief.submitted_at else ("sent" if brief.sent_at else "draft")
+    brief.closed_at = None
+    record(brief, "brief_reopened", actor, now)

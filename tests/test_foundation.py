@@ -1,0 +1,87 @@
+"""The app starts, reports health, guards agency pages and shows its own 404 page."""
+
+from briefs.extensions import db
+from briefs.models import User
+from tests.conftest import PASSWORD
+
+
+def test_healthz_round_trips_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_unknown_url_gets_the_404_page(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_setup_creates_owner_then_is_gone(client, app):
+    page = client.get("/setup")
+    assert page.status_code == 200
+    response = client.post(
+        "/setup",
+        data={
+            "agency_name": "Pixel & Co",
+            "name": "Olga",
+            "email": "Olga@Agency.example",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "timezone": "Europe/Moscow",
+            "default_locale": "ru",
+        },
+    )
+    assert response.status_code == 302
+    owner = db.session.scalar(db.select(User))
+    assert owner.email == "olga@agency.example" and owner.is_owner
+    assert client.get("/setup").status_code == 404
+
+
+def test_setup_keeps_typed_values_on_error(client):
+    response = client.post(
+        "/setup",
+        data={"agency_name": "Pixel", "name": "Olga", "email": "not-an-email", "password": "x"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'value="Pixel"' in body and 'value="not-an-email"' in body
+    assert "At least 8 characters." in body
+
+
+def test_login_redirects_to_setup_when_nobody_exists(client):
+    response = client.get("/login")
+    assert response.status_code == 302 and response.location.endswith("/setup")
+
+
+def test_wrong_password_is_refused(client, user):
+    response = client.post("/login", data={"email": user.email, "password": "nope nope"})
+    assert response.status_code == 200
+    assert "Wrong e-mail or password." in response.get_data(as_text=True)
+
+
+def test_agency_pages_refuse_anonymous_visitors(client, user):
+    for url in ("/", "/team", "/settings", "/account", "/clients/", "/templates/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/login" in response.location, url
+
+
+def test_users_create_reads_password_from_stdin(runner, app):
+    result = runner.invoke(
+        args=["users", "create", "--email", "a@b.example", "--name", "Anna"],
+        input="long enough pw\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "owner" in result.output
+    result = runner.invoke(
+        args=["users", "create", "--email", "a@b.example", "--name", "Anna"], input="another pw\n"
+    )
+    assert result.exit_code == 1
+
+
+def test_forms_refuse_a_missing_csrf_token(app, client, user):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "The form has expired" in response.get_data(as_text=True)
