@@ -25,7 +25,7 @@ from briefs.models import (
     User,
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
-from briefs.tokens import new_token
+from briefs.tokens import new_token, seal
 
 #: A client link opening is recorded at most this often per link.
 LINK_OPENED_EVERY = timedelta(hours=1)
@@ -86,10 +86,12 @@ def create_brief(
     work_days: int,
     actor: Actor,
     now: datetime,
+    secret_key: str,
 ) -> tuple[Brief, str]:
     """Create a brief with a snapshot of the template's fields; return it and its token."""
     token, token_hash = new_token()
     brief = Brief(
+        token_sealed=seal(token, secret_key),
         client=client,
         template_id=template.id,
         title=title,
@@ -128,9 +130,10 @@ def create_brief(
     return brief, token
 
 
-def regenerate_link(brief: Brief, actor: Actor, now: datetime) -> str:
+def regenerate_link(brief: Brief, actor: Actor, now: datetime, secret_key: str) -> str:
     """Give the brief a new client link; the old one stops working at once."""
     token, brief.token_hash = new_token()
+    brief.token_sealed = seal(token, secret_key)
     brief.token_created_at = now
     record(brief, "link_regenerated", actor, now)
     return token
@@ -231,9 +234,7 @@ def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> 
     record(brief, "brief_submitted", actor, now, missing=missing)
 
 
-def review(
-    field: BriefField, verdict: str, comment: str, actor: Actor, now: datetime
-) -> Review:
+def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: datetime) -> Review:
     """Accept the field's current answer, or send it back with a comment."""
     if verdict not in (ACCEPTED, CHANGES_REQUESTED):
         raise ValueError(f"unknown verdict {verdict!r}")

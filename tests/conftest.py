@@ -171,6 +171,7 @@ def make_brief(
         work_days=5,
         actor=actor,
         now=now,
+        secret_key="test",
     )
     db.session.commit()
     return brief, token

@@ -62,9 +62,7 @@ class AgencySettingsForm(FlaskForm):
 
 class AccountForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    locale = SelectField(
-        _l("Language"), choices=[("", _l("As in my browser")), *LANGUAGE_CHOICES]
-    )
+    locale = SelectField(_l("Language"), choices=[("", _l("As in my browser")), *LANGUAGE_CHOICES])
     new_password = PasswordField(
         _l("New password"),
         validators=[Optional(), Length(min=8, message=_l("At least 8 characters."))],

@@ -34,9 +34,7 @@ class Brief(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"))
     #: The template it was made from; the brief keeps its own copy of the fields.
-    template_id: Mapped[int | None] = mapped_column(
-        ForeignKey("template.id", ondelete="SET NULL")
-    )
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     #: Language of the client's form and messages: "en" or "ru".
     locale: Mapped[str] = mapped_column(String(5), default="en")
@@ -48,6 +46,9 @@ class Brief(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     #: SHA-256 of the client link's token; the token itself is never stored.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: The token encrypted with a key derived from SECRET_KEY, so the agency can copy the
+    #: link again; a copy of the database alone does not reveal it.
+    token_sealed: Mapped[str | None] = mapped_column(Text)
     #: When the current client link was made.
     token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

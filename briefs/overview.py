@@ -1,0 +1,94 @@
+"""Where each brief stands: progress, what is missing, whose move. For one or many briefs.
+
+`summarize` is pure; `load_summaries` fetches the fields of any number of briefs in one
+query, so a page listing briefs does a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from briefs.completeness import Progress, has_answer, is_missing, is_sent_back, progress
+from briefs.extensions import db
+from briefs.models import Brief, BriefField, BriefSection
+from briefs.whose_move import Move, whose_move
+
+
+@dataclass(frozen=True)
+class BriefSummary:
+    """Where one brief stands."""
+
+    brief: Brief
+    progress: Progress
+    #: Keys of the missing fields, in brief order.
+    missing_keys: tuple[str, ...]
+    #: Answered fields the agency has not yet accepted or sent back.
+    unreviewed: int
+    move: Move
+
+    @property
+    def missing(self) -> int:
+        return self.progress.missing
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
+    """Judge one brief from its fields (given in brief order)."""
+    sent_back_at = [f.reviewed_at for f in fields if is_sent_back(f)]
+    unreviewed = sum(1 for f in fields if f.revision and has_answer(f) and f.review_verdict is None)
+    missing_keys = tuple(f.key for f in fields if is_missing(f))
+    stats = progress(fields)
+    move = whose_move(
+        status=brief.status,
+        missing=stats.missing,
+        unreviewed=unreviewed,
+        created_at=brief.created_at,
+        last_request_at=_latest(brief.sent_at, *sent_back_at),
+        last_client_at=_latest(brief.submitted_at, *(f.answered_at for f in fields)),
+        submitted_at=brief.submitted_at,
+    )
+    return BriefSummary(
+        brief=brief,
+        progress=stats,
+        missing_keys=missing_keys,
+        unreviewed=unreviewed,
+        move=move,
+    )
+
+
+def load_summaries(briefs: Iterable[Brief]) -> list[BriefSummary]:
+    """Summarise many briefs with one query for all their fields."""
+    briefs = list(briefs)
+    if not briefs:
+        return []
+    by_brief: dict[int, list[BriefField]] = defaultdict(list)
+    rows = db.session.execute(
+        select(BriefField, BriefSection.position)
+        .join(BriefField.section)
+        .where(BriefField.brief_id.in_([b.id for b in briefs]))
+        .order_by(BriefField.brief_id, BriefSection.position, BriefField.position)
+    ).all()
+    for field, _position in rows:
+        by_brief[field.brief_id].append(field)
+    return [summarize(brief, by_brief[brief.id]) for brief in briefs]
+
+
+def brief_fields(brief: Brief) -> list[BriefField]:
+    """Return a brief's fields in the order the client sees them."""
+    return [field for section in brief.sections for field in section.fields]
+
+
+def stuck_order(summary: BriefSummary) -> tuple:
+    """Sort key: the longest wait first, then the most missing."""
+    since = summary.move.since
+    never = datetime.max.replace(tzinfo=UTC)
+    return (since is None, since or never, -summary.missing, summary.brief.id)
