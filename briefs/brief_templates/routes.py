@@ -10,3 +10,12 @@ from briefs.brief_templates import bp
 def index():
     """List templates."""
     return "templates"
+
+
+@bp.post("/starters/<locale>")
+@login_required
+def install_starter(locale: str):
+    """Add the "New service page" starter template."""
+    from flask import abort
+
+    abort(404)
