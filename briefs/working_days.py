@@ -1,0 +1,78 @@
+"""Working days: weekends and holidays skipped. Pure; the holiday list is passed in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import holidays as holiday_data
+
+#: Monday=0 … Sunday=6; Saturday and Sunday are off.
+WEEKEND = frozenset({5, 6})
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days: not a weekend day and not a holiday."""
+
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    weekend: frozenset[int] = WEEKEND
+
+    def is_working_day(self, day: date) -> bool:
+        """Tell whether work happens on this day."""
+        return day.weekday() not in self.weekend and day not in self.holidays
+
+    def add(self, day: date, count: int) -> date:
+        """Return the date `count` working days after `day` (before it if negative).
+
+        Zero gives `day` itself when it is a working day, else the next working day.
+        """
+        step = 1 if count >= 0 else -1
+        remaining = abs(count)
+        current = day
+        if remaining == 0:
+            while not self.is_working_day(current):
+                current += timedelta(days=1)
+            return current
+        while remaining:
+            current += timedelta(days=step)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def between(self, start: date, end: date) -> int:
+        """Count working days after `start` up to and including `end` (negative if reversed)."""
+        if end < start:
+            return -self.between(end, start)
+        return sum(
+            1
+            for offset in range(1, (end - start).days + 1)
+            if self.is_working_day(start + timedelta(days=offset))
+        )
+
+    def next_working_day(self, day: date) -> date:
+        """Return `day` if it is a working day, else the first working day after it."""
+        return self.add(day, 0)
+
+
+def parse_holidays(text: str) -> tuple[frozenset[date], list[str]]:
+    """Read one ISO date per line (text after the date is a note); return dates and bad lines."""
+    days: set[date] = set()
+    bad: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            days.add(date.fromisoformat(line.split()[0]))
+        except ValueError:
+            bad.append(line)
+    return frozenset(days), bad
+
+
+def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
+    """Return a country's public holidays for the given years (empty for no country)."""
+    if not country:
+        return frozenset()
+    return frozenset(holiday_data.country_holidays(country, years=list(years)).keys())

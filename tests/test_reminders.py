@@ -1,0 +1,138 @@
+"""The reminder schedule on hand-computed cases: weekends, holidays, far zones, DST."""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from briefs.reminders import (
+    ReminderPolicy,
+    ReminderState,
+    escalation_due,
+    in_window,
+    next_reminder_at,
+    next_window_opening,
+    reminder_due,
+    retry_delay,
+    scheduled_reminder,
+)
+from briefs.working_days import WorkCalendar
+
+MOSCOW = ZoneInfo("Europe/Moscow")  # UTC+3 all year
+CAL = WorkCalendar()
+RU = WorkCalendar(holidays=frozenset({date(2026, 11, 4)}))
+POLICY = ReminderPolicy(first_after=3, every=3, max_count=3)
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def state(quiet_since, *reminders, missing=2, status="sent", escalations=0):
+    return ReminderState(
+        status=status,
+        missing=missing,
+        quiet_since=quiet_since,
+        reminders=tuple(reminders),
+        escalations=escalations,
+    )
+
+
+SENT = utc(2026, 11, 2, 7, 0)  # Monday 10:00 in Moscow
+
+
+def test_first_reminder_after_three_working_days_at_window_start():
+    assert scheduled_reminder(state(SENT), POLICY, MOSCOW, CAL) == utc(2026, 11, 5, 6, 0)
+
+
+def test_holiday_pushes_the_first_reminder():
+    assert scheduled_reminder(state(SENT), POLICY, MOSCOW, RU) == utc(2026, 11, 6, 6, 0)
+
+
+def test_weekend_pushes_the_reminder():
+    thursday = utc(2026, 11, 5, 12, 0)
+    assert scheduled_reminder(state(thursday), POLICY, MOSCOW, CAL) == utc(2026, 11, 10, 6, 0)
+
+
+def test_later_reminders_count_from_the_last_one():
+    first = utc(2026, 11, 6, 6, 0)  # Friday
+    assert scheduled_reminder(state(SENT, first), POLICY, MOSCOW, CAL) == utc(2026, 11, 11, 6, 0)
+
+
+def test_no_more_than_max_reminders():
+    sent = [utc(2026, 11, d, 6, 0) for d in (5, 10, 13)]
+    assert scheduled_reminder(state(SENT, *sent), POLICY, MOSCOW, CAL) is None
+
+
+def test_nothing_scheduled_when_done_paused_draft_or_closed():
+    assert scheduled_reminder(state(SENT, missing=0), POLICY, MOSCOW, CAL) is None
+    assert scheduled_reminder(state(SENT, status="draft"), POLICY, MOSCOW, CAL) is None
+    assert scheduled_reminder(state(SENT, status="closed"), POLICY, MOSCOW, CAL) is None
+    paused = ReminderPolicy(paused=True)
+    assert scheduled_reminder(state(SENT), paused, MOSCOW, CAL) is None
+
+
+def test_a_zone_far_from_utc_uses_the_clients_calendar_day():
+    auckland = ZoneInfo("Pacific/Auckland")  # UTC+13 in November (daylight time)
+    sent = utc(2026, 11, 1, 22, 0)  # Sunday in UTC, Monday 11:00 in Auckland
+    policy = ReminderPolicy(first_after=1)
+    # Tuesday 09:00 in Auckland is still Monday in UTC.
+    assert scheduled_reminder(state(sent), policy, auckland, CAL) == utc(2026, 11, 2, 20, 0)
+
+
+def test_daylight_saving_change_keeps_local_nine_oclock():
+    new_york = ZoneInfo("America/New_York")  # clocks go back on Sunday 1 Nov 2026
+    sent = utc(2026, 10, 30, 14, 0)  # Friday 10:00 EDT (UTC-4)
+    policy = ReminderPolicy(first_after=1)
+    # Monday 09:00 EST (UTC-5) is 14:00 UTC, not 13:00.
+    assert scheduled_reminder(state(sent), policy, new_york, CAL) == utc(2026, 11, 2, 14, 0)
+
+
+def test_sending_window_and_working_days():
+    assert in_window(utc(2026, 11, 5, 6, 0), POLICY, MOSCOW, CAL)  # Thu 09:00
+    assert not in_window(utc(2026, 11, 5, 15, 0), POLICY, MOSCOW, CAL)  # Thu 18:00
+    assert not in_window(utc(2026, 11, 7, 8, 0), POLICY, MOSCOW, CAL)  # Saturday
+    assert next_window_opening(utc(2026, 11, 5, 16, 0), POLICY, MOSCOW, CAL) == utc(
+        2026, 11, 6, 6, 0
+    )
+    assert next_window_opening(utc(2026, 11, 7, 8, 0), POLICY, MOSCOW, CAL) == utc(
+        2026, 11, 9, 6, 0
+    )
+    assert next_window_opening(utc(2026, 11, 5, 3, 0), POLICY, MOSCOW, CAL) == utc(
+        2026, 11, 5, 6, 0
+    )
+
+
+def test_due_only_inside_the_window():
+    brief = state(SENT)
+    assert not reminder_due(brief, POLICY, MOSCOW, CAL, utc(2026, 11, 5, 5, 59))
+    assert reminder_due(brief, POLICY, MOSCOW, CAL, utc(2026, 11, 5, 6, 0))
+    assert not reminder_due(brief, POLICY, MOSCOW, CAL, utc(2026, 11, 5, 15, 30))  # 18:30
+    assert reminder_due(brief, POLICY, MOSCOW, CAL, utc(2026, 11, 6, 6, 5))  # next morning
+
+
+def test_next_reminder_shown_to_the_agency_is_never_in_the_past():
+    brief = state(SENT)
+    late_evening = utc(2026, 11, 5, 16, 0)
+    assert next_reminder_at(brief, POLICY, MOSCOW, CAL, SENT) == utc(2026, 11, 5, 6, 0)
+    assert next_reminder_at(brief, POLICY, MOSCOW, CAL, late_evening) == utc(2026, 11, 6, 6, 0)
+
+
+def test_custom_window():
+    policy = ReminderPolicy(window_start=time(10, 30), window_end=time(12, 0))
+    assert scheduled_reminder(state(SENT), policy, MOSCOW, CAL) == utc(2026, 11, 5, 7, 30)
+
+
+def test_escalation_every_e_unanswered_reminders():
+    policy = ReminderPolicy(escalate_after=2)
+    r = [utc(2026, 11, d, 6) for d in (5, 10, 13, 18)]
+    assert not escalation_due(state(SENT, r[0]), policy)
+    assert escalation_due(state(SENT, *r[:2]), policy)
+    assert not escalation_due(state(SENT, *r[:2], escalations=1), policy)
+    assert not escalation_due(state(SENT, *r[:3], escalations=1), policy)
+    assert escalation_due(state(SENT, *r[:4], escalations=1), policy)
+    assert not escalation_due(state(SENT, *r[:2]), ReminderPolicy(escalate_after=0))
+    assert not escalation_due(state(SENT, *r[:2], missing=0), policy)
+
+
+def test_retry_backoff_grows_and_is_capped():
+    assert [retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
+    assert retry_delay(30).total_seconds() == 6 * 3600
