@@ -4,6 +4,7 @@ from briefs.models.agency import AgencySettings, User
 from briefs.models.brief import Answer, Brief, BriefField, BriefSection, Review, Upload
 from briefs.models.client import Client, Contact
 from briefs.models.event import Event
+from briefs.models.outbox import Message, MessageWording
 from briefs.models.template import Template, TemplateField, TemplateSection
 
 __all__ = [
@@ -15,6 +16,8 @@ __all__ = [
     "Client",
     "Contact",
     "Event",
+    "Message",
+    "MessageWording",
     "Review",
     "Template",
     "TemplateField",

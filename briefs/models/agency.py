@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from briefs.extensions import db
@@ -24,6 +24,25 @@ class AgencySettings(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     #: Language for new briefs and for users who chose none.
     default_locale: Mapped[str] = mapped_column(String(5), default="en")
+    #: Reply-To of outgoing mail, so clients' answers reach a person.
+    reply_to: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    #: First reminder after this many working days without client activity.
+    reminder_first_after: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: Then a reminder every this many working days.
+    reminder_every: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: At most this many reminders between two client activities.
+    reminder_max: Mapped[int] = mapped_column(default=4, server_default="4")
+    #: Mail to clients goes out only between these hours of the client's day.
+    window_start_hour: Mapped[int] = mapped_column(default=9, server_default="9")
+    window_end_hour: Mapped[int] = mapped_column(default=18, server_default="18")
+    #: Tell the decision-maker after this many unanswered reminders (0 = never).
+    escalate_after: Mapped[int] = mapped_column(default=2, server_default="2")
+    #: ISO country code whose public holidays are days off ("" = none).
+    holiday_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    #: Extra days off, one ISO date per line.
+    extra_holidays: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Send the team a daily digest of what is stuck, at risk, late or arrived.
+    daily_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class User(UserMixin, db.Model):

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefs.extensions import db
@@ -58,6 +69,17 @@ class Brief(db.Model):
     #: Last time the client pressed Submit.
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Per-brief overrides of the agency's reminder policy (None = agency default).
+    reminder_first_after: Mapped[int | None]
+    reminder_every: Mapped[int | None]
+    reminder_max: Mapped[int | None]
+    #: The agency paused reminders for this brief.
+    reminders_paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Tell the decision-maker when reminders go unanswered or the brief is late.
+    escalation_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: The launch risk the brief's owner was last told about ("at_risk", "late"), so each
+    #: change is told once.
+    risk_notified: Mapped[str | None] = mapped_column(String(10))
 
     client: Mapped[Client] = relationship()
     recipients: Mapped[list[Contact]] = relationship(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefs.extensions import db
@@ -26,6 +26,10 @@ class Client(db.Model):
     #: Agency-only notes.
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Tell the decision-maker when reminders go unanswered or the launch is late.
+    escalation_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: Send the decision-maker a weekly digest of all open briefs.
+    weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="client", order_by="Contact.id", cascade="all, delete-orphan"

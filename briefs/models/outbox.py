@@ -1,0 +1,78 @@
+"""The outbox: every outgoing message is stored first, then delivered with retries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from briefs.extensions import db
+from briefs.models.types import UTCDateTime
+
+#: Message kinds.
+MESSAGE_KINDS = (
+    "invitation",
+    "reminder",
+    "escalation",
+    "risk_alert",
+    "client_digest",
+    "agency_digest",
+)
+
+#: Delivery states: waiting (maybe after a failed attempt), being delivered, done, given up.
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+
+
+class Message(db.Model):
+    """One e-mail, stored before it is delivered."""
+
+    __tablename__ = "message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The brief it is about (None for digests that span briefs).
+    brief_id: Mapped[int | None] = mapped_column(
+        ForeignKey("brief.id", ondelete="CASCADE"), index=True
+    )
+    #: The client it is about (client digests, escalations).
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    #: One of MESSAGE_KINDS.
+    kind: Mapped[str] = mapped_column(String(30))
+    #: Makes queuing idempotent: two overlapping runs cannot queue the same message twice.
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    to_addrs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    cc_addrs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    #: Stable Message-ID header, so a retried delivery is recognisably the same message.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    #: QUEUED, SENDING, SENT or FAILED.
+    status: Mapped[str] = mapped_column(String(10), default=QUEUED, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    #: Not delivered before this time (backoff after a failure).
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Which send-due run holds it while SENDING, and since when.
+    claimed_by: Mapped[str] = mapped_column(String(64), default="")
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Facts about what was said (missing field keys, reminder number), plain JSON.
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class MessageWording(db.Model):
+    """The agency's own wording for a kind of message in one language."""
+
+    __tablename__ = "message_wording"
+    __table_args__ = (UniqueConstraint("kind", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    locale: Mapped[str] = mapped_column(String(5))
+    #: Subject line; {title} and {agency} are filled in.
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    #: Opening paragraph; the factual list of what is missing always follows it.
+    intro: Mapped[str] = mapped_column(Text, default="")
