@@ -30,10 +30,26 @@ class BriefSummary:
     #: Answered fields the agency has not yet accepted or sent back.
     unreviewed: int
     move: Move
+    #: The agency's latest ask: sending the link, or sending an answer back.
+    last_request_at: datetime | None = None
+    #: The client's latest save or submit.
+    last_client_at: datetime | None = None
+    #: The brief's fields in brief order.
+    fields: tuple[BriefField, ...] = ()
 
     @property
     def missing(self) -> int:
         return self.progress.missing
+
+    @property
+    def missing_fields(self) -> list[BriefField]:
+        keys = set(self.missing_keys)
+        return [field for field in self.fields if field.key in keys]
+
+    @property
+    def quiet_since(self) -> datetime | None:
+        """When the latest exchange happened; reminders count working days from here."""
+        return _latest(self.last_request_at, self.last_client_at)
 
 
 def _latest(*moments: datetime | None) -> datetime | None:
@@ -47,13 +63,15 @@ def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
     unreviewed = sum(1 for f in fields if f.revision and has_answer(f) and f.review_verdict is None)
     missing_keys = tuple(f.key for f in fields if is_missing(f))
     stats = progress(fields)
+    last_request_at = _latest(brief.sent_at, *sent_back_at)
+    last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields))
     move = whose_move(
         status=brief.status,
         missing=stats.missing,
         unreviewed=unreviewed,
         created_at=brief.created_at,
-        last_request_at=_latest(brief.sent_at, *sent_back_at),
-        last_client_at=_latest(brief.submitted_at, *(f.answered_at for f in fields)),
+        last_request_at=last_request_at,
+        last_client_at=last_client_at,
         submitted_at=brief.submitted_at,
     )
     return BriefSummary(
@@ -62,6 +80,9 @@ def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
         missing_keys=missing_keys,
         unreviewed=unreviewed,
         move=move,
+        last_request_at=last_request_at,
+        last_client_at=last_client_at,
+        fields=tuple(fields),
     )
 
 

@@ -1,0 +1,213 @@
+"""Storing messages before delivery, and delivering what is due exactly once.
+
+Queuing is idempotent through Message.dedupe_key; delivery claims each message with one
+atomic UPDATE, so two `send-due` runs started together never deliver the same message.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from briefs.extensions import db
+from briefs.mailer import Outgoing, SmtpSettings, send
+from briefs.models import Brief, Message
+from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
+from briefs.reminders import retry_delay
+from briefs.workflow import SYSTEM, record
+
+log = logging.getLogger(__name__)
+
+#: After this many failed attempts a message is marked failed and waits for a person.
+MAX_ATTEMPTS = 8
+#: A claim older than this belongs to a run that died; the message is queued again.
+STALE_CLAIM = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message ready to be stored."""
+
+    kind: str
+    dedupe_key: str
+    to: list[str]
+    subject: str
+    text: str
+    html: str
+    locale: str
+    cc: list[str] | None = None
+    brief: Brief | None = None
+    client_id: int | None = None
+    data: dict | None = None
+
+
+def queue(draft: Draft, now: datetime, domain: str) -> Message | None:
+    """Store a message unless one with the same dedupe key exists; commit it."""
+    if db.session.scalar(select(Message.id).where(Message.dedupe_key == draft.dedupe_key)):
+        return None
+    message = Message(
+        brief_id=draft.brief.id if draft.brief else None,
+        client_id=draft.client_id,
+        kind=draft.kind,
+        dedupe_key=draft.dedupe_key,
+        to_addrs=list(draft.to),
+        cc_addrs=list(draft.cc or []),
+        subject=draft.subject,
+        text_body=draft.text,
+        html_body=draft.html,
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        locale=draft.locale,
+        status=QUEUED,
+        next_attempt_at=now,
+        created_at=now,
+        data=dict(draft.data or {}),
+    )
+    db.session.add(message)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another run queued the same message a moment ago.
+        db.session.rollback()
+        return None
+    if draft.brief is not None:
+        record(
+            draft.brief,
+            "message_queued",
+            SYSTEM,
+            now,
+            message=message.id,
+            kind=draft.kind,
+            to=message.to_addrs,
+            cc=message.cc_addrs,
+            **(draft.data or {}),
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return message
+
+
+def release_stale_claims(now: datetime) -> int:
+    """Queue again messages whose run died mid-delivery."""
+    result = db.session.execute(
+        update(Message)
+        .where(Message.status == SENDING, Message.claimed_at < now - STALE_CLAIM)
+        .values(status=QUEUED, claimed_by="")
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def claim_due(now: datetime, run_id: str, limit: int = 50) -> list[Message]:
+    """Atomically take up to `limit` due messages for this run."""
+    due = (
+        select(Message.id)
+        .where(Message.status == QUEUED, Message.next_attempt_at <= now)
+        .order_by(Message.id)
+        .limit(limit)
+        .scalar_subquery()
+    )
+    # The status check in the outer WHERE is what makes the claim exclusive: a row another
+    # run claimed first no longer matches when this UPDATE reaches it.
+    db.session.execute(
+        update(Message)
+        .where(Message.id.in_(due), Message.status == QUEUED)
+        .values(status=SENDING, claimed_by=run_id, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.status == SENDING, Message.claimed_by == run_id)
+            .order_by(Message.id)
+        )
+    )
+
+
+def due_messages(now: datetime) -> list[Message]:
+    """List the messages a run would deliver now (for --dry-run)."""
+    return list(
+        db.session.scalars(
+            select(Message)
+            .where(Message.status == QUEUED, Message.next_attempt_at <= now)
+            .order_by(Message.id)
+        )
+    )
+
+
+def deliver(
+    message: Message, smtp: SmtpSettings, sender: str, reply_to: str, now: datetime
+) -> bool:
+    """Try to deliver one claimed message; record the outcome. Return True if sent."""
+    message.attempts += 1
+    brief = db.session.get(Brief, message.brief_id) if message.brief_id else None
+    try:
+        send(
+            smtp,
+            Outgoing(
+                sender=sender,
+                to=message.to_addrs,
+                cc=message.cc_addrs,
+                reply_to=reply_to,
+                subject=message.subject,
+                text=message.text_body,
+                html=message.html_body,
+                message_id=message.message_id,
+                date=now,
+            ),
+        )
+    except Exception as error:  # noqa: BLE001  any failure is kept and retried
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        message.claimed_by = ""
+        if message.attempts >= MAX_ATTEMPTS:
+            message.status = FAILED
+        else:
+            message.status = QUEUED
+            message.next_attempt_at = now + retry_delay(message.attempts)
+        if brief is not None:
+            record(
+                brief,
+                "message_failed",
+                SYSTEM,
+                now,
+                message=message.id,
+                kind=message.kind,
+                error=message.last_error,
+                attempts=message.attempts,
+                final=message.status == FAILED,
+            )
+        db.session.commit()
+        log.warning("Message %s not delivered: %s", message.id, message.last_error)
+        return False
+    message.status = SENT
+    message.sent_at = now
+    message.last_error = ""
+    if brief is not None:
+        record(
+            brief,
+            "message_sent",
+            SYSTEM,
+            now,
+            message=message.id,
+            kind=message.kind,
+            to=message.to_addrs,
+            cc=message.cc_addrs,
+        )
+    db.session.commit()
+    return True
+
+
+def retry(message: Message, now: datetime) -> None:
+    """Put a failed message back in the queue at once (a person asked for it)."""
+    message.status = QUEUED
+    message.next_attempt_at = now
+    message.attempts = 0
+    message.claimed_by = ""
