@@ -1,13 +1,16 @@
 """Routes of the dashboard blueprint."""
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import login_required
 
+from briefs.clock import utcnow
 from briefs.dashboard import bp
+from briefs.dashboard.board import load_board
 
 
 @bp.get("/")
 @login_required
 def index():
-    """Show every open brief."""
-    return render_template("dashboard/index.html")
+    """Show every open brief, the most stuck first, narrowed by the filters."""
+    board = load_board(request.args, utcnow())
+    return render_template("dashboard/index.html", board=board)

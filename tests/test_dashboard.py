@@ -1,0 +1,405 @@
+"""The dashboard: open briefs, most stuck first, filters, empty states, a fixed query count."""
+
+from __future__ import annotations
+
+import html
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import event, select
+
+from briefs.dashboard import routes
+from briefs.dashboard.board import build_row, count_line
+from briefs.dashboard.filters import Filters, parse_filters
+from briefs.extensions import db
+from briefs.models import BriefField, Client, Template
+from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.workflow import Actor, close, mark_sent, review, save_answer, submit
+from tests.conftest import NOW, make_brief, make_client, make_template
+from tests.dashboard_helpers import field_brief_ids
+
+AGENCY = Actor("system", "Tests")
+CLIENT = Actor.client("Ivan Contact")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """Let the dashboard's "for 4 days" be computed from the tests' fixed moment."""
+    monkeypatch.setattr(routes, "utcnow", lambda: NOW)
+    with field_brief_ids():
+        yield
+
+
+def field_of(brief, key: str) -> BriefField:
+    return db.session.scalar(
+        select(BriefField).where(BriefField.brief_id == brief.id, BriefField.key == key)
+    )
+
+
+def answer(brief, key: str, value: str, when, *, not_applicable: bool = False) -> BriefField:
+    field = field_of(brief, key)
+    save_answer(field, value, not_applicable=not_applicable, actor=CLIENT, now=when)
+    return field
+
+
+def rows(body: str) -> list[str]:
+    """Return each table row's HTML in page order."""
+    return re.findall(r'<tr data-brief-id="\d+">.*?</tr>', body, flags=re.S)
+
+
+def row_ids(body: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<tr data-brief-id="(\d+)">', body)]
+
+
+def cell(row: str, label: str) -> str:
+    """Return the text of a row's cell by its data-label, tags and extra spaces removed."""
+    match = re.search(rf'<td data-label="{label}"[^>]*>(.*?)</td>', row, flags=re.S)
+    assert match, f"no {label} cell in {row}"
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split()))
+
+
+def progress_text(row: str) -> str:
+    match = re.search(r'<span class="progress-text"><span aria-hidden="true">([^<]*)<', row)
+    assert match, row
+    return match.group(1)
+
+
+# Anonymous visitors and empty states
+
+
+def test_anonymous_visitor_is_sent_to_login(client, user):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login" in response.location
+
+
+def test_no_templates_offers_the_starter_template(auth_client):
+    body = auth_client.get("/").get_data(as_text=True)
+    assert "New service page" in body
+    assert 'action="/templates/starters/en"' in body
+    assert 'action="/templates/starters/ru"' in body
+    assert body.count('name="csrf_token"') >= 3  # the two starter forms and sign-out
+    assert "Русский" in body
+    assert 'href="/briefs/new"' in body  # "New brief" is always at the top
+    assert "<table" not in body
+
+
+def test_templates_but_no_briefs_invites_the_first_brief(auth_client):
+    make_template()
+    body = auth_client.get("/").get_data(as_text=True)
+    assert "Create your first brief" in body
+    assert 'href="/briefs/new"' in body
+    assert 'href="/clients/"' in body
+    assert "/templates/starters/" not in body
+    assert 'name="status"' not in body  # no filters while there is nothing to filter
+
+
+def test_only_closed_briefs_says_nothing_is_open(auth_client):
+    brief, _token = make_brief()
+    close(brief, AGENCY, NOW)
+    db.session.commit()
+    body = auth_client.get("/").get_data(as_text=True)
+    assert "There are no open briefs right now." in body
+    assert 'href="/?status=closed"' in body
+    assert rows(body) == []
+
+
+def test_filters_matching_nothing_offer_to_clear_them(auth_client):
+    make_brief()
+    body = auth_client.get("/?status=submitted").get_data(as_text=True)
+    assert "No briefs match these filters." in body
+    assert re.search(r'<a href="/">Clear filters and show every open brief</a>', body)
+
+
+# What each row shows
+
+
+def test_progress_missing_and_whose_move_are_shown(auth_client):
+    template = make_template()
+    brief, _token = make_brief(template, now=NOW - timedelta(days=6))
+    mark_sent(brief, AGENCY, NOW - timedelta(days=5))
+    answer(brief, "name", "Whitening", NOW - timedelta(days=4))
+    answer(brief, "channels", "Search\nAds", NOW - timedelta(days=4))
+    answer(brief, "price", "1500", NOW - timedelta(days=4))  # optional: not counted
+    db.session.commit()
+
+    body = auth_client.get("/").get_data(as_text=True)
+    [row] = rows(body)
+    assert progress_text(row) == "2/4"
+    assert "2 of 4 required questions answered" in row
+    assert 'style="width: 50%"' in row
+    assert cell(row, "Missing") == "2"
+    assert cell(row, "Whose move") == "Client's move for 5 days"
+    assert cell(row, "Status") == "Sent"
+    assert cell(row, "Client") == "Acme Dental"
+    assert cell(row, "Launch") == "Dec 15, 2026"
+    assert f'href="/briefs/{brief.id}"' in row
+    assert "Teeth whitening page" in row
+    assert "1 open brief" in body
+
+
+def test_sent_back_answer_counts_as_missing_again(auth_client):
+    template = make_template()
+    brief, _token = make_brief(template, now=NOW - timedelta(days=3))
+    mark_sent(brief, AGENCY, NOW - timedelta(days=3))
+    for key, value in [("name", "A"), ("what", "B"), ("channels", "Ads"), ("who", "C")]:
+        answer(brief, key, value, NOW - timedelta(days=2))
+    submit(brief, CLIENT, NOW - timedelta(days=2), missing=[])
+    review(field_of(brief, "name"), ACCEPTED, "", AGENCY, NOW - timedelta(days=1))
+    review(
+        field_of(brief, "who"), CHANGES_REQUESTED, "Whom exactly?", AGENCY, NOW - timedelta(hours=3)
+    )
+    db.session.commit()
+
+    [row] = rows(auth_client.get("/").get_data(as_text=True))
+    assert progress_text(row) == "3/4"
+    assert cell(row, "Missing") == "1"
+    assert cell(row, "Whose move") == "Client's move for 3 hours"
+    assert cell(row, "Status") == "Sent"
+
+
+def test_a_complete_submitted_brief_waits_on_the_agency(auth_client):
+    template = make_template()
+    brief, _token = make_brief(template, launch_date=None)
+    mark_sent(brief, AGENCY, NOW - timedelta(days=9))
+    for key, value in [("name", "A"), ("what", "B"), ("channels", "Ads")]:
+        answer(brief, key, value, NOW - timedelta(days=8))
+    answer(brief, "who", "", NOW - timedelta(days=8), not_applicable=True)
+    submit(brief, CLIENT, NOW - timedelta(days=8), missing=[])
+    db.session.commit()
+
+    body = auth_client.get("/").get_data(as_text=True)
+    [row] = rows(body)
+    assert progress_text(row) == "4/4"
+    assert cell(row, "Missing") == "0"
+    assert cell(row, "Whose move") == "Agency's move for 1 week"
+    assert "long-wait" in row
+    assert cell(row, "Status") == "Submitted"
+    assert cell(row, "Launch") == "Not set"
+    # Over a week, but on the agency's side: not counted as waiting on the client.
+    assert "waiting on the client" not in body
+
+
+# Order
+
+
+def test_the_brief_waiting_longest_comes_first(auth_client):
+    template = make_template()
+    acme = make_client("Acme Dental")
+    recent, _ = make_brief(template, acme, title="Recent", now=NOW - timedelta(days=20))
+    old, _ = make_brief(template, acme, title="Old", now=NOW - timedelta(days=20))
+    draft, _ = make_brief(template, acme, title="Fresh draft", now=NOW - timedelta(hours=1))
+    mark_sent(recent, AGENCY, NOW - timedelta(days=2))
+    mark_sent(old, AGENCY, NOW - timedelta(days=12))
+    db.session.commit()
+
+    body = auth_client.get("/").get_data(as_text=True)
+    assert row_ids(body) == [old.id, recent.id, draft.id]
+    assert "3 open briefs, 1 waiting on the client for over a week" in body
+
+
+def test_equal_waits_put_the_most_missing_first(auth_client):
+    template = make_template()
+    acme = make_client()
+    fuller, _ = make_brief(template, acme, title="Fuller")
+    emptier, _ = make_brief(template, acme, title="Emptier")
+    for brief in (fuller, emptier):
+        mark_sent(brief, AGENCY, NOW - timedelta(days=3))
+    answer(fuller, "name", "A", NOW - timedelta(days=1))
+    db.session.commit()
+
+    assert row_ids(auth_client.get("/").get_data(as_text=True)) == [emptier.id, fuller.id]
+
+
+# Filters
+
+
+@pytest.fixture
+def two_clients(app):
+    """Two clients with briefs in different states, and a client with none."""
+    template = make_template()
+    acme, bolt = make_client("Acme Dental"), make_client("Bolt Garage")
+    make_client("Quiet Client")
+    briefs = {
+        "acme_sent": make_brief(template, acme, title="Acme sent")[0],
+        "acme_draft": make_brief(template, acme, title="Acme draft")[0],
+        "bolt_sent": make_brief(template, bolt, title="Bolt sent")[0],
+        "bolt_closed": make_brief(template, bolt, title="Bolt closed")[0],
+    }
+    for key in ("acme_sent", "bolt_sent", "bolt_closed"):
+        mark_sent(briefs[key], AGENCY, NOW - timedelta(days=1))
+    close(briefs["bolt_closed"], AGENCY, NOW)
+    db.session.commit()
+    return {"acme": acme, "bolt": bolt, **briefs}
+
+
+def test_closed_briefs_are_hidden_by_default(auth_client, two_clients):
+    body = auth_client.get("/").get_data(as_text=True)
+    assert set(row_ids(body)) == {
+        two_clients[k].id for k in ("acme_sent", "acme_draft", "bolt_sent")
+    }
+    assert "Bolt closed" not in body
+
+
+def test_status_closed_shows_only_closed_briefs(auth_client, two_clients):
+    body = auth_client.get("/?status=closed").get_data(as_text=True)
+    [row] = rows(body)
+    assert "Bolt closed" in row
+    assert cell(row, "Whose move") == "Nothing pending"
+    assert '<option value="closed" selected>' in body
+    assert "1 brief" in body
+
+
+def test_filter_by_client_keeps_the_choice_in_the_form(auth_client, two_clients):
+    acme = two_clients["acme"]
+    body = auth_client.get(f"/?client={acme.id}").get_data(as_text=True)
+    assert set(row_ids(body)) == {two_clients["acme_sent"].id, two_clients["acme_draft"].id}
+    assert f'<option value="{acme.id}" selected>Acme Dental</option>' in body
+    assert "Quiet Client" not in body  # only clients that have briefs are offered
+    assert 'href="/">Clear filters</a>' in body
+
+
+def test_filter_by_client_and_status(auth_client, two_clients):
+    acme = two_clients["acme"]
+    body = auth_client.get(f"/?client={acme.id}&status=draft").get_data(as_text=True)
+    assert row_ids(body) == [two_clients["acme_draft"].id]
+    assert '<option value="draft" selected>' in body
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?client=abc", "?client=99999", "?status=bogus", "?client=-1&status=", "?client=%C2%B2"],
+)
+def test_unknown_filter_values_are_ignored(auth_client, two_clients, query):
+    response = auth_client.get("/" + query)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert len(rows(body)) == 3
+    assert "Clear filters" not in body
+
+
+# Pieces of the page, without HTTP
+
+
+def test_parse_filters_keeps_only_known_values():
+    assert parse_filters({"client": "7", "status": "sent"}, {7}) == Filters(7, "sent")
+    assert parse_filters({"client": "8", "status": "open"}, {7}) == Filters(None, None)
+    assert parse_filters({"client": " 7 "}, {7}).client_id == 7
+    assert parse_filters({}, {7}) == Filters()
+    assert not Filters().active
+    assert Filters(status="closed").active and Filters(client_id=1).active
+
+
+def test_count_line_counts_only_long_waits_on_the_client(app):
+    template = make_template()
+    acme = make_client()
+    waiting, _ = make_brief(template, acme)
+    mark_sent(waiting, AGENCY, NOW - timedelta(days=8))
+    db.session.commit()
+    from briefs.overview import load_summaries
+
+    with app.test_request_context():
+        [summary] = load_summaries([waiting])
+        row = build_row(summary, NOW)
+        assert row.long_wait and row.waited == "for 1 week"
+        assert (
+            count_line([row], Filters()) == "1 open brief, 1 waiting on the client for over a week"
+        )
+        assert count_line([row], Filters(status="sent")) == (
+            "1 brief, 1 waiting on the client for over a week"
+        )
+        fresh = build_row(summary, NOW - timedelta(days=7, hours=12))
+        assert not fresh.long_wait
+        assert count_line([fresh, fresh], Filters()) == "2 open briefs"
+
+
+# Query count
+
+
+@contextmanager
+def counting_queries():
+    """Collect the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def add_briefs(count: int, template, clients, start: int) -> None:
+    """Add briefs spread over the clients, in every state a dashboard meets."""
+    for i in range(start, start + count):
+        brief, _ = make_brief(
+            template, clients[i % len(clients)], title=f"Brief {i}", now=NOW - timedelta(days=30)
+        )
+        state = i % 5
+        if state >= 1:
+            mark_sent(brief, AGENCY, NOW - timedelta(days=20 - i % 7))
+        if state >= 2:
+            answer(brief, "name", f"Service {i}", NOW - timedelta(days=10))
+            answer(brief, "what", "Everything", NOW - timedelta(days=10))
+        if state >= 3:
+            answer(brief, "channels", "Ads", NOW - timedelta(days=9))
+            answer(brief, "who", "", NOW - timedelta(days=9), not_applicable=True)
+            submit(brief, CLIENT, NOW - timedelta(days=9), missing=[])
+        if state == 4:
+            review(
+                field_of(brief, "name"), CHANGES_REQUESTED, "More", AGENCY, NOW - timedelta(days=2)
+            )
+        if i % 11 == 0:
+            close(brief, AGENCY, NOW - timedelta(days=1))
+        db.session.commit()
+
+
+def reload(template_id: int, client_ids: list[int]):
+    """Fetch the template and clients again after the session was thrown away."""
+    return db.session.get(Template, template_id), [db.session.get(Client, i) for i in client_ids]
+
+
+def dashboard_queries(client, url: str = "/") -> tuple[int, str]:
+    """Fetch the dashboard in an app context of its own, as a real request would be served.
+
+    The tests' app context would otherwise share its session and `g` (the signed-in user,
+    the cached time zone) with the request, so the count would depend on the set-up.
+    """
+    with current_app.app_context(), counting_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_query_count_does_not_grow_with_the_number_of_briefs(auth_client):
+    template = make_template()
+    clients = [make_client(f"Client {n}") for n in range(4)]
+    ids = template.id, [c.id for c in clients]
+    add_briefs(5, template, clients, start=1)
+    few, body = dashboard_queries(auth_client)
+    assert len(rows(body)) == 5
+
+    add_briefs(45, *reload(*ids), start=6)
+    many, body = dashboard_queries(auth_client)
+    assert len(rows(body)) == 50 - 4  # briefs 11, 22, 33 and 44 are closed
+    assert many == few
+    assert few <= 8
+
+
+def test_filtered_query_count_is_fixed_too(auth_client):
+    template = make_template()
+    clients = [make_client(f"Client {n}") for n in range(3)]
+    ids = template.id, [c.id for c in clients]
+    url = f"/?client={clients[0].id}&status=sent"
+    add_briefs(6, template, clients, start=1)
+    few, body = dashboard_queries(auth_client, url)
+    assert len(rows(body)) == 1
+    add_briefs(30, *reload(*ids), start=7)
+    many, body = dashboard_queries(auth_client, url)
+    assert len(rows(body)) > 1
+    assert many == few
