@@ -1,0 +1,215 @@
+"""Clients and contacts: list, add, edit, remove, and the client page."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from briefs.extensions import db
+from briefs.models import Client, Contact
+from tests.briefs_admin_helpers import count_queries, field_brief_ids  # noqa: F401
+from tests.conftest import NOW, make_brief, make_client, make_template
+
+
+def test_every_page_refuses_anonymous_visitors(client, app):
+    acme = make_client()
+    contact = acme.contacts[0]
+    urls = [
+        "/clients/",
+        "/clients/new",
+        f"/clients/{acme.id}",
+        f"/clients/{acme.id}/edit",
+        f"/clients/{acme.id}/contacts/new",
+        f"/clients/{acme.id}/contacts/{contact.id}/edit",
+        f"/clients/{acme.id}/contacts/{contact.id}/remove",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/login" in response.location, url
+    response = client.post(f"/clients/{acme.id}/contacts/{contact.id}/remove")
+    assert response.status_code == 302 and "/login" in response.location
+    assert db.session.get(Contact, contact.id) is not None
+
+
+def test_unknown_ids_get_404(auth_client):
+    acme = make_client()
+    other = make_client("Other Ltd")
+    foreign = other.contacts[0].id
+    for url in (
+        "/clients/999",
+        "/clients/999/edit",
+        "/clients/999/contacts/new",
+        f"/clients/{acme.id}/contacts/999/edit",
+        f"/clients/{acme.id}/contacts/{foreign}/edit",
+        f"/clients/{acme.id}/contacts/{foreign}/remove",
+    ):
+        assert auth_client.get(url).status_code == 404, url
+
+
+def test_empty_list_invites_to_add_a_client(auth_client):
+    body = auth_client.get("/clients/").get_data(as_text=True)
+    assert "No clients yet" in body
+    assert 'href="/clients/new"' in body
+
+
+def test_list_shows_counts(auth_client, app):
+    acme = make_client()
+    make_client("Beta Bakery", timezone="Asia/Tokyo")
+    template = make_template()
+    make_brief(template, acme)
+    closed, _ = make_brief(template, acme, title="Old page")
+    closed.status = "closed"
+    make_brief(template, acme, title="Another page")
+    db.session.commit()
+    body = auth_client.get("/clients/").get_data(as_text=True)
+    assert body.index("Acme Dental") < body.index("Beta Bakery")
+    assert "Asia/Tokyo" in body
+    acme_row = body[body.index("Acme Dental") : body.index("Beta Bakery")]
+    assert '<td data-label="Contacts">2</td>' in acme_row
+    assert '<td data-label="Open briefs">2</td>' in acme_row
+
+
+def test_list_queries_do_not_grow_with_clients(auth_client, app):
+    template = make_template()
+    for i in range(2):
+        make_brief(template, make_client(f"Client {i}"))
+    few = count_queries(app, lambda: auth_client.get("/clients/"))
+    for i in range(2, 12):
+        make_brief(template, make_client(f"Client {i}"))
+    many = count_queries(app, lambda: auth_client.get("/clients/"))
+    assert 0 < few == many
+
+
+def test_add_client(auth_client):
+    response = auth_client.post(
+        "/clients/new",
+        data={"name": "  Acme Dental ", "timezone": "Europe/Berlin", "notes": "Pays on time"},
+    )
+    acme = db.session.scalar(select(Client))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/clients/{acme.id}")
+    assert (acme.name, acme.timezone, acme.notes) == (
+        "Acme Dental",
+        "Europe/Berlin",
+        "Pays on time",
+    )
+
+
+def test_add_client_errors_keep_typed_values(auth_client):
+    response = auth_client.post(
+        "/clients/new", data={"name": "", "timezone": "Mars/Olympus", "notes": "Keep <this>"}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This field is required." in body
+    assert "Choose a time zone from the list." in body
+    assert "Keep &lt;this&gt;" in body
+    assert db.session.scalar(select(Client)) is None
+
+
+def test_edit_client(auth_client):
+    acme = make_client()
+    form = auth_client.get(f"/clients/{acme.id}/edit").get_data(as_text=True)
+    assert 'value="Acme Dental"' in form
+    assert '<option selected value="Europe/Moscow">' in form
+    response = auth_client.post(
+        f"/clients/{acme.id}/edit",
+        data={"name": "Acme Dental Clinic", "timezone": "UTC", "notes": ""},
+    )
+    assert response.status_code == 302
+    db.session.refresh(acme)
+    assert (acme.name, acme.timezone) == ("Acme Dental Clinic", "UTC")
+
+
+def test_client_page_lists_contacts_and_briefs_with_progress(auth_client):
+    acme = make_client()
+    brief, _ = make_brief(client=acme)
+    fields = [f for s in brief.sections for f in s.fields]
+    fields[0].value = "Whitening"
+    db.session.commit()
+    body = auth_client.get(f"/clients/{acme.id}").get_data(as_text=True)
+    assert "ivan@acme.example" in body and "Decision-maker" in body
+    assert f'href="/briefs/{brief.id}"' in body
+    assert "Teeth whitening page" in body
+    assert "1 of 4" in body
+    assert f"/briefs/new?client_id={acme.id}" in body
+
+
+def test_client_page_escapes_notes(auth_client):
+    acme = make_client()
+    acme.notes = "<script>alert(1)</script>\nsecond line"
+    db.session.commit()
+    body = auth_client.get(f"/clients/{acme.id}").get_data(as_text=True)
+    assert "<script>alert(1)" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;\nsecond line" in body
+
+
+def test_add_contact(auth_client):
+    acme = make_client()
+    response = auth_client.post(
+        f"/clients/{acme.id}/contacts/new",
+        data={"name": "Petr Boss", "email": "petr@acme.example", "role": "decision_maker"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(acme)
+    added = acme.contacts[-1]
+    assert (added.name, added.email, added.role) == (
+        "Petr Boss",
+        "petr@acme.example",
+        "decision_maker",
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"name": "Petr", "email": "not-an-email", "role": "contact"}, "Enter an e-mail address"),
+        ({"name": "", "email": "petr@acme.example", "role": "contact"}, "This field is required."),
+        ({"name": "Petr", "email": "petr@acme.example", "role": "boss"}, "Not a valid choice"),
+    ],
+)
+def test_contact_errors_keep_typed_values(auth_client, data, error):
+    acme = make_client()
+    response = auth_client.post(f"/clients/{acme.id}/contacts/new", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert error in body
+    for value in (data["name"], data["email"]):
+        if value:
+            assert f'value="{value}"' in body
+    db.session.refresh(acme)
+    assert len(acme.contacts) == 2
+
+
+def test_edit_contact(auth_client):
+    acme = make_client()
+    ivan = acme.contacts[0]
+    response = auth_client.post(
+        f"/clients/{acme.id}/contacts/{ivan.id}/edit",
+        data={"name": "Ivan Petrov", "email": "ivan.p@acme.example", "role": "contact"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(ivan)
+    assert (ivan.name, ivan.email) == ("Ivan Petrov", "ivan.p@acme.example")
+
+
+def test_remove_contact_asks_first_then_removes_from_briefs(auth_client):
+    acme = make_client()
+    brief, _ = make_brief(client=acme)
+    ivan = acme.contacts[0]
+    assert [c.id for c in brief.recipients] == [ivan.id]
+    page = auth_client.get(f"/clients/{acme.id}/contacts/{ivan.id}/remove")
+    assert "will no longer receive" in page.get_data(as_text=True)
+    assert db.session.get(Contact, ivan.id) is not None
+    response = auth_client.post(f"/clients/{acme.id}/contacts/{ivan.id}/remove")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Contact, ivan.id) is None
+    assert db.session.get(type(brief), brief.id).recipients == []
+
+
+def test_created_at_is_set(auth_client, monkeypatch):
+    monkeypatch.setattr("briefs.clock.utcnow", lambda: NOW)
+    auth_client.post("/clients/new", data={"name": "Acme", "timezone": "UTC"})
+    assert db.session.scalar(select(Client)).created_at == NOW
