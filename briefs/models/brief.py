@@ -145,7 +145,7 @@ class BriefField(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     section: Mapped[BriefSection] = relationship(back_populates="fields")
-    brief: Mapped[Brief] = relationship(viewonly=True)
+    brief: Mapped[Brief] = relationship()
     answers: Mapped[list[Answer]] = relationship(order_by="Answer.number", viewonly=True)
     reviews: Mapped[list[Review]] = relationship(order_by="Review.id", viewonly=True)
 
