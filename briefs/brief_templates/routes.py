@@ -1,21 +1,375 @@
-"""Routes of the brief_templates blueprint."""
+"""Routes of the brief_templates blueprint: the list, the editor, import and export."""
 
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
+from slugify import slugify
+from sqlalchemy.orm import selectinload
 
+from briefs import clock, starters
+from briefs import template_editing as editing
 from briefs.brief_templates import bp
+from briefs.brief_templates.forms import FieldForm, ImportForm, SectionForm, TemplateForm
+from briefs.extensions import db
+from briefs.labels import FIELD_TYPE_LABELS, LANGUAGE_LABELS
+from briefs.models import Template, TemplateField, TemplateSection
+from briefs.template_yaml import (
+    MAX_TEMPLATE_BYTES,
+    Problem,
+    TemplateFormatError,
+    dump_template,
+    load_template,
+)
+
+#: The import page lists at most this many problems of one file.
+SHOWN_PROBLEMS = 50
+
+STEPS = {"up": -1, "down": 1}
+
+#: The buttons that add the "New service page" starter, one per language.
+STARTER_BUTTONS = {"en": _l("Add in English"), "ru": _l("Add in Russian")}
+
+
+def _template(template_id: int) -> Template:
+    return db.get_or_404(
+        Template,
+        template_id,
+        options=[selectinload(Template.sections).selectinload(TemplateSection.fields)],
+    )
+
+
+def _section(template: Template, section_id: int) -> TemplateSection:
+    section = db.get_or_404(TemplateSection, section_id)
+    if section.template_id != template.id:
+        abort(404)
+    return section
+
+
+def _field(template: Template, field_id: int) -> TemplateField:
+    field = db.get_or_404(TemplateField, field_id)
+    if field.template_id != template.id:
+        abort(404)
+    return field
+
+
+def _editor(template: Template, anchor: str = ""):
+    return redirect(url_for(".show", template_id=template.id, _anchor=anchor or None))
+
+
+# -- The list ----------------------------------------------------------------------------
 
 
 @bp.get("/")
 @login_required
 def index():
-    """List templates."""
-    return "templates"
+    """List active templates, then archived ones."""
+    active, archived = editing.list_templates()
+    return render_template(
+        "brief_templates/index.html",
+        active=active,
+        archived=archived,
+        languages=LANGUAGE_LABELS,
+        starters=list(STARTER_BUTTONS.items()),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Create an empty template."""
+    form = TemplateForm()
+    if request.method == "GET":
+        form.locale.data = str(_current_locale())
+    if form.validate_on_submit():
+        template = editing.create_template(
+            name=form.name.data,
+            description=form.description.data,
+            locale=form.locale.data,
+            now=clock.utcnow(),
+        )
+        db.session.commit()
+        flash(_("Template created. Now add its first section."), "success")
+        return _editor(template)
+    return render_template("brief_templates/details_form.html", form=form, template=None)
+
+
+def _current_locale() -> str:
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "en")
+    return locale if locale in LANGUAGE_LABELS else "en"
 
 
 @bp.post("/starters/<locale>")
 @login_required
 def install_starter(locale: str):
-    """Add the "New service page" starter template."""
-    from flask import abort
+    """Add the "New service page" starter template in English or Russian."""
+    if locale not in starters.STARTER_LOCALES:
+        abort(404)
+    template = starters.install_starter(locale, clock.utcnow())
+    db.session.commit()
+    flash(
+        _("“%(name)s” was added. Adjust the questions to your needs.", name=template.name),
+        "success",
+    )
+    return _editor(template)
 
-    abort(404)
+
+# -- Import and export -------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_yaml():
+    """Create a template from an uploaded YAML file."""
+    form = ImportForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read(MAX_TEMPLATE_BYTES + 1)
+        try:
+            data = load_template(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            problems = [Problem("", _l("the file is not UTF-8 text"))]
+        except TemplateFormatError as error:
+            problems = error.problems
+        else:
+            template = editing.template_from_data(data, clock.utcnow())
+            db.session.commit()
+            flash(_("“%(name)s” was imported.", name=template.name), "success")
+            return _editor(template)
+        form.file.errors.append(_("This file cannot be imported. The problems are listed below."))
+    return render_template(
+        "brief_templates/import.html",
+        form=form,
+        problems=problems[:SHOWN_PROBLEMS],
+        more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
+    )
+
+
+@bp.get("/<int:template_id>/export.yaml")
+@login_required
+def export_yaml(template_id: int):
+    """Download a template as a YAML file."""
+    template = _template(template_id)
+    filename = f"{slugify(template.name) or 'template'}.yaml"
+    return Response(
+        dump_template(editing.template_to_data(template)),
+        content_type="application/x-yaml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# -- One template ------------------------------------------------------------------------
+
+
+@bp.get("/<int:template_id>")
+@login_required
+def show(template_id: int):
+    """Show a template as its editor: sections, questions and their controls."""
+    template = _template(template_id)
+    return render_template(
+        "brief_templates/show.html",
+        template=template,
+        languages=LANGUAGE_LABELS,
+        type_labels=FIELD_TYPE_LABELS,
+        question_count=sum(len(section.fields) for section in template.sections),
+    )
+
+
+@bp.route("/<int:template_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(template_id: int):
+    """Change a template's name, description and language."""
+    template = _template(template_id)
+    form = TemplateForm(obj=template)
+    if form.validate_on_submit():
+        editing.update_details(
+            template,
+            name=form.name.data,
+            description=form.description.data,
+            locale=form.locale.data,
+            now=clock.utcnow(),
+        )
+        db.session.commit()
+        flash(_("Template saved."), "success")
+        return _editor(template)
+    return render_template("brief_templates/details_form.html", form=form, template=template)
+
+
+@bp.post("/<int:template_id>/duplicate")
+@login_required
+def duplicate(template_id: int):
+    """Copy a template with all its sections and questions."""
+    template = _template(template_id)
+    copy = editing.duplicate_template(
+        template,
+        name=editing.copy_name(template.name, lambda name: _("%(name)s (copy)", name=name)),
+        now=clock.utcnow(),
+    )
+    db.session.commit()
+    flash(_("This is a copy of “%(name)s”.", name=template.name), "success")
+    return _editor(copy)
+
+
+@bp.post("/<int:template_id>/archive")
+@login_required
+def archive(template_id: int):
+    """Archive a template: no new briefs from it; existing briefs keep their questions."""
+    template = _template(template_id)
+    editing.set_archived(template, True, clock.utcnow())
+    db.session.commit()
+    flash(_("“%(name)s” is archived.", name=template.name), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:template_id>/unarchive")
+@login_required
+def unarchive(template_id: int):
+    """Make an archived template available for new briefs again."""
+    template = _template(template_id)
+    editing.set_archived(template, False, clock.utcnow())
+    db.session.commit()
+    flash(_("“%(name)s” is available for new briefs again.", name=template.name), "success")
+    return _editor(template)
+
+
+# -- Sections ----------------------------------------------------------------------------
+
+
+@bp.route("/<int:template_id>/sections/new", methods=["GET", "POST"])
+@login_required
+def new_section(template_id: int):
+    """Add a section at the end of the template."""
+    template = _template(template_id)
+    form = SectionForm()
+    if form.validate_on_submit():
+        section = editing.add_section(
+            template,
+            title=form.title.data,
+            description=form.description.data,
+            now=clock.utcnow(),
+        )
+        db.session.commit()
+        flash(_("Section added."), "success")
+        return _editor(template, f"section-{section.id}")
+    return render_template(
+        "brief_templates/section_form.html", form=form, template=template, section=None
+    )
+
+
+@bp.route("/<int:template_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_section(template_id: int, section_id: int):
+    """Change a section's title and description."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    form = SectionForm(obj=section)
+    if form.validate_on_submit():
+        editing.update_section(
+            section, title=form.title.data, description=form.description.data, now=clock.utcnow()
+        )
+        db.session.commit()
+        flash(_("Section saved."), "success")
+        return _editor(template, f"section-{section.id}")
+    return render_template(
+        "brief_templates/section_form.html", form=form, template=template, section=section
+    )
+
+
+@bp.post("/<int:template_id>/sections/<int:section_id>/delete")
+@login_required
+def delete_section(template_id: int, section_id: int):
+    """Delete a section and its questions."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    editing.delete_section(section, clock.utcnow())
+    db.session.commit()
+    flash(_("Section “%(title)s” deleted.", title=section.title), "success")
+    return _editor(template)
+
+
+@bp.post("/<int:template_id>/sections/<int:section_id>/move/<any(up, down):direction>")
+@login_required
+def move_section(template_id: int, section_id: int, direction: str):
+    """Move a section one place up or down."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    editing.move_section(section, STEPS[direction], clock.utcnow())
+    db.session.commit()
+    return _editor(template, f"section-{section.id}")
+
+
+# -- Questions ---------------------------------------------------------------------------
+
+
+def _field_form(template: Template, field: TemplateField | None, **kwargs) -> FieldForm:
+    form = FieldForm(template_id=template.id, field_id=field.id if field else None, **kwargs)
+    form.section_id.choices = [(section.id, section.title) for section in template.sections]
+    return form
+
+
+@bp.route("/<int:template_id>/sections/<int:section_id>/fields/new", methods=["GET", "POST"])
+@login_required
+def new_field(template_id: int, section_id: int):
+    """Add a question at the end of a section."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    form = _field_form(template, None)
+    if request.method == "GET":
+        form.section_id.data = section.id
+    if form.validate_on_submit():
+        target = _section(template, form.section_id.data)
+        field = editing.add_field(target, form.values(), clock.utcnow())
+        db.session.commit()
+        flash(_("Question added."), "success")
+        return _editor(template, f"field-{field.id}")
+    return render_template(
+        "brief_templates/field_form.html", form=form, template=template, field=None
+    )
+
+
+@bp.route("/<int:template_id>/fields/<int:field_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_field(template_id: int, field_id: int):
+    """Change a question, or move it to another section."""
+    template = _template(template_id)
+    field = _field(template, field_id)
+    form = _field_form(template, field, obj=field)
+    if request.method == "GET":
+        form.options.data = "\n".join(field.options or [])
+    if form.validate_on_submit():
+        target = _section(template, form.section_id.data)
+        editing.update_field(field, form.values(), clock.utcnow(), section=target)
+        db.session.commit()
+        flash(_("Question saved."), "success")
+        return _editor(template, f"field-{field.id}")
+    return render_template(
+        "brief_templates/field_form.html", form=form, template=template, field=field
+    )
+
+
+@bp.post("/<int:template_id>/fields/<int:field_id>/delete")
+@login_required
+def delete_field(template_id: int, field_id: int):
+    """Delete a question."""
+    template = _template(template_id)
+    field = _field(template, field_id)
+    section_id = field.section_id
+    editing.delete_field(field, clock.utcnow())
+    db.session.commit()
+    flash(_("Question “%(label)s” deleted.", label=field.label), "success")
+    return _editor(template, f"section-{section_id}")
+
+
+@bp.post("/<int:template_id>/fields/<int:field_id>/move/<any(up, down):direction>")
+@login_required
+def move_field(template_id: int, field_id: int, direction: str):
+    """Move a question one place up or down within its section."""
+    template = _template(template_id)
+    field = _field(template, field_id)
+    editing.move_field(field, STEPS[direction], clock.utcnow())
+    db.session.commit()
+    return _editor(template, f"field-{field.id}")
