@@ -1,0 +1,184 @@
+"""What the client's form shows: fields with their values, progress, what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import format_time, ngettext
+from flask_babel import gettext as _
+
+from briefs.accounts import agency_settings
+from briefs.answer_messages import file_size
+from briefs.client_form.filling import Posted
+from briefs.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
+from briefs.models import Brief, BriefField, BriefSection, Upload
+from briefs.overview import brief_fields
+from briefs.uploads import uploads_by_field
+
+#: File types the picker suggests; the server still sniffs every file's content.
+ACCEPT = ".jpg,.jpeg,.png,.gif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.pptx,.odt,.ods,.zip"
+
+
+@dataclass(frozen=True)
+class FileView:
+    """One uploaded file as the client sees it."""
+
+    upload: Upload
+    size_text: str
+    download_url: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One question with what to show in its input."""
+
+    field: BriefField
+    text: str
+    chosen: frozenset[str]
+    not_applicable: bool
+    error: str | None
+    sent_back: bool
+    files: list[FileView]
+
+    @property
+    def described_by(self) -> str:
+        """Ids of the texts that describe the input, for aria-describedby."""
+        fid = self.field.id
+        ids = [f"review-{fid}"] if self.sent_back else []
+        ids += [f"help-{fid}"] if self.field.help else []
+        ids += [f"example-{fid}"] if self.field.example else []
+        ids += [f"err-{fid}"] if self.error else []
+        return " ".join(ids)
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """Everything the form template prints."""
+
+    brief: Brief
+    token: str
+    agency_name: str
+    sections: list[tuple[BriefSection, list[FieldView]]]
+    progress: Progress
+    progress_text: str
+    missing: list[BriefField]
+    errors: list[tuple[BriefField, str]]
+    texts: dict[str, str]
+    accept: str = ACCEPT
+
+
+def progress_text(stats: Progress) -> str:
+    """Say how many required questions are answered."""
+    return ngettext(
+        "%(answered)s of %(num)s required question answered",
+        "%(answered)s of %(num)s required questions answered",
+        stats.required,
+        answered=stats.answered,
+    )
+
+
+def file_views(token: str, uploads: list[Upload]) -> list[FileView]:
+    """Describe uploaded files with their links."""
+    return [
+        FileView(
+            upload=upload,
+            size_text=file_size(upload.size),
+            download_url=url_for("client_form.download", token=token, upload_id=upload.id),
+            remove_url=url_for("client_form.remove_file", token=token, upload_id=upload.id),
+        )
+        for upload in uploads
+    ]
+
+
+def _field_view(
+    token: str,
+    field: BriefField,
+    uploads: list[Upload],
+    typed: Posted | None,
+    error: str | None,
+) -> FieldView:
+    if typed is not None:
+        raw, not_applicable = typed.raw, typed.not_applicable
+    else:
+        raw, not_applicable = field.value, field.not_applicable
+    items = raw if isinstance(raw, list) else raw.splitlines()
+    return FieldView(
+        field=field,
+        text=raw if isinstance(raw, str) else "\n".join(raw),
+        chosen=frozenset(item.strip() for item in items if item.strip()),
+        not_applicable=not_applicable,
+        error=error,
+        sent_back=is_sent_back(field),
+        files=file_views(token, uploads),
+    )
+
+
+def js_texts() -> dict[str, str]:
+    """Return the words client.js shows, in the page's language."""
+    return {
+        "saving": _("Saving…"),
+        "uploading": _("Uploading…"),
+        "offline": _("Offline — will retry"),
+        "notSaved": _("Not saved: %(reason)s"),
+        "reload": _("please reload the page and try again."),
+        "busy": _("the server is busy, trying again shortly."),
+    }
+
+
+def build_page(
+    brief: Brief,
+    token: str,
+    *,
+    errors: dict[int, str] | None = None,
+    typed: dict[int, Posted] | None = None,
+) -> FormPage:
+    """Assemble the form page for a brief, with refused values shown as typed."""
+    errors = errors or {}
+    typed = typed or {}
+    uploads = uploads_by_field(brief)
+    sections = [
+        (
+            section,
+            [
+                _field_view(token, f, uploads.get(f.id, []), typed.get(f.id), errors.get(f.id))
+                for f in section.fields
+            ],
+        )
+        for section in brief.sections
+    ]
+    fields = brief_fields(brief)
+    stats = progress(fields)
+    return FormPage(
+        brief=brief,
+        token=token,
+        agency_name=agency_settings().name,
+        sections=sections,
+        progress=stats,
+        progress_text=progress_text(stats),
+        missing=missing_fields(fields),
+        errors=[(f, errors[f.id]) for f in fields if f.id in errors],
+        texts=js_texts(),
+    )
+
+
+def state_json(brief: Brief) -> dict:
+    """Return the brief's progress and missing list for the page to update live."""
+    fields = brief_fields(brief)
+    stats = progress(fields)
+    return {
+        "progress": {
+            "answered": stats.answered,
+            "required": stats.required,
+            "percent": stats.percent,
+            "text": progress_text(stats),
+        },
+        "missing": [{"id": f.id, "label": f.label} for f in fields if is_missing(f)],
+    }
+
+
+def saved_message(field: BriefField, now: datetime) -> str:
+    """Say when the field's answer was saved, in the client's time zone."""
+    return _("Saved at %(time)s", time=format_time(field.answered_at or now, "short"))

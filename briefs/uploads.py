@@ -1,0 +1,159 @@
+"""Files a client attaches to a file field: which are accepted, where they go, what remains.
+
+A file is stored the moment it arrives, under a random name in UPLOAD_FOLDER. The field's
+answer is the list of its current uploads' ids, saved as a revision like any other answer,
+so adding or removing a file shows in the field's history. Removed files stay on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import filetype
+from flask import current_app
+from sqlalchemy import select
+
+from briefs.extensions import db
+from briefs.models import Answer, Brief, BriefField, Upload
+from briefs.workflow import Actor, save_answer
+
+#: Types a client may upload, by the extension `filetype` sniffs from the content.
+ALLOWED_EXTENSIONS = frozenset(
+    {"jpg", "png", "gif", "webp", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "doc", "xls", "zip"}
+)
+
+#: Default per-file limit when UPLOAD_MAX_BYTES is not configured.
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+# Error codes; answer_messages turns each into a sentence in the client's language.
+EMPTY_FILE = "empty_file"
+TOO_BIG = "too_big"
+TYPE_NOT_ALLOWED = "type_not_allowed"
+
+_CHUNK = 64 * 1024
+_SNIFF_BYTES = 8192
+
+
+class UploadError(ValueError):
+    """The file cannot be accepted; `code` says why and `name` which file."""
+
+    def __init__(self, code: str, name: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.name = name
+
+
+def max_bytes() -> int:
+    """Return the per-file size limit in bytes."""
+    return int(current_app.config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def display_name(filename: str | None) -> str:
+    """Return a file name fit to show: no path, no control characters, not too long."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 190 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else name[:200]
+    return name or "file"
+
+
+def store_upload(
+    field: BriefField, stream: BinaryIO, filename: str | None, *, actor: Actor, now: datetime
+) -> Upload:
+    """Write one uploaded file to disk and record it; raise UploadError if refused."""
+    name = display_name(filename)
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    path = folder / stored_name
+    limit = max_bytes()
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        with open(path, "xb") as out:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(TOO_BIG, name)
+                if len(head) < _SNIFF_BYTES:
+                    head += chunk[: _SNIFF_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise UploadError(EMPTY_FILE, name)
+        kind = filetype.guess(head)
+        if kind is None or kind.extension not in ALLOWED_EXTENSIONS:
+            raise UploadError(TYPE_NOT_ALLOWED, name)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    upload = Upload(
+        brief_id=field.brief_id,
+        field_id=field.id,
+        stored_name=stored_name,
+        original_name=name,
+        size=size,
+        content_type=kind.mime,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor.label,
+        created_at=now,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def current_uploads(field: BriefField) -> list[Upload]:
+    """Return the field's files that have not been removed, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Upload)
+            .where(Upload.field_id == field.id, Upload.removed_at.is_(None))
+            .order_by(Upload.id)
+        )
+    )
+
+
+def uploads_by_field(brief: Brief) -> dict[int, list[Upload]]:
+    """Return the brief's current files grouped by field id, in one query."""
+    grouped: dict[int, list[Upload]] = defaultdict(list)
+    rows = db.session.scalars(
+        select(Upload)
+        .where(Upload.brief_id == brief.id, Upload.removed_at.is_(None))
+        .order_by(Upload.id)
+    )
+    for upload in rows:
+        grouped[upload.field_id].append(upload)
+    return grouped
+
+
+def sync_answer(field: BriefField, *, actor: Actor, now: datetime) -> Answer | None:
+    """Save the field's answer as the ids of its current files (a revision if changed)."""
+    value = "\n".join(str(upload.id) for upload in current_uploads(field))
+    # Adding a file means the question applies after all.
+    not_applicable = field.not_applicable and not value
+    return save_answer(field, value, not_applicable=not_applicable, actor=actor, now=now)
+
+
+def remove_upload(
+    upload: Upload, field: BriefField, *, actor: Actor, now: datetime
+) -> Answer | None:
+    """Take a file off its field; the file and its record stay for the history."""
+    if upload.removed_at is None:
+        upload.removed_at = now
+        db.session.flush()
+    return sync_answer(field, actor=actor, now=now)
+
+
+def upload_path(upload: Upload) -> str:
+    """Return where the upload's bytes live on disk."""
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], upload.stored_name)
