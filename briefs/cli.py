@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 import click
 from flask import Flask
@@ -39,6 +40,41 @@ def create_user_command(email: str, name: str) -> None:
     click.echo(f"Created {user.email}{' (owner)' if user.is_owner else ''}.")
 
 
+@click.command("send-due")
+@click.option("--dry-run", is_flag=True, help="List what would go out, change nothing.")
+@click.option("--now", "now_text", metavar="ISO-TIME", help="Evaluate the schedule at this time.")
+def send_due_command(dry_run: bool, now_text: str | None) -> None:
+    """Queue due reminders, escalations and digests, then deliver the outbox."""
+    from briefs import send_due
+
+    now = clock.utcnow()
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            click.echo(f"--now: not an ISO time: {now_text}", err=True)
+            sys.exit(2)
+        now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    report = send_due.run(now, dry_run=dry_run)
+    if dry_run:
+        for draft in report.planned:
+            click.echo(f"would queue {draft.kind} to {', '.join(draft.to)}: {draft.subject}")
+        for message in report.due:
+            click.echo(
+                f"would deliver {message.kind} to {', '.join(message.to_addrs)}: {message.subject}"
+            )
+        if not report.planned and not report.due:
+            click.echo("Nothing is due.")
+        return
+    for message in report.queued:
+        click.echo(f"queued {message.kind} to {', '.join(message.to_addrs)}: {message.subject}")
+    if report.smtp_configured:
+        click.echo(f"delivered {report.delivered}, failed {report.failed}")
+    else:
+        click.echo(f"{len(report.due)} message(s) wait in the outbox: SMTP_URL is not set")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users)
+    app.cli.add_command(send_due_command)

@@ -42,6 +42,11 @@ def load(app: Flask, test_config: dict | None) -> None:
         REMEMBER_COOKIE_SAMESITE="Lax",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Links in e-mails are absolute, and a command has no request to take a host from.
+        BASE_URL=os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # No SMTP_URL: messages stay in the outbox (shown on the Outbox page and logged).
+        SMTP_URL=os.environ.get("SMTP_URL", ""),
+        MAIL_FROM=os.environ.get("MAIL_FROM", "briefs@localhost"),
     )
     if test_config is None or "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = _secret_key(instance)

@@ -221,3 +221,38 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+class Mailbox:
+    """What the local SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
+        from email import message_from_bytes, policy
+
+        mail = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, mail))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1; the app's SMTP_URL points at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+    app.config["MAIL_FROM"] = "Pixel & Co <briefs@pixel.example>"
+    mailbox.controller = controller
+    mailbox.port = port
+    yield mailbox
+    mailbox.controller.stop(no_assert=True)

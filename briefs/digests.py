@@ -1,0 +1,210 @@
+"""Messages about many briefs or to the agency: risk alerts and daily/weekly digests."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from briefs.chase_policy import zone
+from briefs.chasing import BriefChase, brief_owners, client_link
+from briefs.deadlines import AT_RISK, LATE
+from briefs.extensions import db
+from briefs.mail_content import render_digest
+from briefs.models import AgencySettings, User
+from briefs.outbox import Draft
+from briefs.whose_move import CLIENT
+from briefs.working_days import WorkCalendar
+
+#: A brief waiting on the client this long counts as stuck in the agency's digest.
+STUCK_AFTER = timedelta(days=5)
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    """One brief as a digest lists it."""
+
+    title: str
+    client: str
+    answered: int
+    required: int
+    missing: int
+    risk: str | None
+    info_due: object
+    launch: object
+    url: str
+    waiting_since: datetime | None
+
+
+def _row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
+    summary, brief = chase.summary, chase.summary.brief
+    agency_url = f"{current_app.config['BASE_URL']}/briefs/{brief.id}"
+    return DigestRow(
+        title=brief.title,
+        client=brief.client.name,
+        answered=summary.progress.answered,
+        required=summary.progress.required,
+        missing=summary.missing,
+        risk=chase.status.deadline.risk,
+        info_due=chase.status.deadline.info_due,
+        launch=brief.launch_date,
+        url=(client_link(brief) or "") if for_client else agency_url,
+        waiting_since=summary.move.since if summary.move.side == CLIENT else None,
+    )
+
+
+def _user_locale(user: User, settings: AgencySettings) -> str:
+    return user.locale or settings.default_locale or "en"
+
+
+def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list[Draft]:
+    """Tell the brief's owner once that it became at risk or late."""
+    brief = chase.summary.brief
+    drafts = []
+    for user in brief_owners(brief):
+        locale = _user_locale(user, settings)
+        with force_locale(locale):
+            subject = (
+                _("Late: “%(title)s” for %(client)s", title=brief.title, client=brief.client.name)
+                if level == LATE
+                else _(
+                    "At risk: “%(title)s” for %(client)s",
+                    title=brief.title,
+                    client=brief.client.name,
+                )
+            )
+        rendered = render_digest(
+            "risk_alert",
+            subject,
+            {"row": _row(chase), "level": level, "agency": settings.name, "user": user},
+            locale,
+            settings.timezone,
+        )
+        drafts.append(
+            Draft(
+                kind="risk_alert",
+                dedupe_key=f"risk:{brief.id}:{level}:{chase.status.deadline.info_due}:{user.id}",
+                to=[user.email],
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                locale=locale,
+                brief=brief,
+                client_id=brief.client_id,
+                data={"level": level},
+            )
+        )
+    return drafts
+
+
+def agency_digests(
+    chases: list[BriefChase], settings: AgencySettings, cal: WorkCalendar, now: datetime
+) -> list[Draft]:
+    """Draft the daily digest for each teammate, once a working day after the window opens."""
+    local = now.astimezone(zone(settings.timezone))
+    if not settings.daily_digest or not cal.is_working_day(local.date()):
+        return []
+    if local.hour < settings.window_start_hour or not chases:
+        return []
+    rows = [_row(c) for c in chases]
+    late = [r for r in rows if r.risk == LATE]
+    at_risk = [r for r in rows if r.risk == AT_RISK]
+    stuck = [
+        r
+        for r in rows
+        if r.waiting_since and now - r.waiting_since >= STUCK_AFTER and r.risk not in (LATE,)
+    ]
+    arrived = [
+        _row(c)
+        for c in chases
+        if c.summary.last_client_at and now - c.summary.last_client_at <= timedelta(days=1)
+    ]
+    if not (late or at_risk or stuck or arrived):
+        return []
+    drafts = []
+    for user in db.session.scalars(select(User).where(User.active).order_by(User.id)):
+        locale = _user_locale(user, settings)
+        with force_locale(locale):
+            subject = _(
+                "Briefs today: %(late)s late, %(risk)s at risk, %(arrived)s with news",
+                late=len(late),
+                risk=len(at_risk),
+                arrived=len(arrived),
+            )
+        rendered = render_digest(
+            "agency_digest",
+            subject,
+            {
+                "late": late,
+                "at_risk": at_risk,
+                "stuck": stuck,
+                "arrived": arrived,
+                "agency": settings.name,
+                "now": now,
+            },
+            locale,
+            settings.timezone,
+        )
+        drafts.append(
+            Draft(
+                kind="agency_digest",
+                dedupe_key=f"agency_digest:{user.id}:{local.date().isoformat()}",
+                to=[user.email],
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                locale=locale,
+            )
+        )
+    return drafts
+
+
+def client_digests(
+    chases: list[BriefChase], settings: AgencySettings, cal: WorkCalendar, now: datetime
+) -> list[Draft]:
+    """Draft the weekly digest to decision-makers of clients who asked for one (Mondays)."""
+    by_client: dict[int, list[BriefChase]] = defaultdict(list)
+    for chase in chases:
+        by_client[chase.summary.brief.client_id].append(chase)
+    drafts = []
+    for client_chases in by_client.values():
+        client = client_chases[0].summary.brief.client
+        deciders = [c.email for c in client.contacts if c.role == "decision_maker"]
+        if not client.weekly_digest or not deciders:
+            continue
+        local = now.astimezone(zone(client.timezone))
+        if local.weekday() != 0 or local.hour < settings.window_start_hour:
+            continue
+        locale = client_chases[0].summary.brief.locale
+        year, week, _day = local.isocalendar()
+        with force_locale(locale):
+            subject = _("Weekly status of your briefs with %(agency)s", agency=settings.name)
+        rendered = render_digest(
+            "client_digest",
+            subject,
+            {
+                "rows": [_row(c, for_client=True) for c in client_chases],
+                "client": client.name,
+                "agency": settings.name,
+            },
+            locale,
+            client.timezone,
+        )
+        drafts.append(
+            Draft(
+                kind="client_digest",
+                dedupe_key=f"client_digest:{client.id}:{year}-W{week:02d}",
+                to=deciders,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                locale=locale,
+                client_id=client.id,
+            )
+        )
+    return drafts

@@ -1,0 +1,124 @@
+"""What each e-mail says, in the brief's language, as plain text and HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale, refresh
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from briefs.extensions import db
+from briefs.models import MessageWording
+
+#: Default subject and opening per kind; the agency may replace them per language.
+DEFAULT_WORDING = {
+    "invitation": (
+        _l("Questions for the page “{title}”"),
+        _l(
+            "Hello! {agency} is preparing the page “{title}” and needs a few facts that only "
+            "you have. The form saves every answer as you type, so you can fill it in over "
+            "several visits, pass a question to a colleague, or mark one that does not apply."
+        ),
+    ),
+    "reminder": (
+        _l("Reminder: a few answers for “{title}”"),
+        _l(
+            "Hello! A short reminder about the brief “{title}”. Thank you for what you have "
+            "already sent; here is what is still needed to start the work."
+        ),
+    ),
+    "escalation": (
+        _l("Status of the brief “{title}”"),
+        _l(
+            "Hello! Here is a short, factual status of the brief “{title}”, which {agency} is "
+            "preparing for {client}. We share it so that everyone sees the same picture."
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """A question still to answer, with the agency's comment if it was sent back."""
+
+    label: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class BriefFacts:
+    """Everything an e-mail about one brief may say."""
+
+    agency: str
+    title: str
+    client: str
+    link: str | None
+    questions: int
+    answered: int
+    required: int
+    missing: list[MissingItem] = field(default_factory=list)
+    launch: date | None = None
+    info_due: date | None = None
+    asked_since: datetime | None = None
+    reminders_sent: int = 0
+    holders: list[str] = field(default_factory=list)
+    risk: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def wording(kind: str, locale: str) -> tuple[str, str]:
+    """Return the agency's subject and opening for a kind of message in a language."""
+    custom = db.session.scalar(
+        select(MessageWording).where(MessageWording.kind == kind, MessageWording.locale == locale)
+    )
+    subject, intro = DEFAULT_WORDING[kind]
+    with force_locale(locale):
+        subject, intro = str(subject), str(intro)
+    if custom is not None:
+        subject = custom.subject or subject
+        intro = custom.intro or intro
+    return subject, intro
+
+
+def _fill(text: str, facts: BriefFacts) -> str:
+    """Fill {title}, {agency} and {client}; a stray brace in custom wording is kept as is."""
+    try:
+        return text.format(title=facts.title, agency=facts.agency, client=facts.client)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def render_brief_mail(kind: str, facts: BriefFacts, locale: str, timezone: str) -> Rendered:
+    """Render an invitation, reminder or escalation about one brief."""
+    subject, intro = wording(kind, locale)
+    context = {"facts": facts, "intro": _fill(intro, facts), "kind": kind}
+    return _render(kind, _fill(subject, facts), context, locale, timezone)
+
+
+def render_digest(kind: str, subject: str, context: dict, locale: str, timezone: str) -> Rendered:
+    """Render a digest (client or agency) from its template pair."""
+    return _render(kind, subject, context, locale, timezone)
+
+
+def _render(kind: str, subject: str, context: dict, locale: str, timezone: str) -> Rendered:
+    previous = getattr(g, "timezone", None)
+    g.timezone = timezone
+    refresh()  # Babel caches the zone per context; make it read ours.
+    try:
+        with force_locale(locale):
+            context = {**context, "subject": subject, "base_url": current_app.config["BASE_URL"]}
+            text = render_template(f"email/{kind}.txt", **context)
+            html = render_template(f"email/{kind}.html", **context)
+    finally:
+        g.timezone = previous
+        refresh()
+    return Rendered(subject=subject, text=text.strip() + "\n", html=html)

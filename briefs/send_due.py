@@ -1,0 +1,116 @@
+"""One `send-due` run: queue what the schedule says is due, then deliver the outbox."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parseaddr
+
+from flask import current_app
+
+from briefs.accounts import agency_settings
+from briefs.chasing import assess, open_briefs, plan_brief, risk_changes
+from briefs.digests import agency_digests, client_digests, risk_alerts
+from briefs.extensions import db
+from briefs.mailer import parse_smtp_url, sender_address
+from briefs.models import Message
+from briefs.outbox import (
+    Draft,
+    claim_due,
+    deliver,
+    due_messages,
+    queue,
+    release_stale_claims,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunReport:
+    """What a run queued and delivered."""
+
+    planned: list[Draft] = field(default_factory=list)
+    queued: list[Message] = field(default_factory=list)
+    due: list[Message] = field(default_factory=list)
+    delivered: int = 0
+    failed: int = 0
+    smtp_configured: bool = False
+
+
+def mail_domain() -> str:
+    """Return the domain Message-IDs are made in (MAIL_FROM's)."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return address.rsplit("@", 1)[-1] if "@" in address else "briefs.local"
+
+
+def plan(now: datetime) -> tuple[list[Draft], dict[int, str | None]]:
+    """Decide every message due at `now` and the risk level each brief is now at."""
+    settings = agency_settings()
+    chases, cal = assess(open_briefs(), settings, now)
+    drafts: list[Draft] = []
+    levels: dict[int, str | None] = {}
+    for chase in chases:
+        brief = chase.summary.brief
+        drafts += plan_brief(chase, settings, cal, now)
+        level, late_drafts = risk_changes(chase, settings, now)
+        drafts += late_drafts
+        if level and level != brief.risk_notified:
+            drafts += risk_alerts(chase, level, settings)
+        levels[brief.id] = level
+    drafts += agency_digests(chases, settings, cal, now)
+    drafts += client_digests(chases, settings, cal, now)
+    return drafts, levels
+
+
+def run(now: datetime, *, dry_run: bool = False) -> RunReport:
+    """Queue what is due and deliver the outbox; with dry_run, change nothing."""
+    smtp = parse_smtp_url(current_app.config["SMTP_URL"])
+    report = RunReport(smtp_configured=smtp is not None)
+    drafts, levels = plan(now)
+    report.planned = drafts
+    if dry_run:
+        report.due = due_messages(now)
+        db.session.rollback()
+        return report
+    domain = mail_domain()
+    for draft in drafts:
+        message = queue(draft, now, domain)
+        if message is not None:
+            report.queued.append(message)
+    _remember_risk_levels(levels)
+    if smtp is None:
+        waiting = due_messages(now)
+        for message in waiting:
+            log.info(
+                "Outbox (no SMTP_URL): %s to %s: %s",
+                message.kind,
+                ", ".join(message.to_addrs),
+                message.subject,
+            )
+        report.due = waiting
+        return report
+    settings = agency_settings()
+    sender = sender_address(current_app.config["MAIL_FROM"], settings.name)
+    run_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    release_stale_claims(now)
+    while batch := claim_due(now, run_id):
+        for message in batch:
+            if deliver(message, smtp, sender, settings.reply_to, now):
+                report.delivered += 1
+            else:
+                report.failed += 1
+    return report
+
+
+def _remember_risk_levels(levels: dict[int, str | None]) -> None:
+    from briefs.models import Brief
+
+    for brief_id, level in levels.items():
+        brief = db.session.get(Brief, brief_id)
+        if brief is not None and brief.risk_notified != level:
+            brief.risk_notified = level
+    db.session.commit()

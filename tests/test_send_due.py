@@ -1,0 +1,104 @@
+"""send-due against a real SMTP server: reminders on schedule, read back from the wire."""
+
+from datetime import UTC, datetime
+
+from briefs import send_due
+from briefs.extensions import db
+from briefs.models import Event, Message
+from briefs.workflow import SYSTEM, mark_sent
+from tests.conftest import make_brief
+
+MONDAY_MORNING = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
+
+
+def sent_brief():
+    brief, token = make_brief(now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    return brief, token
+
+
+def test_reminder_is_delivered_over_smtp_with_both_bodies(app, client, smtp_server):
+    brief, token = sent_brief()
+    thursday = datetime(2026, 11, 5, 6, 5, tzinfo=UTC)  # 09:05 in Moscow
+    report = send_due.run(thursday)
+    assert report.delivered == 1 and report.failed == 0
+    [(rcpt, mail)] = smtp_server.messages
+    assert rcpt == ["ivan@acme.example"]
+    assert mail["To"] == "ivan@acme.example"
+    assert mail["Subject"] == "Reminder: a few answers for “Teeth whitening page”"
+    assert mail["From"] == "Pixel & Co <briefs@pixel.example>"
+    stored = db.session.scalar(db.select(Message))
+    assert mail["Message-ID"] == stored.message_id and stored.status == "sent"
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert "Service name" in body and "Who it is for" in body
+        assert "Price" not in body  # optional, so not missing
+        assert "we need the answers by" in body
+    link = f"http://127.0.0.1:5000/c/{token}"
+    assert link in text and link in html
+    kinds = [e.kind for e in db.session.scalars(db.select(Event).order_by(Event.id))]
+    assert kinds[-2:] == ["message_queued", "message_sent"]
+    assert client.get(link.removeprefix("http://127.0.0.1:5000")).status_code == 200
+
+
+def test_nothing_goes_out_before_the_schedule_or_outside_the_window(app, smtp_server):
+    sent_brief()
+    assert send_due.run(datetime(2026, 11, 4, 10, 0, tzinfo=UTC)).queued == []
+    evening = datetime(2026, 11, 5, 16, 0, tzinfo=UTC)  # 19:00 in Moscow
+    assert send_due.run(evening).queued == []
+    assert smtp_server.messages == []
+
+
+def test_a_second_run_does_not_send_the_same_reminder_again(app, smtp_server):
+    sent_brief()
+    thursday = datetime(2026, 11, 5, 6, 5, tzinfo=UTC)
+    send_due.run(thursday)
+    send_due.run(thursday.replace(minute=10))
+    assert len(smtp_server.messages) == 1
+
+
+def test_without_smtp_messages_wait_in_the_outbox(app):
+    app.config["SMTP_URL"] = ""
+    sent_brief()
+    report = send_due.run(datetime(2026, 11, 5, 6, 5, tzinfo=UTC))
+    assert [m.kind for m in report.queued] == ["reminder"]
+    assert db.session.scalar(db.select(Message.status)) == "queued"
+
+
+def test_smtp_down_keeps_the_message_and_retries_until_it_is_back(app, smtp_server):
+    sent_brief()
+    port = smtp_server.port
+    smtp_server.controller.stop()
+    thursday = datetime(2026, 11, 5, 6, 5, tzinfo=UTC)
+    report = send_due.run(thursday)
+    assert report.failed == 1
+    message = db.session.scalar(db.select(Message))
+    assert message.status == "queued" and message.attempts == 1 and message.last_error
+    assert message.next_attempt_at > thursday
+    # Not retried before the backoff has passed.
+    assert send_due.run(thursday.replace(minute=5, second=30)).failed == 0
+    from aiosmtpd.controller import Controller
+
+    smtp_server.controller = Controller(smtp_server, hostname="127.0.0.1", port=port)
+    smtp_server.controller.start()
+    report = send_due.run(thursday.replace(minute=20))
+    assert report.delivered == 1
+    assert len(smtp_server.messages) == 1
+    db.session.refresh(message)
+    assert message.status == "sent" and message.attempts == 2
+
+
+def test_dry_run_lists_and_changes_nothing(app, runner):
+    sent_brief()
+    result = runner.invoke(args=["send-due", "--dry-run", "--now", "2026-11-05T09:05:00+03:00"])
+    assert result.exit_code == 0, result.output
+    assert "would queue reminder to ivan@acme.example" in result.output
+    assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
+
+
+def test_send_due_rejects_a_bad_time(runner):
+    result = runner.invoke(args=["send-due", "--now", "next tuesday"])
+    assert result.exit_code == 2
+    assert "not an ISO time" in result.output
