@@ -19,7 +19,6 @@ from briefs.models import BriefField, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.workflow import Actor, close, mark_sent, review, save_answer, submit
 from tests.conftest import NOW, make_brief, make_client, make_template
-from tests.dashboard_helpers import field_brief_ids
 
 AGENCY = Actor("system", "Tests")
 CLIENT = Actor.client("Ivan Contact")
@@ -29,8 +28,6 @@ CLIENT = Actor.client("Ivan Contact")
 def fixed_clock(monkeypatch):
     """Let the dashboard's "for 4 days" be computed from the tests' fixed moment."""
     monkeypatch.setattr(routes, "utcnow", lambda: NOW)
-    with field_brief_ids():
-        yield
 
 
 def field_of(brief, key: str) -> BriefField:

@@ -11,7 +11,6 @@ from briefs.extensions import db
 from briefs.models import BriefField
 from briefs.workflow import Actor, mark_sent, save_answer
 from tests.conftest import NOW, PASSWORD, make_brief, make_client, make_template
-from tests.dashboard_helpers import field_brief_ids
 
 AGENCY = Actor("system", "Tests")
 
@@ -19,19 +18,18 @@ AGENCY = Actor("system", "Tests")
 @pytest.fixture
 def briefs(app):
     """Two briefs for Acme (one waiting longer, partly answered) and one for Bolt."""
-    with field_brief_ids():
-        template = make_template()
-        acme, bolt = make_client("Acme Dental"), make_client("Bolt Garage")
-        waiting, _ = make_brief(template, acme, title="Whitening", now=NOW - timedelta(days=12))
-        recent, _ = make_brief(template, acme, title="Implants", now=NOW - timedelta(days=3))
-        other, _ = make_brief(template, bolt, title="Tyres", now=NOW - timedelta(days=20))
-        mark_sent(waiting, AGENCY, NOW - timedelta(days=10))
-        mark_sent(recent, AGENCY, NOW - timedelta(days=2))
-        field = db.session.scalar(
-            select(BriefField).where(BriefField.brief_id == waiting.id, BriefField.key == "name")
-        )
-        save_answer(field, "Whitening", not_applicable=False, actor=Actor.client("Ivan"), now=NOW)
-        db.session.commit()
+    template = make_template()
+    acme, bolt = make_client("Acme Dental"), make_client("Bolt Garage")
+    waiting, _ = make_brief(template, acme, title="Whitening", now=NOW - timedelta(days=12))
+    recent, _ = make_brief(template, acme, title="Implants", now=NOW - timedelta(days=3))
+    other, _ = make_brief(template, bolt, title="Tyres", now=NOW - timedelta(days=20))
+    mark_sent(waiting, AGENCY, NOW - timedelta(days=10))
+    mark_sent(recent, AGENCY, NOW - timedelta(days=2))
+    field = db.session.scalar(
+        select(BriefField).where(BriefField.brief_id == waiting.id, BriefField.key == "name")
+    )
+    save_answer(field, "Whitening", not_applicable=False, actor=Actor.client("Ivan"), now=NOW)
+    db.session.commit()
     return {"acme": acme.id, "waiting": waiting.id, "recent": recent.id, "other": other.id}
 
 

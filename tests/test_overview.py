@@ -1,0 +1,215 @@
+"""Where briefs stand: summaries of one brief (pure) and of many (one query)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import event, select
+
+from briefs.completeness import CHANGES_REQUESTED, Progress
+from briefs.extensions import db
+from briefs.models import BriefField
+from briefs.overview import brief_fields, load_summaries, stuck_order, summarize
+from briefs.whose_move import AGENCY, CLIENT
+from briefs.workflow import Actor, mark_sent, review, save_answer, submit
+from tests.conftest import NOW, make_brief, make_client, make_template
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def day(n: float) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+def stand_in_brief(**overrides) -> SimpleNamespace:
+    facts = {
+        "id": 1,
+        "status": "sent",
+        "created_at": day(0),
+        "sent_at": day(1),
+        "submitted_at": None,
+    }
+    facts.update(overrides)
+    return SimpleNamespace(**facts)
+
+
+def stand_in_field(key: str, value: str = "", **overrides) -> SimpleNamespace:
+    facts = {
+        "key": key,
+        "value": value,
+        "required": True,
+        "not_applicable": False,
+        "review_verdict": None,
+        "reviewed_at": None,
+        "revision": 1 if value else 0,
+        "answered_at": day(2) if value else None,
+    }
+    facts.update(overrides)
+    return SimpleNamespace(**facts)
+
+
+# summarize: pure
+
+
+def test_summary_of_a_partly_answered_brief():
+    fields = [
+        stand_in_field("name", "Whitening"),
+        stand_in_field("what"),
+        stand_in_field("price", required=False),
+        stand_in_field("who", "", not_applicable=True, revision=1, answered_at=day(3)),
+    ]
+    summary = summarize(stand_in_brief(), fields)
+    assert summary.progress == Progress(answered=2, required=3)
+    assert summary.missing == 1
+    assert summary.missing_keys == ("what",)
+    assert [f.key for f in summary.missing_fields] == ["what"]
+    assert summary.unreviewed == 2
+    assert (summary.move.side, summary.move.since) == (CLIENT, day(1))
+    assert summary.last_request_at == day(1)
+    assert summary.last_client_at == day(3)
+    assert summary.quiet_since == day(3)
+    assert summary.fields == tuple(fields)
+
+
+def test_sending_an_answer_back_is_the_latest_request():
+    fields = [
+        stand_in_field("name", "x", review_verdict=CHANGES_REQUESTED, reviewed_at=day(6)),
+        stand_in_field("what", "y", review_verdict="accepted", reviewed_at=day(5)),
+    ]
+    brief = stand_in_brief(status="sent", submitted_at=day(4))
+    summary = summarize(brief, fields)
+    assert summary.missing_keys == ("name",)
+    assert summary.unreviewed == 0
+    assert summary.last_request_at == day(6)
+    assert (summary.move.side, summary.move.since) == (CLIENT, day(6))
+
+
+def test_a_submitted_brief_with_unreviewed_answers_waits_on_the_agency():
+    fields = [stand_in_field("name", "x"), stand_in_field("what", "y")]
+    summary = summarize(stand_in_brief(status="submitted", submitted_at=day(4)), fields)
+    assert summary.progress.complete
+    assert summary.last_client_at == day(4)
+    assert (summary.move.side, summary.move.since) == (AGENCY, day(4))
+
+
+def test_a_brief_with_no_fields_is_complete_and_waits_on_nobody_once_sent():
+    summary = summarize(stand_in_brief(), [])
+    assert summary.progress.complete and summary.missing == 0
+    assert summary.move.side is None
+    assert summary.quiet_since == day(1)
+
+
+def test_a_draft_waits_on_the_agency_since_it_was_made():
+    summary = summarize(stand_in_brief(status="draft", sent_at=None), [stand_in_field("a")])
+    assert (summary.move.side, summary.move.since) == (AGENCY, day(0))
+    assert summary.last_request_at is None and summary.quiet_since is None
+
+
+# stuck_order
+
+
+def summary_with(brief_id: int, side, since, missing: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        brief=SimpleNamespace(id=brief_id),
+        move=SimpleNamespace(side=side, since=since),
+        missing=missing,
+    )
+
+
+def test_stuck_order_puts_the_longest_wait_first_then_the_most_missing():
+    summaries = [
+        summary_with(1, CLIENT, day(5), 1),
+        summary_with(2, None, None, 9),
+        summary_with(3, AGENCY, day(1), 0),
+        summary_with(4, CLIENT, day(5), 4),
+        summary_with(5, CLIENT, day(5), 4),
+        summary_with(6, None, None, 0),
+    ]
+    ordered = sorted(summaries, key=stuck_order)
+    assert [s.brief.id for s in ordered] == [3, 4, 5, 1, 2, 6]
+
+
+# load_summaries and brief_fields: with a database
+
+
+@pytest.fixture
+def briefs(app):
+    """Three briefs in different states, fields answered at known times."""
+    actor, client = Actor("system", "Tests"), Actor.client("Ivan")
+    template = make_template()
+    acme = make_client()
+    draft, _ = make_brief(template, acme, title="Draft")
+    sent, _ = make_brief(template, acme, title="Sent")
+    done, _ = make_brief(template, acme, title="Done")
+    for brief in (sent, done):
+        mark_sent(brief, actor, NOW + timedelta(days=1))
+
+    def field(brief, key):
+        return db.session.scalar(
+            select(BriefField).where(BriefField.brief_id == brief.id, BriefField.key == key)
+        )
+
+    save_answer(field(sent, "name"), "A", not_applicable=False, actor=client, now=NOW)
+    for key in ("name", "what", "channels", "who"):
+        save_answer(field(done, key), "B", not_applicable=False, actor=client, now=NOW)
+    submit(done, client, NOW + timedelta(days=2), missing=[])
+    review(field(done, "who"), CHANGES_REQUESTED, "More", actor, NOW + timedelta(days=3))
+    db.session.commit()
+    return draft, sent, done
+
+
+def test_load_summaries_reads_every_field_in_one_query(briefs):
+    statements = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    try:
+        draft, sent, done = briefs
+        db.session.expire_all()
+        briefs_again = list(db.session.scalars(select(type(draft)).order_by(type(draft).id)))
+        statements.clear()
+        summaries = load_summaries(briefs_again)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert len(statements) == 1
+    assert [s.brief.title for s in summaries] == ["Draft", "Sent", "Done"]
+    assert [s.progress for s in summaries] == [
+        Progress(0, 4),
+        Progress(1, 4),
+        Progress(3, 4),
+    ]
+    assert [s.missing_keys for s in summaries] == [
+        ("name", "what", "channels", "who"),
+        ("what", "channels", "who"),
+        ("who",),
+    ]
+    assert [s.move.side for s in summaries] == [AGENCY, CLIENT, CLIENT]
+    assert summaries[2].move.since == NOW + timedelta(days=3)
+
+
+def test_load_summaries_gives_fields_in_the_order_the_client_sees_them(briefs):
+    _draft, sent, _done = briefs
+    [summary] = load_summaries([sent])
+    expected = ["name", "what", "price", "channels", "who"]
+    assert [f.key for f in summary.fields] == expected
+    assert [f.key for f in brief_fields(sent)] == expected
+
+
+def test_load_summaries_of_nothing_asks_nothing(app):
+    statements = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    try:
+        assert load_summaries([]) == []
+        assert load_summaries(iter([])) == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []
