@@ -1,0 +1,271 @@
+"""Files on the client's form: accepted by content, refused clearly, removed with history."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from briefs import clock
+from briefs.extensions import db
+from briefs.models import Answer, Event, Upload
+from briefs.uploads import display_name
+from tests.client_form_helpers import (  # noqa: F401  (field_brief_ids is an autouse fixture)
+    field_brief_ids,
+    fields_by_key,
+    make_full_brief,
+)
+from tests.conftest import NOW
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+
+
+@pytest.fixture
+def brief_and_token():
+    return make_full_brief()
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def upload(client, token, field, content: bytes, name: str, headers=None):
+    return client.post(
+        f"/c/{token}/fields/{field.id}/files",
+        data={"files": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+        headers=headers or {},
+    )
+
+
+def stored_files(app) -> list[Path]:
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_an_image_is_stored_under_a_random_name(app, client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    response = upload(client, token, photos, PNG, "../../Clinic photo.png")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/c/{token}#field-{photos.id}")
+    item = db.session.scalar(select(Upload))
+    assert item.original_name == "Clinic photo.png"
+    assert item.content_type == "image/png" and item.size == len(PNG)
+    assert item.sha256 == hashlib.sha256(PNG).hexdigest()
+    assert item.uploaded_by == "Ivan Contact"
+    [path] = stored_files(app)
+    assert path.name == item.stored_name and len(item.stored_name) == 32
+    assert path.read_bytes() == PNG
+    assert photos.value == str(item.id) and photos.revision == 1
+    saved = db.session.scalar(select(Event).where(Event.kind == "answer_saved"))
+    assert saved.field_id == photos.id
+    page = client.get(f"/c/{token}").get_data(as_text=True)
+    assert "File uploaded." in page
+    assert f'href="/c/{token}/files/{item.id}">Clinic photo.png</a>' in page
+
+
+def test_office_documents_and_pdfs_are_recognised(client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(client, token, photos, docx_bytes(), "brief.docx")
+    upload(client, token, photos, b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n", "price.pdf")
+    types = db.session.scalars(select(Upload.content_type).order_by(Upload.id)).all()
+    assert types == [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pdf",
+    ]
+    assert len(photos.value.splitlines()) == 2 and photos.revision == 2
+
+
+def test_upload_by_script_answers_with_the_new_list(client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    response = upload(client, token, photos, PNG, "a.png", headers=JSON)
+    body = response.get_json()
+    assert response.status_code == 200 and body["ok"] is True
+    assert "a.png" in body["files_html"] and "Remove" in body["files_html"]
+    assert body["message"] == "File uploaded." and body["revision"] == 1
+
+
+def test_a_file_of_another_type_is_refused(app, client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    response = upload(client, token, photos, b"MZ\x90\x00" + b"\x00" * 100, "photo.png", JSON)
+    body = response.get_json()
+    assert response.status_code == 422
+    assert body["error"].startswith("The file photo.png was not accepted")
+    text = upload(client, token, photos, b"just some text", "notes.txt", JSON)
+    assert text.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Upload)) == 0
+    assert stored_files(app) == []
+    assert photos.revision == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(app, client, brief_and_token):
+    app.config["UPLOAD_MAX_BYTES"] = 100
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    big = PNG + b"\x00" * 200
+    response = upload(client, token, photos, big, "big.png")
+    assert response.status_code == 302
+    page = client.get(f"/c/{token}").get_data(as_text=True)
+    assert "The file big.png is larger than 100 bytes." in page
+    assert stored_files(app) == []
+    assert upload(client, token, photos, PNG[:90], "small.png").status_code == 302
+
+
+def test_an_empty_file_is_refused(client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    response = upload(client, token, photos, b"", "empty.png", JSON)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == "The file empty.png is empty."
+
+
+def test_files_only_go_to_file_fields(client, brief_and_token):
+    brief, token = brief_and_token
+    name = fields_by_key(brief)["name"]
+    assert upload(client, token, name, PNG, "a.png").status_code == 404
+
+
+def test_the_whole_form_stores_chosen_files(client, brief_and_token):
+    brief, token = brief_and_token
+    fields = fields_by_key(brief)
+    photos = fields["photos"]
+    response = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(f.id) for f in fields.values()],
+            f"f-{fields['name'].id}": "Whitening",
+            f"files-{photos.id}": [(io.BytesIO(PNG), "one.png"), (io.BytesIO(b""), "")],
+            "action": "save",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert len(photos.value.splitlines()) == 1
+    saved = db.session.scalar(select(Event).where(Event.kind == "answer_saved"))
+    assert saved.data["count"] == 2  # one event for the request, naming both fields
+
+
+def test_the_whole_form_reports_a_refused_file(client, brief_and_token):
+    brief, token = brief_and_token
+    fields = fields_by_key(brief)
+    photos = fields["photos"]
+    response = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(f.id) for f in fields.values()],
+            f"files-{photos.id}": [(io.BytesIO(b"plain text"), "a.txt")],
+        },
+        content_type="multipart/form-data",
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "The file a.txt was not accepted" in body
+    assert f'href="#field-{photos.id}"' in body
+
+
+def test_removing_keeps_the_file_and_the_history(app, client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(client, token, photos, PNG, "a.png")
+    upload(client, token, photos, PNG, "b.png")
+    first, second = db.session.scalars(select(Upload).order_by(Upload.id)).all()
+    assert photos.value == f"{first.id}\n{second.id}"
+    response = client.post(f"/c/{token}/files/{first.id}/remove", headers=JSON)
+    body = response.get_json()
+    assert response.status_code == 200
+    assert "a.png" not in body["files_html"] and "b.png" in body["files_html"]
+    assert first.removed_at == NOW
+    assert photos.value == str(second.id) and photos.revision == 3
+    assert len(stored_files(app)) == 2  # the bytes stay for the history
+    values = db.session.scalars(
+        select(Answer.value).where(Answer.field_id == photos.id).order_by(Answer.number)
+    ).all()
+    assert values == [str(first.id), f"{first.id}\n{second.id}", str(second.id)]
+    # A removed file is no longer the client's to download or remove again.
+    assert client.get(f"/c/{token}/files/{first.id}").status_code == 404
+    assert client.post(f"/c/{token}/files/{first.id}/remove").status_code == 404
+
+
+def test_remove_button_of_the_whole_form_saves_and_removes(client, brief_and_token):
+    brief, token = brief_and_token
+    fields = fields_by_key(brief)
+    photos = fields["photos"]
+    upload(client, token, photos, PNG, "a.png")
+    item = db.session.scalar(select(Upload))
+    response = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(f.id) for f in fields.values()],
+            f"f-{fields['name'].id}": "Whitening",
+            "remove": str(item.id),
+        },
+    )
+    assert response.status_code == 302
+    assert response.location.endswith(f"#field-{photos.id}")
+    assert item.removed_at == NOW and photos.value == ""
+    assert fields["name"].value == "Whitening"
+
+
+def test_plain_remove_post_redirects_back(client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(client, token, photos, PNG, "a.png")
+    item = db.session.scalar(select(Upload))
+    response = client.post(f"/c/{token}/files/{item.id}/remove")
+    assert response.status_code == 302
+    assert "File removed." in client.get(f"/c/{token}").get_data(as_text=True)
+
+
+def test_the_client_downloads_their_own_file(client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(client, token, photos, PNG, "Clinic photo.png")
+    item = db.session.scalar(select(Upload))
+    response = client.get(f"/c/{token}/files/{item.id}")
+    assert response.status_code == 200
+    assert response.data == PNG
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    response.close()
+    other, other_token = make_full_brief(title="Other")
+    assert client.get(f"/c/{other_token}/files/{item.id}").status_code == 404
+    assert client.get(f"/c/wrong/files/{item.id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("photo.png", "photo.png"),
+        ("C:\\Users\\me\\photo.png", "photo.png"),
+        ("../../etc/passwd", "passwd"),
+        ("bad\x00name\n.png", "badname.png"),
+        ("", "file"),
+        (None, "file"),
+        ("a" * 300 + ".pdf", "a" * 187 + ".pdf"),
+    ],
+)
+def test_display_name_is_safe_to_show(given, shown):
+    assert display_name(given) == shown
