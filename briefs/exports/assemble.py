@@ -1,0 +1,118 @@
+"""Turn a brief in the database into the plain data the Markdown export is written from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from briefs.extensions import db
+from briefs.markdown_export import ExportBrief, ExportField, ExportFile, ExportSection, Words
+from briefs.models import AgencySettings, Brief, BriefField, BriefSection, Upload
+
+
+def load_brief(brief_id: int) -> Brief:
+    """Fetch a brief with its client, sections and fields, or raise 404."""
+    return db.get_or_404(
+        Brief,
+        brief_id,
+        options=[
+            selectinload(Brief.client),
+            selectinload(Brief.sections).selectinload(BriefSection.fields),
+        ],
+    )
+
+
+def export_data(brief: Brief, file_url: Callable[[Upload], str]) -> ExportBrief:
+    """Build the export's data from a loaded brief; `file_url` links each upload."""
+    uploads = db.session.scalars(
+        db.select(Upload).where(Upload.brief_id == brief.id, Upload.removed_at.is_(None))
+    ).all()
+    by_id = {upload.id: upload for upload in uploads}
+    settings = db.session.get(AgencySettings, 1)
+    zone = ZoneInfo(settings.timezone if settings else "UTC")
+    return ExportBrief(
+        title=brief.title,
+        client_name=brief.client.name,
+        created=_local_day(brief.created_at, zone),
+        sent=_local_day(brief.sent_at, zone),
+        submitted=_local_day(brief.submitted_at, zone),
+        launch=brief.launch_date,
+        sections=tuple(
+            ExportSection(
+                title=section.title,
+                fields=tuple(_field(field, by_id, file_url) for field in section.fields),
+            )
+            for section in brief.sections
+        ),
+    )
+
+
+def _field(
+    field: BriefField, uploads: dict[int, Upload], file_url: Callable[[Upload], str]
+) -> ExportField:
+    """Copy one field, resolving a file field's upload ids to links."""
+    files: tuple[ExportFile, ...] = ()
+    if field.type == "file":
+        ids = [int(part) for part in field.value.split() if part.isdigit()]
+        files = tuple(
+            ExportFile(name=uploads[i].original_name, url=file_url(uploads[i]))
+            for i in ids
+            if i in uploads and uploads[i].field_id == field.id
+        )
+    return ExportField(
+        label=field.label,
+        type=field.type,
+        required=field.required,
+        value=field.value,
+        not_applicable=field.not_applicable,
+        review_verdict=field.review_verdict,
+        review_comment=field.review_comment,
+        files=files,
+    )
+
+
+def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
+    """Return the agency's calendar day of a stored UTC time."""
+    return moment.astimezone(zone).date() if moment else None
+
+
+def export_words() -> Words:
+    """Return the export's fixed words in the current locale (wrap in force_locale)."""
+    return Words(
+        client=_("Client:"),
+        created=_("Created:"),
+        sent=_("Sent to the client:"),
+        submitted=_("Submitted:"),
+        launch_date=_("Launch date:"),
+        not_yet=_("Not yet"),
+        progress=_progress_sentence(),
+        yes=_("Yes"),
+        no=_("No"),
+        missing=_("Missing"),
+        not_applicable=_("Not applicable"),
+        no_answer_optional=_("No answer (optional)"),
+        changes_requested=_("The agency asked for changes"),
+    )
+
+
+def _progress_sentence() -> Callable[[int, int, int], str]:
+    """Return a function writing the completeness sentence in the current locale."""
+    locale = str(get_locale() or "en")
+
+    def sentence(answered: int, required: int, missing: int) -> str:
+        # The renderer calls this later; keep the language the words were made in.
+        with force_locale(locale):
+            return ngettext(
+                "Answered %(answered)s of %(num)s required question; %(missing)s missing.",
+                "Answered %(answered)s of %(num)s required questions; %(missing)s missing.",
+                required,
+                answered=answered,
+                missing=missing,
+            )
+
+    return sentence
