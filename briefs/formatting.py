@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
+    from briefs import labels
+
+    app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -39,3 +39,30 @@ FIELD_TYPE_LABELS = {
 ROLE_LABELS = {"contact": _l("Contact"), "decision_maker": _l("Decision-maker")}
 
 LANGUAGE_LABELS = {"en": "English", "ru": "Русский"}
+
+MESSAGE_STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+
+MESSAGE_STATUS_BADGES = {"queued": "info", "sending": "info", "sent": "ok", "failed": "bad"}
+
+MESSAGE_KIND_LABELS = {
+    "invitation": _l("Invitation"),
+    "reminder": _l("Reminder"),
+    "escalation": _l("Status to the decision-maker"),
+    "risk_alert": _l("Risk alert"),
+    "client_digest": _l("Weekly client digest"),
+    "agency_digest": _l("Daily team digest"),
+}
+
+RISK_LABELS = {
+    "on_track": _l("On track"),
+    "at_risk": _l("At risk"),
+    "late": _l("Late"),
+    None: _l("No launch date"),
+}
+
+RISK_BADGES = {"on_track": "ok", "at_risk": "warn", "late": "bad", None: ""}
