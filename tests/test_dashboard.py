@@ -400,3 +400,17 @@ def test_filtered_query_count_is_fixed_too(auth_client):
     many, body = dashboard_queries(auth_client, url)
     assert len(rows(body)) > 1
     assert many == few
+
+
+def test_waits_and_dates_follow_the_users_language(auth_client, user):
+    user.locale = "ru"
+    brief, _ = make_brief(now=NOW - timedelta(days=6))
+    mark_sent(brief, AGENCY, NOW - timedelta(days=5))
+    db.session.commit()
+    response = auth_client.get("/")
+    assert response.status_code == 200
+    [row] = rows(response.get_data(as_text=True))
+    # Cells are found by class: their data-label is translated too.
+    assert "5 дней" in re.search(r'class="move move-client">(.*?)</td>', row, re.S).group(1)
+    launch = re.search(r'class="launch">\s*(.*?)\s*</td>', row, re.S).group(1)
+    assert "2026" in launch and "Dec" not in launch
