@@ -31,8 +31,12 @@ extract-messages: $(VENV)/.installed
 migrate: install
 	$(FLASK) db upgrade
 
-## Serve the app on http://127.0.0.1:$(PORT) with the SQLite database in instance/.
+## Serve the app on http://127.0.0.1:$(PORT) with the SQLite database in instance/,
+## and run send-due every minute beside it (reminders, digests, the outbox).
 run: migrate
+	@export BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	( while true; do $(FLASK) send-due 2>&1 | grep -v '^0 message'; sleep 60; done ) & loop=$$!; \
+	trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## Browser tests drive Debian's Chromium; install it when missing and we may.

@@ -101,8 +101,16 @@ def _normalise_url(text: str) -> str:
     """Return an http(s) URL; "example.com" becomes "https://example.com"."""
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in text:
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:  # e.g. an unclosed IPv6 bracket
+        raise AnswerError(NOT_A_URL) from error
+    if (
+        parts.scheme not in ("http", "https")
+        or "." not in (parts.hostname or "")
+        or parts.username is not None  # "mailto:a@b.com" is not a web address
+        or any(ch.isspace() for ch in text)
+    ):
         raise AnswerError(NOT_A_URL)
     return text
 

@@ -65,6 +65,9 @@ def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
     stats = progress(fields)
     last_request_at = _latest(brief.sent_at, *sent_back_at)
     last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields))
+    open_asks = [
+        (f.reviewed_at if is_sent_back(f) else brief.sent_at) for f in fields if is_missing(f)
+    ]
     move = whose_move(
         status=brief.status,
         missing=stats.missing,
@@ -73,6 +76,7 @@ def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
         last_request_at=last_request_at,
         last_client_at=last_client_at,
         submitted_at=brief.submitted_at,
+        waiting_since=min((t for t in open_asks if t is not None), default=None),
     )
     return BriefSummary(
         brief=brief,

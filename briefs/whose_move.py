@@ -26,11 +26,13 @@ def whose_move(
     last_request_at: datetime | None,
     last_client_at: datetime | None,
     submitted_at: datetime | None,
+    waiting_since: datetime | None = None,
 ) -> Move:
     """Decide who must act next on a brief.
 
     last_request_at is the agency's latest ask (sending the link, sending an answer back);
-    last_client_at the client's latest save or submit.
+    last_client_at the client's latest save or submit; waiting_since the oldest ask that is
+    still open, so a wait is never shortened by a later, smaller ask.
     """
     if status == "closed":
         return Move(None, None)
@@ -39,7 +41,7 @@ def whose_move(
     if submitted_at is not None and submitted_at >= last_request_at and (missing or unreviewed):
         return Move(AGENCY, submitted_at)
     if missing:
-        return Move(CLIENT, last_request_at)
+        return Move(CLIENT, waiting_since or last_request_at)
     if unreviewed:
         return Move(AGENCY, last_client_at or last_request_at)
     return Move(None, None)

@@ -205,3 +205,12 @@ def test_multiple_choice_refuses_anything_not_offered():
 
 def test_a_list_for_a_text_field_is_joined_by_lines():
     assert clean_answer("long_text", [], ["one", " ", "two"]) == "one\ntwo"
+
+
+@pytest.mark.parametrize(
+    "raw", ["http://[oops", "https://[::1", "https://exa\nmple.com", "mailto:a@b.com"]
+)
+def test_malformed_urls_are_refused_not_crashed(raw):
+    with pytest.raises(AnswerError) as error:
+        clean_answer("url", [], raw)
+    assert error.value.code == NOT_A_URL

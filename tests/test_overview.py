@@ -213,3 +213,26 @@ def test_load_summaries_of_nothing_asks_nothing(app):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert statements == []
+
+
+def test_client_wait_counts_from_the_oldest_open_ask():
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from briefs.overview import summarize
+
+    sent = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    later = datetime(2026, 11, 9, 9, tzinfo=UTC)
+    brief = SimpleNamespace(status="sent", created_at=sent, sent_at=sent, submitted_at=None, id=1)
+
+    def field(key, value, verdict=None, reviewed_at=None):
+        return SimpleNamespace(
+            key=key, required=True, value=value, not_applicable=False, revision=1 if value else 0,
+            review_verdict=verdict, reviewed_at=reviewed_at, answered_at=sent if value else None,
+        )  # fmt: skip
+
+    never_answered = field("a", "")
+    sent_back = field("b", "old", "changes_requested", later)
+    summary = summarize(brief, [never_answered, sent_back])
+    assert summary.move.side == "client" and summary.move.since == sent
+    assert summarize(brief, [sent_back]).move.since == later
