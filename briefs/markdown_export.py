@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from briefs.completeness import has_answer, is_missing, is_sent_back, progress
+from briefs.completeness import has_answer, is_sent_back, progress
 
 #: Escaped wherever they appear: each can open inline syntax in CommonMark or in the
 #: common extensions (GFM tables and strikethrough, Python-Markdown tables).
@@ -149,9 +149,6 @@ def _field_blocks(field: ExportField, words: Words) -> list[str]:
         blocks.append(text_block(field.value))
     if is_sent_back(field):
         blocks.append(_note(words.changes_requested, field.review_comment))
-    elif is_missing(field) and blocks[0] != _marker(words.missing):
-        # Required and unusable for another reason (a file field whose files were removed).
-        blocks.append(_marker(words.missing))
     return blocks
 
 

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import event
 
+from briefs.exports.assemble import export_words
 from briefs.extensions import db
 from briefs.models import BriefField, Upload
 from briefs.workflow import Actor, review, save_answer
@@ -174,6 +175,14 @@ def test_preview_shows_the_export_and_never_a_client_script(auth_client):
     assert f'href="/briefs/{brief.id}/export.md"' in page
     assert f'href="/briefs/{brief.id}"' in page
     assert "Download .md" in page
+
+
+def test_words_follow_the_number_of_required_questions(app):
+    with app.test_request_context():
+        words = export_words()
+    assert words.progress(1, 1, 0) == "Answered 1 of 1 required question; 0 missing."
+    assert words.progress(7, 12, 5) == "Answered 7 of 12 required questions; 5 missing."
+    assert (words.missing, words.not_applicable) == ("Missing", "Not applicable")
 
 
 @pytest.mark.browser
