@@ -1,27 +1,261 @@
-"""Routes of the briefs_admin blueprint (placeholders until the brief pages land)."""
+"""Routes of the briefs_admin blueprint: create a brief, share its link, review answers."""
 
-from flask import abort
-from flask_login import login_required
+from __future__ import annotations
 
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from briefs import clock, workflow
+from briefs.brief_page import BriefPage, load_page
 from briefs.briefs_admin import bp
+from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
+from briefs.completeness import has_answer
+from briefs.extensions import db
+from briefs.labels import (
+    FIELD_TYPE_LABELS,
+    LANGUAGE_LABELS,
+    ROLE_LABELS,
+    SIDE_LABELS,
+    STATUS_BADGES,
+    STATUS_LABELS,
+)
+from briefs.models import Brief, BriefField, Client, Template, Upload
+from briefs.models.brief import ACCEPTED
+from briefs.tokens import unseal
+from briefs.workflow import Actor
+
+#: Files a browser may show in the page instead of downloading; never SVG or HTML.
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
-@bp.get("/briefs/new")
+def _actor() -> Actor:
+    return Actor.user(current_user)
+
+
+def _client_link(brief: Brief) -> str | None:
+    """Return the client's URL, or None when the token cannot be read back."""
+    token = unseal(brief.token_sealed, current_app.config["SECRET_KEY"])
+    if token is None:
+        return None
+    try:
+        return url_for("client_form.form", token=token, _external=True)
+    except BuildError:
+        # The client form may not be registered in every build; its URL is fixed anyway.
+        return f"{request.host_url}c/{token}"
+
+
+def _brief_or_404(brief_id: int) -> Brief:
+    return db.get_or_404(Brief, brief_id)
+
+
+def _to_brief(brief: Brief, anchor: str | None = None):
+    return redirect(url_for("briefs_admin.brief", brief_id=brief.id, _anchor=anchor))
+
+
+@bp.route("/briefs/new", methods=["GET", "POST"])
 @login_required
 def new_brief():
-    """Create a brief."""
-    abort(404)
+    """Create a brief in two steps: pick the client, then everything else."""
+    templates = db.session.scalars(
+        select(Template).where(Template.archived_at.is_(None)).order_by(func.lower(Template.name))
+    ).all()
+    client_id = request.args.get("client_id", type=int)
+    if client_id is None:
+        clients = db.session.scalars(select(Client).order_by(func.lower(Client.name))).all()
+        return render_template(
+            "briefs_admin/choose_client.html", clients=clients, templates=templates
+        )
+    client = db.get_or_404(Client, client_id)
+    form = NewBriefForm()
+    form.template_id.choices = [(t.id, t.name) for t in templates]
+    form.recipients.choices = [
+        (c.id, f"{c.name} · {c.email} · {ROLE_LABELS.get(c.role, c.role)}") for c in client.contacts
+    ]
+    if request.method == "GET":
+        form.recipients.data = [c.id for c in client.contacts if c.role == "contact"]
+    if templates and client.contacts and form.validate_on_submit():
+        template = db.session.get(Template, form.template_id.data)
+        chosen = set(form.recipients.data)
+        brief, _token = workflow.create_brief(
+            template=template,
+            client=client,
+            title=form.title.data.strip(),
+            locale=form.locale.data if form.locale.data != SAME_AS_TEMPLATE else template.locale,
+            recipients=[c for c in client.contacts if c.id in chosen],
+            launch_date=form.launch_date.data,
+            work_days=form.work_days.data,
+            actor=_actor(),
+            now=clock.utcnow(),
+            secret_key=current_app.config["SECRET_KEY"],
+        )
+        db.session.commit()
+        flash(_("Brief created. Copy the link below and send it to the client."), "success")
+        return _to_brief(brief)
+    return render_template(
+        "briefs_admin/new.html", form=form, client=client, templates=templates
+    ), (422 if form.errors else 200)
+
+
+def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, status=200):
+    """Render the brief page; `failed` is a review form to show again with its errors."""
+    review_forms = {
+        field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in page.fields
+    }
+    if failed:
+        review_forms[failed[0]] = failed[1]
+    summary = page.summary
+    return render_template(
+        "briefs_admin/brief.html",
+        page=page,
+        brief=page.brief,
+        summary=summary,
+        client_link=_client_link(page.brief),
+        status_label=STATUS_LABELS[page.brief.status],
+        status_badge=STATUS_BADGES[page.brief.status],
+        side_label=SIDE_LABELS[summary.move.side],
+        language_label=LANGUAGE_LABELS.get(page.brief.locale, page.brief.locale),
+        type_labels=FIELD_TYPE_LABELS,
+        yes_no={"yes": _("Yes"), "no": _("No")},
+        review_forms=review_forms,
+        failed_field_id=failed[0] if failed else None,
+        action_form=ConfirmForm(),
+    ), status
 
 
 @bp.get("/briefs/<int:brief_id>")
 @login_required
 def brief(brief_id: int):
-    """Show one brief."""
-    abort(404)
+    """Show one brief: where it stands, its link, every answer and its record."""
+    page = load_page(brief_id)
+    if page is None:
+        abort(404)
+    return _render_page(page)
+
+
+@bp.post("/briefs/<int:brief_id>/sent")
+@login_required
+def mark_sent(brief_id: int):
+    """Record that the agency sent the client link itself."""
+    brief = _brief_or_404(brief_id)
+    if ConfirmForm().validate_on_submit():
+        if brief.status == "closed":
+            flash(_("The brief is closed. Reopen it before sending the link."), "warning")
+        else:
+            workflow.mark_sent(brief, _actor(), clock.utcnow())
+            db.session.commit()
+            flash(_("Noted: the link was sent to the client."), "success")
+    return _to_brief(brief)
+
+
+@bp.route("/briefs/<int:brief_id>/link/regenerate", methods=["GET", "POST"])
+@login_required
+def regenerate_link(brief_id: int):
+    """Ask, then replace the client link; the old one stops working."""
+    brief = _brief_or_404(brief_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        workflow.regenerate_link(brief, _actor(), clock.utcnow(), current_app.config["SECRET_KEY"])
+        db.session.commit()
+        flash(_("A new link is ready. The previous link no longer opens the brief."), "success")
+        return _to_brief(brief, "client-link")
+    return render_template("briefs_admin/regenerate.html", brief=brief, form=form)
+
+
+@bp.post("/briefs/<int:brief_id>/close")
+@login_required
+def close(brief_id: int):
+    """Close the brief."""
+    brief = _brief_or_404(brief_id)
+    if ConfirmForm().validate_on_submit() and brief.status != "closed":
+        workflow.close(brief, _actor(), clock.utcnow())
+        db.session.commit()
+        flash(_("The brief is closed. Its link no longer opens the form."), "success")
+    return _to_brief(brief)
+
+
+@bp.post("/briefs/<int:brief_id>/reopen")
+@login_required
+def reopen(brief_id: int):
+    """Reopen a closed brief."""
+    brief = _brief_or_404(brief_id)
+    if ConfirmForm().validate_on_submit() and brief.status == "closed":
+        workflow.reopen(brief, _actor(), clock.utcnow())
+        db.session.commit()
+        flash(_("The brief is open again."), "success")
+    return _to_brief(brief)
+
+
+@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/review")
+@login_required
+def review(brief_id: int, field_id: int):
+    """Accept a field's answer, or send it back to the client with a comment."""
+    field = db.get_or_404(BriefField, field_id)
+    if field.brief_id != brief_id:
+        abort(404)
+    brief = field.brief
+    anchor = f"field-{field.id}"
+    form = ReviewForm(prefix=f"f{field.id}")
+    if brief.status == "closed":
+        flash(_("The brief is closed. Reopen it to review answers."), "warning")
+        return _to_brief(brief, anchor)
+    if not form.validate_on_submit():
+        if form.errors.keys() - {"comment"}:
+            # Not a form this page renders (a stale tab, a hand-made request): start over.
+            flash(_("The review could not be saved. Please try again."), "error")
+            return _to_brief(brief, anchor)
+        return _render_page(load_page(brief.id), (field.id, form), 422)
+    if form.verdict.data == ACCEPTED and not has_answer(field):
+        flash(
+            _("“%(label)s” has no answer yet, so there is nothing to accept.", label=field.label),
+            "warning",
+        )
+        return _to_brief(brief, anchor)
+    workflow.review(
+        field, form.verdict.data, (form.comment.data or "").strip(), _actor(), clock.utcnow()
+    )
+    db.session.commit()
+    if form.verdict.data == ACCEPTED:
+        flash(_("Answer to “%(label)s” accepted.", label=field.label), "success")
+    else:
+        flash(
+            _(
+                "Changes requested for “%(label)s”. The client sees your comment next to it.",
+                label=field.label,
+            ),
+            "success",
+        )
+    return _to_brief(brief, anchor)
 
 
 @bp.get("/briefs/<int:brief_id>/files/<int:upload_id>")
 @login_required
 def download_upload(brief_id: int, upload_id: int):
-    """Download an uploaded file."""
-    abort(404)
+    """Send a file the client uploaded to this brief."""
+    upload = db.get_or_404(Upload, upload_id)
+    if upload.brief_id != brief_id:
+        abort(404)
+    response = send_from_directory(
+        current_app.config["UPLOAD_FOLDER"],
+        upload.stored_name,
+        mimetype=upload.content_type,
+        as_attachment=upload.content_type not in INLINE_TYPES,
+        download_name=upload.original_name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Whatever the file holds, it runs nothing in the agency's session.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
