@@ -6,16 +6,12 @@ import html
 import random
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from sqlalchemy import event
 
 from briefs.markdown_export import Words
-from briefs.models import BriefField
 
 COMMONMARK = MarkdownIt("commonmark")
 
@@ -218,22 +214,3 @@ def answer_html_text(body: list[Token]) -> str:
 def list_items(body: list[Token]) -> list[str]:
     """Return the text of each bullet item in a field's body."""
     return [inline_text(t) for t in body if t.type == "inline" and t.level > 1]
-
-
-@pytest.fixture(autouse=True)
-def field_brief_ids() -> Iterator[None]:
-    """Give new fields their brief's id: workflow.create_brief leaves it empty for now.
-
-    create_brief sets only the viewonly BriefField.brief relationship, so the INSERT would
-    fail on NOT NULL. Once workflow.py sets brief_id itself, this does nothing.
-    """
-
-    def fill_brief_id(mapper, connection, target: BriefField) -> None:
-        if target.brief_id is None and target.section is not None:
-            target.brief_id = target.section.brief_id
-
-    event.listen(BriefField, "before_insert", fill_brief_id)
-    try:
-        yield
-    finally:
-        event.remove(BriefField, "before_insert", fill_brief_id)

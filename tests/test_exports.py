@@ -13,9 +13,7 @@ from briefs.extensions import db
 from briefs.models import BriefField, Upload
 from briefs.workflow import Actor, review, save_answer
 from tests.conftest import NOW, PASSWORD, make_brief, make_template
-from tests.exports_helpers import answer_text, field_brief_ids, list_items, outline
-
-__all__ = ["field_brief_ids"]  # the autouse fixture must be imported to apply here
+from tests.exports_helpers import answer_text, list_items, outline
 
 CLIENT = Actor.client("Ivan")
 SCRIPT = "<script>alert('x')</script>\n# Not a heading\n---"
