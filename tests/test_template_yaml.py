@@ -116,6 +116,10 @@ def _problems(text: str) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
+CHOICE = "      - key: a\n        label: L\n        type: single_choice\n"
+MULTI = "      - key: a\n        label: L\n        type: multiple_choice\n"
+
+
 def _doc(fields: str, head: str = "") -> str:
     return f"format: {FORMAT}\nname: T\n{head}sections:\n  - title: S\n    fields:\n{fields}"
 
@@ -157,7 +161,7 @@ def _doc(fields: str, head: str = "") -> str:
             "sections[0].fields[0].options: a choice question needs a list of options",
         ),
         (
-            _doc("      - key: a\n        label: L\n        type: multiple_choice\n        options: []\n"),
+            _doc(MULTI + "        options: []\n"),
             "sections[0].fields[0].options: a choice question needs a list of options",
         ),
         (
@@ -165,15 +169,15 @@ def _doc(fields: str, head: str = "") -> str:
             "sections[0].fields[0].options: only choice questions have options",
         ),
         (
-            _doc("      - key: a\n        label: L\n        type: single_choice\n        options: x\n"),
+            _doc(CHOICE + "        options: x\n"),
             "sections[0].fields[0].options: must be a list",
         ),
         (
-            _doc("      - key: a\n        label: L\n        type: single_choice\n        options: [x, x]\n"),
+            _doc(CHOICE + "        options: [x, x]\n"),
             "sections[0].fields[0].options[1]: the option 'x' appears twice",
         ),
         (
-            _doc("      - key: a\n        label: L\n        type: single_choice\n        options: ['']\n"),
+            _doc(CHOICE + "        options: ['']\n"),
             "sections[0].fields[0].options[0]: must not be empty",
         ),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
@@ -85,11 +86,11 @@ class FieldForm(FlaskForm):
             return
         if not KEY_PATTERN.match(field.data):
             raise ValidationError(
-                _l("Use only lowercase Latin letters, digits and underscores, e.g. service_name.")
+                _("Use only lowercase Latin letters, digits and underscores, e.g. service_name.")
             )
         if field.data in template_keys(self.template_id, except_field_id=self.field_id):
             raise ValidationError(
-                _l(
+                _(
                     "Another question in this template already uses the key %(key)s.",
                     key=field.data,
                 )
@@ -99,18 +100,18 @@ class FieldForm(FlaskForm):
         options = self.option_list()
         if self.type.data in CHOICE_TYPES:
             if not options:
-                raise ValidationError(_l("List the options to choose from, one a line."))
+                raise ValidationError(_("List the options to choose from, one a line."))
             if len(options) > MAX_OPTIONS:
-                raise ValidationError(_l("At most %(limit)s options.", limit=MAX_OPTIONS))
+                raise ValidationError(_("At most %(limit)s options.", limit=MAX_OPTIONS))
             if len(set(options)) != len(options):
-                raise ValidationError(_l("Each option may appear only once."))
+                raise ValidationError(_("Each option may appear only once."))
             if any(len(option) > MAX_OPTION for option in options):
                 raise ValidationError(
-                    _l("Each option may have at most %(limit)s characters.", limit=MAX_OPTION)
+                    _("Each option may have at most %(limit)s characters.", limit=MAX_OPTION)
                 )
         elif options:
             raise ValidationError(
-                _l(
+                _(
                     "Only one-choice and several-choices questions have options: "
                     "clear this box or change the type of answer."
                 )

@@ -38,6 +38,8 @@ def _template(template_id: int) -> Template:
         Template,
         template_id,
         options=[selectinload(Template.sections).selectinload(TemplateSection.fields)],
+        # Apply the eager loads even when the template is already in the session.
+        populate_existing=True,
     )
 
 
@@ -144,7 +146,8 @@ def import_yaml():
     return render_template(
         "brief_templates/import.html",
         form=form,
-        problems=problems[:SHOWN_PROBLEMS],
+        # Plain strings: a lazy string counts as safe HTML in Jinja, and these quote the file.
+        problems=[(str(p.where), str(p.message)) for p in problems[:SHOWN_PROBLEMS]],
         more_problems=max(0, len(problems) - SHOWN_PROBLEMS),
     )
 
