@@ -123,6 +123,7 @@ def js_texts() -> dict[str, str]:
         "uploading": _("Uploading…"),
         "offline": _("Offline — will retry"),
         "notSaved": _("Not saved: %(reason)s"),
+        "notSavedShort": _("Not saved."),
         "reload": _("please reload the page and try again."),
         "busy": _("the server is busy, trying again shortly."),
     }

@@ -33,6 +33,7 @@
     var describe = f.el.querySelector("[aria-describedby]");
     err.textContent = message || "";
     err.hidden = !message;
+    if (message) err.setAttribute("role", "alert"); else err.removeAttribute("role");
     f.el.classList.toggle("has-error", !!message);
     f.el.querySelectorAll("input, textarea").forEach(function (i) {
       if (i.name.indexOf("na-") === 0) return;
@@ -74,7 +75,8 @@
       f.delay = 2000;
       showError(f, d.error);
       if (d.files_html !== undefined) f.el.querySelector(".files").innerHTML = d.files_html;
-      say(f, d.error ? t.notSaved.replace("%(reason)s", d.error) : d.message, !!d.error);
+      // The reason is announced by the error itself, right under the answer.
+      say(f, d.error ? t.notSavedShort : d.message, !!d.error);
       updateProgress(d);
     } else if (s === 429 || s >= 500) {
       say(f, t.notSaved.replace("%(reason)s", t.busy), true);
