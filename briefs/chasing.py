@@ -84,10 +84,20 @@ def assess(
     briefs: list[Brief], settings: AgencySettings, now: datetime
 ) -> tuple[list[BriefChase], WorkCalendar]:
     """Judge every given brief at `now` (fixed number of queries)."""
+    return assess_summaries(load_summaries(briefs), settings, now)
+
+
+def assess_summaries(
+    summaries: list[BriefSummary], settings: AgencySettings, now: datetime
+) -> tuple[list[BriefChase], WorkCalendar]:
+    """Judge already summarised briefs at `now`: one query for their past reminders.
+
+    The briefs' recipients should be loaded with them (selectinload) to stay N+1 free.
+    """
     cal = calendar(settings, now.date())
     agency_tz = zone(settings.timezone)
-    summaries = load_summaries(briefs)
-    messages = _chase_messages([b.id for b in briefs]) if briefs else {}
+    ids = [s.brief.id for s in summaries]
+    messages = _chase_messages(ids) if ids else {}
     result = []
     for summary in summaries:
         brief = summary.brief

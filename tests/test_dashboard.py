@@ -132,7 +132,8 @@ def test_progress_missing_and_whose_move_are_shown(auth_client):
     assert cell(row, "Whose move") == "Client's move for 5 days"
     assert cell(row, "Status") == "Sent"
     assert cell(row, "Client") == "Acme Dental"
-    assert cell(row, "Launch") == "Dec 15, 2026"
+    assert cell(row, "Launch") == "Dec 15, 2026 On track"
+    assert cell(row, "Next reminder").endswith("ivan@acme.example")
     assert f'href="/briefs/{brief.id}"' in row
     assert "Teeth whitening page" in row
     assert "1 open brief" in body
@@ -296,11 +297,14 @@ def test_count_line_counts_only_long_waits_on_the_client(app):
     waiting, _ = make_brief(template, acme)
     mark_sent(waiting, AGENCY, NOW - timedelta(days=8))
     db.session.commit()
+    from briefs.accounts import agency_settings
+    from briefs.chasing import assess_summaries
     from briefs.overview import load_summaries
 
     with app.test_request_context():
         [summary] = load_summaries([waiting])
-        row = build_row(summary, NOW)
+        [chase], _cal = assess_summaries([summary], agency_settings(), NOW)
+        row = build_row(chase, NOW)
         assert row.long_wait and row.waited == "for 1 week"
         assert (
             count_line([row], Filters()) == "1 open brief, 1 waiting on the client for over a week"
@@ -308,7 +312,7 @@ def test_count_line_counts_only_long_waits_on_the_client(app):
         assert count_line([row], Filters(status="sent")) == (
             "1 brief, 1 waiting on the client for over a week"
         )
-        fresh = build_row(summary, NOW - timedelta(days=7, hours=12))
+        fresh = build_row(chase, NOW - timedelta(days=7, hours=12))
         assert not fresh.long_wait
         assert count_line([fresh, fresh], Filters()) == "2 open briefs"
 
@@ -414,3 +418,16 @@ def test_waits_and_dates_follow_the_users_language(auth_client, user):
     assert "5 дней" in re.search(r'class="move move-client">(.*?)</td>', row, re.S).group(1)
     launch = re.search(r'class="launch">\s*(.*?)\s*</td>', row, re.S).group(1)
     assert "2026" in launch and "Dec" not in launch
+
+
+def test_late_brief_shows_its_risk_and_the_next_reminder(auth_client):
+    from datetime import date
+
+    brief, _ = make_brief(make_template(), make_client(), launch_date=date(2026, 11, 5))
+    mark_sent(brief, AGENCY, NOW - timedelta(days=1))  # Sunday 1 Nov
+    db.session.commit()
+    [row] = rows(auth_client.get("/").get_data(as_text=True))
+    # Launch on Thu 5 Nov minus 5 working days: the answers were due on Thu 29 Oct.
+    assert cell(row, "Launch") == "Nov 5, 2026 Late answers by Oct 29, 2026"
+    # The 3rd working day after Sunday (Mon, Tue, Wed), at 09:00 in Moscow.
+    assert cell(row, "Next reminder") == "11/4/26, 9:00 AM ivan@acme.example"

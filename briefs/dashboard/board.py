@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from briefs.accounts import agency_settings
+from briefs.chasing import BriefChase, assess_summaries
 from briefs.completeness import Progress
 from briefs.dashboard.filters import STATUS_FILTERS, Filters, parse_filters
 from briefs.extensions import db
-from briefs.labels import SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
+from briefs.labels import RISK_BADGES, RISK_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
 from briefs.models import Brief, Client, Template
-from briefs.overview import BriefSummary, load_summaries, stuck_order
+from briefs.overview import load_summaries, stuck_order
 from briefs.whose_move import CLIENT
 
 #: A wait longer than this is pointed out on the dashboard.
@@ -51,6 +53,14 @@ class Row:
     long_wait: bool
     status_label: str
     badge: str
+    #: The launch risk and when the answers are needed by.
+    risk: str | None = None
+    risk_label: str = ""
+    risk_badge: str = ""
+    info_due: date | None = None
+    #: When the next reminder goes out, and to whom.
+    next_reminder: datetime | None = None
+    reminder_to: tuple[str, ...] = ()
 
     @property
     def missing(self) -> int:
@@ -72,9 +82,11 @@ class Board:
     empty: str | None
 
 
-def build_row(summary: BriefSummary, now: datetime) -> Row:
-    """Turn one brief's summary into the words and numbers of its row."""
+def build_row(chase: BriefChase, now: datetime) -> Row:
+    """Turn one brief's summary and chasing status into the words and numbers of its row."""
+    summary, status = chase.summary, chase.status
     brief, stats, move = summary.brief, summary.progress, summary.move
+    risk = status.deadline.risk
     waited = now - move.since if move.since and move.side else None
     return Row(
         brief=brief,
@@ -96,6 +108,12 @@ def build_row(summary: BriefSummary, now: datetime) -> Row:
         long_wait=waited is not None and waited > LONG_WAIT,
         status_label=str(STATUS_LABELS.get(brief.status, brief.status)),
         badge=STATUS_BADGES.get(brief.status, ""),
+        risk=risk,
+        risk_label=str(RISK_LABELS[risk]) if risk else "",
+        risk_badge=RISK_BADGES[risk] if risk else "",
+        info_due=status.deadline.info_due,
+        next_reminder=status.next_reminder,
+        reminder_to=tuple(status.reminder_to),
     )
 
 
@@ -130,7 +148,7 @@ def clients_with_briefs() -> list[Client]:
 
 def filtered_briefs(filters: Filters) -> list[Brief]:
     """Return the briefs the filters select, each with its client loaded."""
-    query = select(Brief).options(joinedload(Brief.client))
+    query = select(Brief).options(joinedload(Brief.client), selectinload(Brief.recipients))
     if filters.status is None:
         query = query.where(Brief.status != "closed")
     else:
@@ -158,7 +176,8 @@ def load_board(args: Mapping[str, str], now: datetime) -> Board:
     clients = clients_with_briefs()
     filters = parse_filters(args, {client.id for client in clients})
     summaries = sorted(load_summaries(filtered_briefs(filters)), key=stuck_order)
-    rows = [build_row(summary, now) for summary in summaries]
+    chases, _calendar = assess_summaries(summaries, agency_settings(), now)
+    rows = [build_row(chase, now) for chase in chases]
     return Board(
         filters=filters,
         rows=rows,
