@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -463,7 +465,31 @@ def test_accepting_an_unanswered_field_is_refused(auth_client):
         data={f"f{field.id}-verdict": ACCEPTED},
         follow_redirects=True,
     )
-    assert "has no answer yet, so there is nothing to accept" in response.get_data(as_text=True)
+    assert "has no answer yet, so there is nothing to review" in response.get_data(as_text=True)
+    response = auth_client.post(
+        f"/briefs/{brief.id}/fields/{field.id}/review",
+        data={f"f{field.id}-verdict": CHANGES_REQUESTED, f"f{field.id}-comment": "Hurry"},
+    )
+    assert db.session.scalar(select(Review)) is None
+
+
+def test_accepting_a_cleared_answer_is_refused(auth_client):
+    brief, _ = make_brief()
+    field = _fields(brief)["name"]
+    _answer(field, "Whitening")
+    _answer(field, "")
+    db.session.commit()
+    body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    card = body[
+        body.index(f'id="field-{field.id}"') : body.index(f'id="field-{_fields(brief)["what"].id}"')
+    ]
+    assert "Request changes" in card and ">Accept<" not in card
+    response = auth_client.post(
+        f"/briefs/{brief.id}/fields/{field.id}/review",
+        data={f"f{field.id}-verdict": ACCEPTED},
+        follow_redirects=True,
+    )
+    assert "so there is nothing to accept" in response.get_data(as_text=True)
     assert db.session.scalar(select(Review)) is None
 
 
@@ -553,8 +579,6 @@ def _upload(app, brief: Brief, field: BriefField, name: str, content: bytes, cty
     db.session.add(upload)
     db.session.flush()
     folder = app.config["UPLOAD_FOLDER"]
-    import os
-
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, upload.stored_name), "wb") as out:
         out.write(content)
@@ -612,8 +636,6 @@ def test_download_of_another_briefs_file_or_a_lost_file_is_404(auth_client, app)
     pdf = _upload(app, brief, field, "licence.pdf", b"%PDF", "application/pdf")
     gone = _upload(app, brief, field, "gone.pdf", b"%PDF", "application/pdf")
     db.session.commit()
-    import os
-
     os.remove(os.path.join(app.config["UPLOAD_FOLDER"], gone.stored_name))
     assert auth_client.get(f"/briefs/{other.id}/files/{pdf.id}").status_code == 404
     assert auth_client.get(f"/briefs/{brief.id}/files/{gone.id}").status_code == 404
@@ -654,3 +676,22 @@ def test_brief_page_queries_do_not_grow_with_fields(auth_client, app, user):
     few = count_queries(app, lambda: auth_client.get(small_url))
     many = count_queries(app, lambda: auth_client.get(large_url))
     assert 0 < few == many
+
+
+def test_review_forms_carry_their_csrf_token(auth_client, app):
+    brief, _ = make_brief()
+    field = _fields(brief)["name"]
+    _answer(field, "Whitening")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    match = re.search(rf'name="f{field.id}-csrf_token" type="hidden" value="([^"]+)"', body)
+    assert match, "the review form has no CSRF token"
+    url = f"/briefs/{brief.id}/fields/{field.id}/review"
+    assert auth_client.post(url, data={f"f{field.id}-verdict": ACCEPTED}).status_code == 400
+    assert auth_client.post(f"/briefs/{brief.id}/sent").status_code == 400
+    response = auth_client.post(
+        url, data={f"f{field.id}-verdict": ACCEPTED, f"f{field.id}-csrf_token": match[1]}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Review)).verdict == ACCEPTED

@@ -82,7 +82,7 @@ class NewBriefForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     work_days = IntegerField(
-        _l("Working days the agency needs after the answers arrive"),
+        _l("Working days the agency needs"),
         default=5,
         validators=[
             InputRequired(message=_l("Enter a number of days from 0 to 365.")),

@@ -216,6 +216,13 @@ def review(brief_id: int, field_id: int):
             flash(_("The review could not be saved. Please try again."), "error")
             return _to_brief(brief, anchor)
         return _render_page(load_page(brief.id), (field.id, form), 422)
+    if not field.revision:
+        # A review is about one revision of an answer; there is none yet.
+        flash(
+            _("“%(label)s” has no answer yet, so there is nothing to review.", label=field.label),
+            "warning",
+        )
+        return _to_brief(brief, anchor)
     if form.verdict.data == ACCEPTED and not has_answer(field):
         flash(
             _("“%(label)s” has no answer yet, so there is nothing to accept.", label=field.label),
