@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from briefs import create_app
+from briefs import accounts, create_app
 from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
 from briefs.models import Client, Contact, Template, TemplateField, TemplateSection, User
 from briefs.workflow import Actor, create_brief
+
+# Strong password hashing costs a fifth of a second per sign-in; tests need no such cost.
+accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
 #: A fixed moment so tests never depend on the clock.
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)

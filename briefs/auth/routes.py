@@ -8,10 +8,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from briefs import clock
-from briefs.accounts import agency_settings, create_user, email_taken, has_users
+from briefs.accounts import agency_settings, create_user, email_taken, has_users, hash_password
 from briefs.auth import bp
 from briefs.auth.forms import (
     AccountForm,
@@ -150,7 +150,7 @@ def account():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data or None
         if form.new_password.data:
-            current_user.password_hash = generate_password_hash(form.new_password.data)
+            current_user.password_hash = hash_password(form.new_password.data)
         db.session.commit()
         flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))
