@@ -454,7 +454,8 @@ def _upload(client, content: bytes, filename: str = "template.yaml"):
     boundary = "----briefs-test"
     body = (
         (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{filename}"\r\n'
             f"Content-Type: application/x-yaml\r\n\r\n"
         ).encode()
         + content

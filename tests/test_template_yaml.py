@@ -247,3 +247,17 @@ def test_the_error_says_what_is_wrong():
         load_template("name: T\n")
     assert "format: this value is missing" in str(caught.value)
     assert isinstance(caught.value, ValueError)
+
+
+def test_the_documented_example_loads():
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "template-format.md").read_text("utf-8")
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    data = load_template(example)
+    assert data.name == "New service page"
+    assert [f.key for f in data.sections[0].fields] == [
+        "service_name",
+        "service_format",
+        "service_price",
+    ]
