@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.briefs_admin_helpers import field_brief_ids  # noqa: F401
 from tests.conftest import PASSWORD, make_template
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import Client, Contact
-from tests.briefs_admin_helpers import count_queries, field_brief_ids  # noqa: F401
+from tests.briefs_admin_helpers import count_queries
 from tests.conftest import NOW, make_brief, make_client, make_template
 
 

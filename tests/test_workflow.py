@@ -14,7 +14,6 @@ from briefs.models import Answer, Brief, BriefField, Event, Review
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.tokens import hash_token, unseal
 from briefs.workflow import SYSTEM, Actor
-from tests.briefs_admin_helpers import field_brief_ids  # noqa: F401
 from tests.conftest import NOW, make_brief, make_client, make_template
 
 CLIENT = Actor.client("Ivan Contact")
