@@ -1,0 +1,176 @@
+"""Whose move it was, measured: waits on the client and on the agency from the events.
+
+A pure function over a brief's events. The client owes an answer from the moment
+something is asked (the brief is sent: every required question; an answer is sent back:
+that question) until each asked question is answered. The agency owes a look from the
+moment an answer is handed to it (the brief is submitted, or a sent-back question is
+answered) until it reviews that answer. Both sides' waits are measured the same way.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from briefs.working_days import WorkCalendar
+
+CLIENT = "client"
+AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """The facts of one event the measures need."""
+
+    kind: str
+    at: datetime
+    #: For answer_saved: the keys saved; for review_given: the key reviewed.
+    keys: tuple[str, ...] = ()
+    verdict: str | None = None
+    #: For message_queued reminders: the message kind and the keys it listed as missing.
+    message_kind: str | None = None
+
+
+@dataclass
+class Request:
+    """Something one side asked of the other, and how it was answered."""
+
+    side: str
+    asked_at: datetime
+    keys: frozenset[str]
+    reason: str
+    answered: dict[str, datetime] = field(default_factory=dict)
+    reminders: list[datetime] = field(default_factory=list)
+
+    @property
+    def open_keys(self) -> frozenset[str]:
+        return self.keys - set(self.answered)
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When the last asked question was answered (None while any is open)."""
+        if self.open_keys or not self.answered:
+            return None
+        return max(self.answered.values())
+
+    def age(self, now: datetime) -> timedelta:
+        """How long it waited: until answered, or until now if still open."""
+        return (self.closed_at or now) - self.asked_at
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A stretch of time during which one side owed the other something."""
+
+    side: str
+    start: datetime
+    end: datetime
+    open: bool
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class SideMeasure:
+    """Totals for one side."""
+
+    total: timedelta
+    working_days: int
+    median_response: timedelta | None
+    answered: int
+    open: int
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Everything measured about whose move it was."""
+
+    requests: list[Request]
+    intervals: list[Interval]
+    sides: dict[str, SideMeasure]
+
+    def open_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.open_keys]
+
+
+def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Request]:
+    requests: list[Request] = []
+    sent = False
+    submitted_keys: set[str] = set()
+    for event in sorted(events, key=lambda e: e.at):
+        if event.kind == "brief_sent" and not sent:
+            sent = True
+            requests.append(Request(CLIENT, event.at, required, "sent"))
+        elif event.kind == "review_given":
+            for request in requests:
+                if request.side == AGENCY:
+                    for key in event.keys:
+                        if key in request.open_keys:
+                            request.answered[key] = event.at
+            if event.verdict == "changes_requested":
+                requests.append(Request(CLIENT, event.at, frozenset(event.keys), "sent_back"))
+        elif event.kind == "answer_saved":
+            handed_over: set[str] = set()
+            for request in requests:
+                if request.side == CLIENT:
+                    for key in event.keys:
+                        if key in request.open_keys:
+                            request.answered[key] = event.at
+                            if request.reason == "sent_back":
+                                handed_over.add(key)
+            submitted_keys.update(event.keys)
+            if handed_over:
+                requests.append(Request(AGENCY, event.at, frozenset(handed_over), "answered"))
+        elif event.kind == "brief_submitted":
+            already = {k for r in requests if r.side == AGENCY for k in r.keys}
+            new = frozenset(submitted_keys - already)
+            if new:
+                requests.append(Request(AGENCY, event.at, new, "submitted"))
+        elif event.kind == "message_queued" and event.message_kind == "reminder":
+            for request in requests:
+                if request.side == CLIENT and request.open_keys & set(event.keys):
+                    request.reminders.append(event.at)
+    return requests
+
+
+def _intervals(requests: list[Request], side: str, now: datetime) -> list[Interval]:
+    """Merge a side's requests into the stretches when at least one was open."""
+    spans = sorted(
+        (r.asked_at, r.closed_at or now, r.closed_at is None) for r in requests if r.side == side
+    )
+    merged: list[Interval] = []
+    for start, end, is_open in spans:
+        if merged and start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Interval(side, last.start, max(last.end, end), last.open or is_open)
+        else:
+            merged.append(Interval(side, start, end, is_open))
+    return merged
+
+
+def measure(
+    events: list[TimelineEvent],
+    required_keys: frozenset[str],
+    now: datetime,
+    calendar: WorkCalendar,
+) -> Measures:
+    """Measure the requests, waits and their totals for both sides."""
+    requests = _requests(events, required_keys)
+    intervals: list[Interval] = []
+    sides: dict[str, SideMeasure] = {}
+    for side in (CLIENT, AGENCY):
+        spans = _intervals(requests, side, now)
+        intervals += spans
+        responses = [r.age(now) for r in requests if r.side == side and r.closed_at]
+        sides[side] = SideMeasure(
+            total=sum((s.duration for s in spans), timedelta()),
+            working_days=sum(calendar.between(s.start.date(), s.end.date()) for s in spans),
+            median_response=statistics.median(responses) if responses else None,
+            answered=len(responses),
+            open=sum(1 for r in requests if r.side == side and r.open_keys),
+        )
+    intervals.sort(key=lambda i: (i.start, i.side))
+    return Measures(requests=requests, intervals=intervals, sides=sides)
