@@ -386,3 +386,32 @@ def test_page_with_30_fields_stays_under_100_kb(client, at):
         response.close()
     assert b"client.css" in html and b"client.js" in html
     assert total < 100 * 1024, total
+
+
+def test_posts_are_rate_limited(tmp_path, at):
+    from briefs import create_app
+    from briefs.accounts import agency_settings
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.sqlite'}",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        agency_settings()
+        brief, token = make_brief()
+        name = fields_by_key(brief)["name"]
+        client = app.test_client()
+        url = f"/c/{token}/fields/{name.id}"
+        codes = [client.post(url, data={f"f-{name.id}": str(i)}).status_code for i in range(121)]
+        assert codes[:120] == [200] * 120
+        assert codes[120] == 429
+        assert client.get(f"/c/{token}").status_code == 200  # reading is not limited
+        db.session.remove()
+        db.engine.dispose()

@@ -126,6 +126,7 @@ def js_texts() -> dict[str, str]:
         "notSavedShort": _("Not saved."),
         "reload": _("please reload the page and try again."),
         "busy": _("the server is busy, trying again shortly."),
+        "tooBig": _("the files are too large to send at once."),
     }
 
 

@@ -78,6 +78,8 @@
       // The reason is announced by the error itself, right under the answer.
       say(f, d.error ? t.notSavedShort : d.message, !!d.error);
       updateProgress(d);
+    } else if (s === 413) {
+      say(f, t.notSaved.replace("%(reason)s", t.tooBig), true);
     } else if (s === 429 || s >= 500) {
       say(f, t.notSaved.replace("%(reason)s", t.busy), true);
       later(f, retry);
