@@ -109,9 +109,11 @@ def test_a_bad_value_is_explained_next_to_the_field(page, live_server):
     expect(error).to_have_text("Please enter a number, for example 1500 or 1 500,50.")
     expect(error).to_have_attribute("role", "alert")
     expect(page.locator(f"#f-{price.id}")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(f"#f-{price.id}")).to_have_attribute("aria-describedby", f"err-{price.id}")
     page.fill(f"#f-{price.id}", "1500")
     saved(page, price)
     expect(error).to_be_hidden()
+    expect(page.locator(f"#f-{price.id}")).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_offline_saves_are_retried(page, live_server):

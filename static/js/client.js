@@ -30,7 +30,8 @@
 
   function showError(f, message) {
     var err = f.el.querySelector(".field-error");
-    var describe = f.el.querySelector("[aria-describedby]");
+    // A group of choices is described on its fieldset; any other field on its input.
+    var describe = f.el.querySelector("fieldset") || f.el.querySelector("#f-" + f.el.dataset.field);
     err.textContent = message || "";
     err.hidden = !message;
     if (message) err.setAttribute("role", "alert"); else err.removeAttribute("role");
