@@ -1,30 +1,9 @@
-"""Helpers for the client form's tests: a work-around fixture and brief factories."""
+"""Brief factories for the client form's tests."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
 from briefs.models import BriefField
 from tests.conftest import make_brief, make_template
-
-
-@pytest.fixture(autouse=True)
-def field_brief_ids():
-    """Fill BriefField.brief_id that workflow.create_brief leaves empty (a known bug).
-
-    create_brief sets only the viewonly BriefField.brief relationship, so the INSERT fails
-    on NOT NULL; take the brief from the field's section. Does nothing once that is fixed.
-    """
-
-    def fill(mapper, connection, target: BriefField) -> None:
-        if target.brief_id is None and target.section is not None:
-            target.brief_id = target.section.brief_id
-
-    event.listen(BriefField, "before_insert", fill)
-    yield
-    event.remove(BriefField, "before_insert", fill)
-
 
 #: One field of every type, so a test can fill them all.
 ALL_TYPES = [

@@ -13,8 +13,7 @@ from briefs.extensions import db
 from briefs.models import Answer, Event
 from briefs.models.brief import CHANGES_REQUESTED
 from briefs.workflow import Actor, close, regenerate_link, review
-from tests.client_form_helpers import (  # noqa: F401  (field_brief_ids is an autouse fixture)
-    field_brief_ids,
+from tests.client_form_helpers import (
     fields_by_key,
     make_full_brief,
     make_long_brief,

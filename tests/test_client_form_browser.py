@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from briefs.extensions import db
 from briefs.models import Upload
-from tests.client_form_helpers import (  # noqa: F401  (field_brief_ids is an autouse fixture)
-    field_brief_ids,
+from tests.client_form_helpers import (
     fields_by_key,
     make_full_brief,
 )

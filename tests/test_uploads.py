@@ -14,8 +14,7 @@ from briefs import clock
 from briefs.extensions import db
 from briefs.models import Answer, Event, Upload
 from briefs.uploads import display_name
-from tests.client_form_helpers import (  # noqa: F401  (field_brief_ids is an autouse fixture)
-    field_brief_ids,
+from tests.client_form_helpers import (
     fields_by_key,
     make_full_brief,
 )
