@@ -213,3 +213,17 @@ def test_created_at_is_set(auth_client, monkeypatch):
     monkeypatch.setattr("briefs.clock.utcnow", lambda: NOW)
     auth_client.post("/clients/new", data={"name": "Acme", "timezone": "UTC"})
     assert db.session.scalar(select(Client)).created_at == NOW
+
+
+def test_client_escalation_and_weekly_digest_switches(auth_client):
+    client = make_client()
+    assert client.escalation_enabled and not client.weekly_digest
+    form = auth_client.get(f"/clients/{client.id}/edit").get_data(as_text=True)
+    assert 'id="escalation_enabled" name="escalation_enabled" type="checkbox" value="y"' in form
+    response = auth_client.post(
+        f"/clients/{client.id}/edit",
+        data={"name": client.name, "timezone": client.timezone, "weekly_digest": "y"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(client)
+    assert client.weekly_digest and not client.escalation_enabled

@@ -18,14 +18,18 @@ from sqlalchemy import func, select
 from werkzeug.routing import BuildError
 
 from briefs import clock, workflow
+from briefs.accounts import agency_settings
 from briefs.brief_page import BriefPage, load_page
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
+from briefs.chasing import assess_summaries
 from briefs.completeness import has_answer
 from briefs.extensions import db
 from briefs.labels import (
     FIELD_TYPE_LABELS,
     LANGUAGE_LABELS,
+    RISK_BADGES,
+    RISK_LABELS,
     ROLE_LABELS,
     SIDE_LABELS,
     STATUS_BADGES,
@@ -116,6 +120,9 @@ def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, 
     if failed:
         review_forms[failed[0]] = failed[1]
     summary = page.summary
+    from briefs.briefs_admin.sending import BriefReminderForm
+
+    [chase], _cal = assess_summaries([summary], agency_settings(), clock.utcnow())
     return render_template(
         "briefs_admin/brief.html",
         page=page,
@@ -131,6 +138,11 @@ def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, 
         review_forms=review_forms,
         failed_field_id=failed[0] if failed else None,
         action_form=ConfirmForm(),
+        chase=chase.status,
+        risk_label=RISK_LABELS[chase.status.deadline.risk],
+        risk_badge=RISK_BADGES[chase.status.deadline.risk],
+        reminder_form=BriefReminderForm(obj=page.brief, formdata=None),
+        agency=agency_settings(),
     ), status
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from briefs.auth.forms import valid_timezone
@@ -16,6 +16,13 @@ class ClientForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     timezone = SelectField(_l("Time zone"), validators=[valid_timezone], default="UTC")
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
+    escalation_enabled = BooleanField(
+        _l("Tell the decision-maker when reminders go unanswered or a launch is late"),
+        default=True,
+    )
+    weekly_digest = BooleanField(
+        _l("Send the decision-maker a weekly status of all open briefs"), default=False
+    )
 
 
 class ContactForm(FlaskForm):
