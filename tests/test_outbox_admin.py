@@ -98,3 +98,12 @@ def test_custom_wording_is_used_in_reminders(app, auth_client):
     assert message.subject == "Still waiting on Teeth whitening page"
     assert message.text_body.startswith("Hi from Pixel & Co!")
     assert auth_client.get("/settings/wording/nonsense/en").status_code == 404
+
+
+def test_message_events_read_as_sentences_on_the_brief_page(app, auth_client):
+    message = queued_reminder(app)
+    body = auth_client.get(f"/briefs/{message.brief_id}").get_data(as_text=True)
+    assert (
+        "Reminder 1 to ivan@acme.example queued; still missing: "
+        "“Service name”, “What exactly is done”, “Where customers come from”, “Who it is for”"
+    ) in body.replace("&#34;", '"')
