@@ -102,3 +102,49 @@ def test_send_due_rejects_a_bad_time(runner):
     result = runner.invoke(args=["send-due", "--now", "next tuesday"])
     assert result.exit_code == 2
     assert "not an ISO time" in result.output
+
+
+def test_risk_is_told_once_to_the_briefs_owner_and_late_reaches_the_director(
+    app, user, smtp_server
+):
+    from datetime import date
+
+    brief, _token = make_brief(launch_date=date(2026, 11, 16), user=user, now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    # Launch Mon 16 Nov minus 5 working days: answers due Mon 9 Nov; at risk from Wed 4 Nov.
+    assert send_due.run(datetime(2026, 11, 3, 7, 0, tzinfo=UTC)).queued == []
+    wednesday = datetime(2026, 11, 4, 7, 0, tzinfo=UTC)
+    kinds = [m.kind for m in send_due.run(wednesday).queued]
+    assert kinds == ["risk_alert", "agency_digest"]  # the digest lists it too
+    assert send_due.run(wednesday.replace(hour=8)).queued == []
+    [alert] = [m for r, m in smtp_server.messages if m["Subject"].startswith("At risk")]
+    assert alert["To"] == user.email
+    assert alert["Subject"] == "At risk: “Teeth whitening page” for Acme Dental"
+    assert "are needed by November 9, 2026 and 4 are still missing" in alert.get_body(
+        ("plain",)
+    ).get_content().replace("\n", " ")
+    tuesday = datetime(2026, 11, 10, 7, 0, tzinfo=UTC)
+    kinds = sorted(m.kind for m in send_due.run(tuesday).queued)
+    assert "risk_alert" in kinds and "escalation" in kinds
+    late = [m for r, m in smtp_server.messages if m["Subject"].startswith("Late:")]
+    assert len(late) == 1
+    director = [m for r, m in smtp_server.messages if m["To"] == "daria@acme.example"]
+    assert any(
+        "The launch on November 16, 2026 depends on these answers arriving by November 9, 2026."
+        in m.get_body(("plain",)).get_content().replace("\n", " ")
+        for m in director
+    )
+
+
+def test_weekly_digest_goes_to_the_decision_maker_on_monday(app, smtp_server):
+    brief, _token = sent_brief()
+    brief.client.weekly_digest = True
+    db.session.commit()
+    next_monday = datetime(2026, 11, 9, 6, 30, tzinfo=UTC)  # 09:30 in Moscow
+    digests = [m for m in send_due.run(next_monday).queued if m.kind == "client_digest"]
+    assert [d.to_addrs for d in digests] == [["daria@acme.example"]]
+    assert "Teeth whitening page" in digests[0].text_body
+    assert "0 of 4 answered, 4 missing" in digests[0].text_body
+    tuesday = next_monday.replace(day=10)
+    assert not [m for m in send_due.run(tuesday).queued if m.kind == "client_digest"]
