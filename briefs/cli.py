@@ -74,7 +74,40 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
         click.echo(f"{len(report.due)} message(s) wait in the outbox: SMTP_URL is not set")
 
 
+@click.command("verify-log")
+def verify_log_command() -> None:
+    """Check the event log's hash chain and name the first broken link."""
+    from sqlalchemy import select
+
+    from briefs.event_chain import verify
+    from briefs.models import Event
+
+    columns = [
+        Event.id, Event.brief_id, Event.kind, Event.actor_kind, Event.actor_user_id,
+        Event.actor_label, Event.field_id, Event.data, Event.created_at, Event.prev_hash,
+        Event.hash,
+    ]  # fmt: skip
+    rows = (row._asdict() for row in db.session.execute(select(*columns).order_by(Event.id)))
+    count, head, broken = verify(rows)
+    if broken is None:
+        click.echo(f"The log holds: {count} events, head {head or '(empty)'}")
+        return
+    event = db.session.get(Event, broken.event_id)
+    what = (
+        "its content does not match its hash (edited?)"
+        if broken.reason == "content"
+        else "it does not follow the event before it (an event deleted or reordered?)"
+    )
+    click.echo(
+        f"Broken at event {broken.event_id} ({event.kind}, brief {event.brief_id}, "
+        f"{event.created_at.isoformat()}): {what}. {count - 1} events before it hold.",
+        err=True,
+    )
+    sys.exit(1)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users)
     app.cli.add_command(send_due_command)
+    app.cli.add_command(verify_log_command)

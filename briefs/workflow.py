@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from briefs.event_chain import event_hash
 from briefs.extensions import db
 from briefs.models import (
     Answer,
@@ -72,7 +73,33 @@ def record(
         created_at=now,
     )
     db.session.add(event)
+    _chain(event)
     return event
+
+
+def _chain(event: Event) -> None:
+    """Link the event to the one before it in the log.
+
+    Flushing first gives the event its id and, on SQLite, takes the write lock, so no other
+    writer can add an event between reading the previous hash and committing this one.
+    """
+    db.session.flush()
+    previous = db.session.scalar(
+        select(Event.hash).where(Event.id < event.id).order_by(Event.id.desc()).limit(1)
+    )
+    event.prev_hash = previous or ""
+    event.hash = event_hash(
+        prev_hash=event.prev_hash,
+        id=event.id,
+        brief_id=event.brief_id,
+        kind=event.kind,
+        actor_kind=event.actor_kind,
+        actor_user_id=event.actor_user_id,
+        actor_label=event.actor_label,
+        field_id=event.field_id,
+        data=event.data,
+        created_at=event.created_at,
+    )
 
 
 def create_brief(

@@ -23,3 +23,60 @@ def test_upgrade_on_empty_database_matches_models(tmp_path):
             differences = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert differences == []
+
+
+def test_events_recorded_before_the_chain_are_chained_by_the_upgrade(tmp_path):
+    from sqlalchemy import text
+
+    from briefs.event_chain import verify
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
+        }
+    )
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO client (id, name, timezone, notes, created_at) "
+                    "VALUES (1, 'Acme', 'UTC', '', '2026-11-02 09:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO brief (id, client_id, title, locale, work_days, status, "
+                    "created_at) VALUES (1, 1, 'Page', 'en', 5, 'draft', '2026-11-02 09:00:00')"
+                )
+            )
+            for number in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO event (brief_id, kind, actor_kind, actor_label, data, "
+                        "created_at) VALUES (1, 'brief_created', 'system', 'Briefs', "
+                        f"'{{\"n\": {number}}}', '2026-11-02 09:0{number}:00.000000')"
+                    )
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT id, brief_id, kind, actor_kind, actor_user_id, actor_label, "
+                    "field_id, data, created_at, prev_hash, hash FROM event ORDER BY id"
+                )
+            ).mappings()
+            parsed = []
+            import json
+            from datetime import datetime
+
+            for row in rows:
+                row = dict(row)
+                row["data"] = json.loads(row["data"])
+                row["created_at"] = datetime.fromisoformat(row["created_at"])
+                parsed.append(row)
+        db.engine.dispose()
+    count, head, broken = verify(parsed)
+    assert count == 2 and broken is None and len(head) == 64

@@ -3,6 +3,7 @@
 from briefs.models.agency import AgencySettings, User
 from briefs.models.brief import Answer, Brief, BriefField, BriefSection, Review, Upload
 from briefs.models.client import Client, Contact
+from briefs.models.collaboration import Comment, Handover
 from briefs.models.event import Event
 from briefs.models.outbox import Message, MessageWording
 from briefs.models.template import Template, TemplateField, TemplateSection
@@ -14,8 +15,10 @@ __all__ = [
     "BriefField",
     "BriefSection",
     "Client",
+    "Comment",
     "Contact",
     "Event",
+    "Handover",
     "Message",
     "MessageWording",
     "Review",

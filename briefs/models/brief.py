@@ -143,6 +143,10 @@ class BriefField(db.Model):
     #: The agency's comment the client sees next to the field.
     review_comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The agency user who gave the current answer (a prefill the client should confirm).
+    answer_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    #: When the field's comment thread was marked resolved (None = open or no comments).
+    comments_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     section: Mapped[BriefSection] = relationship(back_populates="fields")
     brief: Mapped[Brief] = relationship()

@@ -21,6 +21,16 @@ EVENT_KINDS = (
     "link_regenerated",
     "brief_closed",
     "brief_reopened",
+    "message_queued",
+    "message_sent",
+    "message_failed",
+    "contact_logged",
+    "handed_over",
+    "handover_withdrawn",
+    "comment_added",
+    "comments_resolved",
+    "file_uploaded",
+    "file_removed",
 )
 
 #: Who acted: an agency user, someone holding the client link, or the system itself.
@@ -47,3 +57,8 @@ class Event(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     #: When it happened (UTC).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: Hash of the event before it (by id) in the whole log; "" for the first.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: SHA-256 of this event's content and prev_hash: the log is a chain, so an edited,
+    #: deleted or reordered event breaks every hash after it.
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
