@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from briefs.dashboard import bp as dashboard_bp
     from briefs.exports import bp as exports_bp
     from briefs.outbox_admin import bp as outbox_bp
+    from briefs.timeline import bp as timeline_bp
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_bp)
@@ -53,4 +54,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(client_form_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(timeline_bp)
     return app

@@ -56,6 +56,8 @@ MESSAGE_KIND_LABELS = {
     "risk_alert": _l("Risk alert"),
     "client_digest": _l("Weekly client digest"),
     "agency_digest": _l("Daily team digest"),
+    "handover": _l("Questions handed to a colleague"),
+    "comment_digest": _l("New comments"),
 }
 
 RISK_LABELS = {

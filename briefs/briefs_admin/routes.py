@@ -23,6 +23,7 @@ from briefs.brief_page import BriefPage, load_page
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
 from briefs.chasing import assess_summaries
+from briefs.timeline.summary import brief_summary
 from briefs.completeness import has_answer
 from briefs.extensions import db
 from briefs.labels import (
@@ -122,7 +123,8 @@ def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, 
     summary = page.summary
     from briefs.briefs_admin.sending import BriefReminderForm
 
-    [chase], _cal = assess_summaries([summary], agency_settings(), clock.utcnow())
+    now = clock.utcnow()
+    [chase], _cal = assess_summaries([summary], agency_settings(), now)
     return render_template(
         "briefs_admin/brief.html",
         page=page,
@@ -143,6 +145,7 @@ def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, 
         risk_badge=RISK_BADGES[chase.status.deadline.risk],
         reminder_form=BriefReminderForm(obj=page.brief, formdata=None),
         agency=agency_settings(),
+        timeline_summary=brief_summary(page, now),
     ), status
 
 

@@ -18,6 +18,8 @@ MESSAGE_KINDS = (
     "risk_alert",
     "client_digest",
     "agency_digest",
+    "handover",
+    "comment_digest",
 )
 
 #: Delivery states: waiting (maybe after a failed attempt), being delivered, done, given up.

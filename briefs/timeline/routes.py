@@ -1,0 +1,3 @@
+"""Routes of the timeline blueprint (placeholder until the timeline lands)."""
+
+from briefs.timeline import bp  # noqa: F401
