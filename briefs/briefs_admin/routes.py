@@ -23,7 +23,6 @@ from briefs.brief_page import BriefPage, load_page
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
 from briefs.chasing import assess_summaries
-from briefs.timeline.summary import brief_summary
 from briefs.completeness import has_answer
 from briefs.extensions import db
 from briefs.labels import (
@@ -38,6 +37,7 @@ from briefs.labels import (
 )
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
+from briefs.timeline.summary import brief_summary
 from briefs.tokens import unseal
 from briefs.workflow import Actor
 
