@@ -7,7 +7,7 @@ facts for every open brief in a fixed number of queries and turns due rules into
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app
@@ -18,7 +18,7 @@ from briefs.chase_policy import Deadline, calendar, deadline, policy_for, zone
 from briefs.deadlines import AT_RISK, LATE
 from briefs.extensions import db
 from briefs.mail_content import BriefFacts, MissingItem, render_brief_mail
-from briefs.models import AgencySettings, Brief, Client, Message, User
+from briefs.models import AgencySettings, Brief, Client, Handover, Message, User
 from briefs.outbox import Draft
 from briefs.overview import BriefSummary, load_summaries
 from briefs.reminders import ReminderState, escalation_due, next_reminder_at, reminder_due
@@ -43,7 +43,25 @@ class BriefChase:
     summary: BriefSummary
     state: ReminderState
     status: ChaseStatus
-    drafts: list[Draft] = field(default_factory=list)
+    #: Active hand-overs: their questions are chased with the colleague, not the contact.
+    handovers: list[Handover] = field(default_factory=list)
+
+    def split_missing(self) -> tuple[list[str], list[tuple[Handover, list[str]]]]:
+        """Split the missing keys into the contacts' own and each colleague's."""
+        missing = list(self.summary.missing_keys)
+        theirs = []
+        handed: set[str] = set()
+        for handover in self.handovers:
+            keys = [k for k in missing if k in handover.field_keys and k not in handed]
+            handed.update(keys)
+            if keys:
+                theirs.append((handover, keys))
+        return [k for k in missing if k not in handed], theirs
+
+
+def _handover_link(handover: Handover) -> str | None:
+    token = unseal(handover.token_sealed, current_app.config["SECRET_KEY"])
+    return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
 
 
 def client_link(brief: Brief) -> str | None:
@@ -98,6 +116,7 @@ def assess_summaries(
     agency_tz = zone(settings.timezone)
     ids = [s.brief.id for s in summaries]
     messages = _chase_messages(ids) if ids else {}
+    handovers = _active_handovers(ids) if ids else {}
     result = []
     for summary in summaries:
         brief = summary.brief
@@ -107,19 +126,47 @@ def assess_summaries(
             status=brief.status,
             missing=summary.missing,
             quiet_since=quiet,
-            reminders=tuple(m.created_at for m in since if m.kind == "reminder"),
+            reminders=_rounds(m for m in since if m.kind == "reminder"),
             escalations=sum(1 for m in since if m.kind == "escalation" and not m.data.get("late")),
         )
         policy = policy_for(brief, settings)
         tz = zone(brief.client.timezone)
-        status = ChaseStatus(
+        chase = BriefChase(
+            summary=summary,
+            state=state,
+            status=ChaseStatus(None, [], len(state.reminders), Deadline(None, None)),
+            handovers=handovers.get(brief.id, []),
+        )
+        own, theirs = chase.split_missing()
+        chase.status = ChaseStatus(
             next_reminder=next_reminder_at(state, policy, tz, cal, now),
-            reminder_to=[c.email for c in brief.recipients],
+            reminder_to=[c.email for c in brief.recipients] * bool(own)
+            + [handover.email for handover, _keys in theirs],
             reminders_sent=len(state.reminders),
             deadline=deadline(brief, summary.missing, cal, now, agency_tz),
         )
-        result.append(BriefChase(summary=summary, state=state, status=status))
+        result.append(chase)
     return result, cal
+
+
+def _active_handovers(brief_ids: list[int]) -> dict[int, list[Handover]]:
+    rows = db.session.scalars(
+        select(Handover)
+        .where(Handover.brief_id.in_(brief_ids), Handover.revoked_at.is_(None))
+        .order_by(Handover.id)
+    )
+    by_brief: dict[int, list[Handover]] = defaultdict(list)
+    for handover in rows:
+        by_brief[handover.brief_id].append(handover)
+    return by_brief
+
+
+def _rounds(reminders) -> tuple[datetime, ...]:
+    """One moment per reminder round: a round may mail the contact and each colleague."""
+    first: dict[object, datetime] = {}
+    for message in reminders:
+        first.setdefault(message.data.get("number", message.id), message.created_at)
+    return tuple(sorted(first.values()))
 
 
 def facts_for(chase: BriefChase, settings: AgencySettings) -> BriefFacts:
@@ -147,10 +194,34 @@ def facts_for(chase: BriefChase, settings: AgencySettings) -> BriefFacts:
 
 
 def _brief_draft(
-    kind: str, chase: BriefChase, settings: AgencySettings, key: str, to, cc, data
+    kind: str,
+    chase: BriefChase,
+    settings: AgencySettings,
+    key: str,
+    to,
+    cc,
+    data,
+    *,
+    only: list[str] | None = None,
+    link: str | None = None,
+    holders: list[str] | None = None,
 ) -> Draft:
     brief = chase.summary.brief
     facts = facts_for(chase, settings)
+    if only is not None:
+        keys = set(only)
+        facts = replace(
+            facts,
+            missing=[
+                MissingItem(f.label, f.review_comment if f.review_verdict else "")
+                for f in chase.summary.missing_fields
+                if f.key in keys
+            ],
+        )
+    if link is not None:
+        facts = replace(facts, link=link)
+    if holders is not None:
+        facts = replace(facts, holders=holders)
     rendered = render_brief_mail(kind, facts, brief.locale, brief.client.timezone)
     return Draft(
         kind=kind,
@@ -193,19 +264,37 @@ def plan_brief(chase: BriefChase, settings: AgencySettings, cal, now: datetime) 
     drafts: list[Draft] = []
     recipients = [c.email for c in brief.recipients]
     quiet = state.quiet_since.isoformat() if state.quiet_since else "-"
-    if recipients and reminder_due(state, policy, tz, cal, now):
+    if (recipients or chase.handovers) and reminder_due(state, policy, tz, cal, now):
         number = len(state.reminders) + 1
-        drafts.append(
-            _brief_draft(
-                "reminder",
-                chase,
-                settings,
-                f"reminder:{brief.id}:{quiet}:{number}",
-                recipients,
-                [],
-                {"number": number, "missing": list(summary.missing_keys)},
+        own, theirs = chase.split_missing()
+        if recipients and own:
+            drafts.append(
+                _brief_draft(
+                    "reminder",
+                    chase,
+                    settings,
+                    f"reminder:{brief.id}:{quiet}:{number}",
+                    recipients,
+                    [],
+                    {"number": number, "missing": own},
+                    only=own,
+                )
             )
-        )
+        for handover, keys in theirs:
+            drafts.append(
+                _brief_draft(
+                    "reminder",
+                    chase,
+                    settings,
+                    f"reminder:{brief.id}:{quiet}:{number}:h{handover.id}",
+                    [handover.email],
+                    recipients,
+                    {"number": number, "missing": keys, "handover": handover.id},
+                    only=keys,
+                    link=_handover_link(handover),
+                    holders=[handover.name],
+                )
+            )
         after = ReminderState(
             status=state.status,
             missing=state.missing,
