@@ -38,7 +38,7 @@ def test_two_overlapping_runs_deliver_each_message_once(app, smtp_server, tmp_pa
         for _ in range(2)
     ]
     outputs = [run.communicate(timeout=120) for run in runs]
-    for run, (out, err) in zip(runs, outputs, strict=True):
+    for run, (_out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err.decode()
     db.session.expire_all()
     messages = db.session.scalars(db.select(Message)).all()
