@@ -27,6 +27,21 @@ def handle_csrf_error(error: CSRFError):
     return render_template("errors/csrf.html", code=400), 400
 
 
+def handle_revision_conflict(error):
+    """Tell whoever lost a race for the same answer, instead of overwriting or failing."""
+    from briefs.extensions import db
+
+    db.session.rollback()
+    if _wants_json() or request.headers.get("X-CSRFToken"):
+        return jsonify(error="conflict", field=error.field_id, status=409), 409
+    back = (
+        request.referrer
+        if request.referrer and request.referrer.startswith(request.host_url)
+        else request.path
+    )
+    return render_template("errors/conflict.html", code=409, back=back), 409
+
+
 def handle_unexpected(error: Exception):
     """Log the failure and show a calm page instead of a trace."""
     from flask import current_app
@@ -39,7 +54,10 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
+    from briefs.workflow import RevisionConflict
+
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(RevisionConflict, handle_revision_conflict)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

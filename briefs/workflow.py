@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.event_chain import event_hash
 from briefs.extensions import db
@@ -27,6 +28,15 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.tokens import new_token, seal
+
+
+class RevisionConflict(Exception):
+    """Someone saved a newer revision of the field since this save started."""
+
+    def __init__(self, field_id: int) -> None:
+        super().__init__(field_id)
+        self.field_id = field_id
+
 
 #: A client link opening is recorded at most this often per link.
 LINK_OPENED_EVERY = timedelta(hours=1)
@@ -214,7 +224,17 @@ def save_answer(
         return None
     if not field.revision and not value and not not_applicable:
         return None
-    field.revision += 1
+    # Compare-and-set: of two saves that started from the same revision, only the first
+    # gets to write the next one; the other learns it would overwrite a newer answer.
+    claimed = db.session.execute(
+        update(BriefField)
+        .where(BriefField.id == field.id, BriefField.revision == field.revision)
+        .values(revision=field.revision + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise RevisionConflict(field.id)
+    set_committed_value(field, "revision", field.revision + 1)
     answer = Answer(
         brief_id=field.brief_id,
         field_id=field.id,

@@ -210,3 +210,27 @@ def test_close_and_reopen_restore_the_status(app, sent, submitted, expected):
     db.session.commit()
     assert (brief.status, brief.closed_at) == (expected, None)
     assert _kinds(brief)[-2:] == ["brief_closed", "brief_reopened"]
+
+
+def test_two_saves_from_the_same_revision_cannot_both_write(app):
+    from sqlalchemy.orm import Session
+
+    from briefs.workflow import RevisionConflict
+
+    brief, _token = make_brief()
+    field_id = brief.sections[0].fields[0].id
+    # A second, independent session read the field before the first save committed.
+    other = Session(db.engine)
+    stale = other.get(type(brief.sections[0].fields[0]), field_id)
+    assert stale.revision == 0
+    first = db.session.get(type(stale), field_id)
+    workflow.save_answer(first, "Mine", not_applicable=False, actor=Actor.client("A"), now=NOW)
+    db.session.commit()
+    with pytest.raises(RevisionConflict):
+        workflow.save_answer(
+            stale, "Theirs", not_applicable=False, actor=Actor.client("B"), now=NOW
+        )
+    other.rollback()
+    other.close()
+    db.session.expire_all()
+    assert db.session.get(type(stale), field_id).value == "Mine"
