@@ -8,13 +8,26 @@ query each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from briefs.comments import comments_by_field
 from briefs.completeness import has_answer, is_missing
 from briefs.extensions import db
-from briefs.models import Brief, BriefField, BriefSection, Event, Upload, User
+from briefs.handovers import Holder, brief_handovers, holder_names, holders
+from briefs.models import (
+    Brief,
+    BriefField,
+    BriefSection,
+    Client,
+    Comment,
+    Event,
+    Handover,
+    Upload,
+    User,
+)
 from briefs.overview import BriefSummary, brief_fields, summarize
 
 
@@ -31,6 +44,26 @@ class BriefPage:
     events: list[Event]
     #: Names of the users who reviewed, by user id.
     reviewers: dict[int, str]
+    #: Every hand-over of the brief, active and withdrawn, oldest first.
+    handovers: list[Handover] = dataclass_field(default_factory=list)
+    #: Colleagues holding questions now, with how far each is.
+    holders: list[Holder] = dataclass_field(default_factory=list)
+    #: Comment threads by field id, oldest first.
+    comments: dict[int, list[Comment]] = dataclass_field(default_factory=dict)
+
+    @property
+    def holders_by_field(self) -> dict[int, list[str]]:
+        return holder_names(self.holders)
+
+    def labels_for(self, keys: list[str]) -> list[str]:
+        """Return the labels of the fields with these keys, skipping unknown keys."""
+        labels = self.labels_by_key
+        return [labels[key] for key in keys if key in labels]
+
+    @property
+    def current_files(self) -> bool:
+        """Whether any file is attached now (the ZIP download has something to hold)."""
+        return any(upload.removed_at is None for upload in self.uploads.values())
 
     @property
     def answered_ids(self) -> set[int]:
@@ -52,7 +85,7 @@ def load_brief(brief_id: int) -> Brief | None:
         select(Brief)
         .where(Brief.id == brief_id)
         .options(
-            selectinload(Brief.client),
+            selectinload(Brief.client).selectinload(Client.contacts),
             selectinload(Brief.recipients),
             selectinload(Brief.sections)
             .selectinload(BriefSection.fields)
@@ -78,6 +111,7 @@ def load_page(brief_id: int) -> BriefPage | None:
     reviewers = dict(
         db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all()
     )
+    handovers = brief_handovers(brief.id)
     return BriefPage(
         brief=brief,
         fields=fields,
@@ -86,4 +120,7 @@ def load_page(brief_id: int) -> BriefPage | None:
         uploads={str(upload.id): upload for upload in uploads},
         events=list(events),
         reviewers=reviewers,
+        handovers=handovers,
+        holders=holders(brief, handovers),
+        comments=comments_by_field(brief.id),
     )

@@ -13,6 +13,7 @@ from flask import current_app
 
 from briefs.accounts import agency_settings
 from briefs.chasing import assess, open_briefs, plan_brief, risk_changes
+from briefs.comment_mail import comment_drafts
 from briefs.digests import agency_digests, client_digests, risk_alerts
 from briefs.extensions import db
 from briefs.mailer import parse_smtp_url, sender_address
@@ -63,6 +64,8 @@ def plan(now: datetime) -> tuple[list[Draft], dict[int, str | None]]:
         levels[brief.id] = level
     drafts += agency_digests(chases, settings, cal, now)
     drafts += client_digests(chases, settings, cal, now)
+    # Marks its comments as told in the session; a dry run rolls that back.
+    drafts += comment_drafts(now)
     return drafts, levels
 
 

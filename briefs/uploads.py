@@ -3,6 +3,8 @@
 A file is stored the moment it arrives, under a random name in UPLOAD_FOLDER. The field's
 answer is the list of its current uploads' ids, saved as a revision like any other answer,
 so adding or removing a file shows in the field's history. Removed files stay on disk.
+Each file has a size limit (UPLOAD_MAX_BYTES) and so has each brief (UPLOAD_MAX_BRIEF_BYTES,
+counting its current files: removing a file makes room again).
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import BinaryIO
 
 import filetype
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Upload
-from briefs.workflow import Actor, save_answer
+from briefs.workflow import Actor, record, save_answer
 
 #: Types a client may upload, by the extension `filetype` sniffs from the content.
 ALLOWED_EXTENSIONS = frozenset(
@@ -31,10 +33,13 @@ ALLOWED_EXTENSIONS = frozenset(
 
 #: Default per-file limit when UPLOAD_MAX_BYTES is not configured.
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+#: Default limit of all of a brief's current files when UPLOAD_MAX_BRIEF_BYTES is not set.
+DEFAULT_MAX_BRIEF_BYTES = 250 * 1024 * 1024
 
 # Error codes; answer_messages turns each into a sentence in the client's language.
 EMPTY_FILE = "empty_file"
 TOO_BIG = "too_big"
+BRIEF_FULL = "brief_full"
 TYPE_NOT_ALLOWED = "type_not_allowed"
 
 _CHUNK = 64 * 1024
@@ -53,6 +58,20 @@ class UploadError(ValueError):
 def max_bytes() -> int:
     """Return the per-file size limit in bytes."""
     return int(current_app.config.get("UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_brief_bytes() -> int:
+    """Return the limit of a brief's current files together, in bytes."""
+    return int(current_app.config.get("UPLOAD_MAX_BRIEF_BYTES", DEFAULT_MAX_BRIEF_BYTES))
+
+
+def brief_bytes(brief_id: int) -> int:
+    """Return the size of a brief's current files together."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Upload.size), 0)).where(
+            Upload.brief_id == brief_id, Upload.removed_at.is_(None)
+        )
+    )
 
 
 def display_name(filename: str | None) -> str:
@@ -75,6 +94,7 @@ def store_upload(
     stored_name = secrets.token_hex(16)
     path = folder / stored_name
     limit = max_bytes()
+    room = max_brief_bytes() - brief_bytes(field.brief_id)
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -84,6 +104,8 @@ def store_upload(
                 size += len(chunk)
                 if size > limit:
                     raise UploadError(TOO_BIG, name)
+                if size > room:
+                    raise UploadError(BRIEF_FULL, name)
                 if len(head) < _SNIFF_BYTES:
                     head += chunk[: _SNIFF_BYTES - len(head)]
                 digest.update(chunk)
@@ -109,6 +131,7 @@ def store_upload(
     )
     db.session.add(upload)
     db.session.flush()
+    record(field.brief, "file_uploaded", actor, now, field=field, name=name, size=size)
     return upload
 
 
@@ -151,6 +174,7 @@ def remove_upload(
     if upload.removed_at is None:
         upload.removed_at = now
         db.session.flush()
+        record(field.brief, "file_removed", actor, now, field=field, name=upload.original_name)
     return sync_answer(field, actor=actor, now=now)
 
 

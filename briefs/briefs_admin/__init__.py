@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("briefs_admin", __name__)
 
-from briefs.briefs_admin import routes, sending  # noqa: E402,F401  (routes attach to bp)
+from briefs.briefs_admin import collaboration, routes, sending  # noqa: E402,F401  (routes attach to bp)

@@ -113,14 +113,21 @@ def new_brief():
     ), (422 if form.errors else 200)
 
 
-def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, status=200):
-    """Render the brief page; `failed` is a review form to show again with its errors."""
+def _render_page(
+    page: BriefPage, failed: tuple[int, ReviewForm] | None = None, status=200, **extra
+):
+    """Render the brief page; `failed` is a review form to show again with its errors.
+
+    `extra` carries the working-together forms to show again: assign_form, and
+    comment_error / prefill_error as (field id, message, typed text).
+    """
     review_forms = {
         field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in page.fields
     }
     if failed:
         review_forms[failed[0]] = failed[1]
     summary = page.summary
+    from briefs.briefs_admin.collaboration import AssignForm, assign_choices
     from briefs.briefs_admin.sending import BriefReminderForm
 
     now = clock.utcnow()
@@ -146,6 +153,10 @@ def _render_page(page: BriefPage, failed: tuple[int, ReviewForm] | None = None, 
         reminder_form=BriefReminderForm(obj=page.brief, formdata=None),
         agency=agency_settings(),
         timeline_summary=brief_summary(page, now),
+        assign_form=extra.get("assign_form") or AssignForm(formdata=None),
+        assign_choices=assign_choices(page.brief),
+        comment_error=extra.get("comment_error"),
+        prefill_error=extra.get("prefill_error"),
     ), status
 
 

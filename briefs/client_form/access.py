@@ -1,42 +1,111 @@
-"""Who may open a brief through its link, and who they are on the record."""
+"""Who may open a brief through a link, which fields they see, and who they are on record.
+
+A link is either the brief's own (the client contacts: every field) or a colleague's
+handover link (only the fields handed to them). Anything outside a link's scope answers
+with the same plain 404 as an unknown link.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import abort, g
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from briefs.extensions import db
-from briefs.models import Brief, BriefField, BriefSection, Upload
+from briefs.models import Brief, BriefField, BriefSection, Handover, Upload
 from briefs.tokens import hash_token
 from briefs.workflow import Actor
 
 
-def open_brief(token: str) -> Brief:
-    """Return the brief the token opens and switch the page to its language, else 404."""
-    brief = db.session.scalar(
+@dataclass(frozen=True)
+class Link:
+    """An opened link: the brief, and the handover when it is a colleague's link."""
+
+    brief: Brief
+    token: str
+    handover: Handover | None = None
+
+    @property
+    def is_colleague(self) -> bool:
+        return self.handover is not None
+
+    @property
+    def scope(self) -> frozenset[str] | None:
+        """Keys of the fields the link opens; None means all of them."""
+        return frozenset(self.handover.field_keys) if self.handover else None
+
+    @property
+    def fields(self) -> list[BriefField]:
+        """The fields this link may see and change, in brief order."""
+        scope = self.scope
+        return [
+            field
+            for section in self.brief.sections
+            for field in section.fields
+            if scope is None or field.key in scope
+        ]
+
+    @property
+    def sections(self) -> list[tuple[BriefSection, list[BriefField]]]:
+        """Sections with their fields in scope; sections with none are left out."""
+        scope = self.scope
+        shown = []
+        for section in self.brief.sections:
+            fields = [f for f in section.fields if scope is None or f.key in scope]
+            if fields:
+                shown.append((section, fields))
+        return shown
+
+    @property
+    def actor(self) -> Actor:
+        """Name whoever holds the link: the colleague, or the people it was sent to."""
+        if self.handover is not None:
+            return Actor.client(self.handover.name)
+        return client_actor(self.brief)
+
+
+def _load(where) -> Brief | None:
+    return db.session.scalar(
         select(Brief)
-        .where(Brief.token_hash == hash_token(token))
+        .where(where)
         .options(
             joinedload(Brief.client),
             selectinload(Brief.recipients),
             selectinload(Brief.sections).selectinload(BriefSection.fields),
         )
     )
-    # Unknown, regenerated and closed links look the same: nothing to learn from a 404.
+
+
+def open_link(token: str) -> Link:
+    """Return what the token opens and switch the page to its language, else 404."""
+    digest = hash_token(token)
+    handover = None
+    brief = _load(Brief.token_hash == digest)
+    if brief is None:
+        handover = db.session.scalar(
+            select(Handover).where(Handover.token_hash == digest, Handover.revoked_at.is_(None))
+        )
+        brief = _load(Brief.id == handover.brief_id) if handover else None
+    # Unknown, regenerated, withdrawn and closed links look the same: nothing to learn.
     if brief is None or brief.status == "closed":
         abort(404)
     g.locale = brief.locale
     g.timezone = brief.client.timezone
-    return brief
+    return Link(brief=brief, token=token, handover=handover)
 
 
-def field_of(brief: Brief, field_id: int) -> BriefField:
-    """Return one of the brief's fields, else 404."""
-    for section in brief.sections:
-        for field in section.fields:
-            if field.id == field_id:
-                return field
+def open_brief(token: str) -> Brief:
+    """Return the brief the token opens (any link), else 404."""
+    return open_link(token).brief
+
+
+def field_of(link: Link, field_id: int) -> BriefField:
+    """Return one of the fields the link may see, else 404."""
+    for field in link.fields:
+        if field.id == field_id:
+            return field
     abort(404)
 
 
@@ -46,9 +115,10 @@ def client_actor(brief: Brief) -> Actor:
     return Actor.client(names or brief.client.name)
 
 
-def upload_of(brief: Brief, upload_id: int) -> Upload:
-    """Return one of the brief's current files, else 404."""
+def upload_of(link: Link, upload_id: int) -> Upload:
+    """Return one of the current files of a field the link may see, else 404."""
     upload = db.session.get(Upload, upload_id)
-    if upload is None or upload.brief_id != brief.id or upload.removed_at is not None:
+    if upload is None or upload.brief_id != link.brief.id or upload.removed_at is not None:
         abort(404)
+    field_of(link, upload.field_id)
     return upload

@@ -6,12 +6,22 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from briefs.answer_messages import answer_error, upload_error
+from briefs.answer_messages import answer_error, file_size, upload_error
 from briefs.answers import AnswerError, clean_answer
+from briefs.conflicts import APPLY, CONFLICT, Conflict, judge, read_base
 from briefs.models import BriefField, Upload
-from briefs.uploads import UploadError, remove_upload, store_upload, sync_answer
+from briefs.prefill import note_client_answer
+from briefs.uploads import (
+    BRIEF_FULL,
+    UploadError,
+    max_brief_bytes,
+    remove_upload,
+    store_upload,
+    sync_answer,
+)
 from briefs.workflow import Actor, save_answer
 
 
@@ -21,6 +31,12 @@ class Posted:
 
     raw: str | list[str]
     not_applicable: bool
+    #: The revision the page started from (None: an old page that did not say).
+    base: int | None = None
+
+    @property
+    def text(self) -> str:
+        return self.raw if isinstance(self.raw, str) else "\n".join(self.raw)
 
 
 @dataclass
@@ -33,6 +49,8 @@ class Outcome:
     errors: dict[int, str] = dataclass_field(default_factory=dict)
     #: Field id -> what the client typed, for refused fields, to show it again.
     typed: dict[int, Posted] = dataclass_field(default_factory=dict)
+    #: Field id -> a save refused because someone saved the field since the page loaded.
+    conflicts: dict[int, Conflict] = dataclass_field(default_factory=dict)
 
     def add_saved(self, field: BriefField) -> None:
         if field not in self.saved:
@@ -48,16 +66,32 @@ def read_posted(field: BriefField, form: MultiDict) -> Posted:
         raw = field.value
     else:
         raw = form.get(name, "")
-    return Posted(raw=raw, not_applicable=form.get(f"na-{field.id}", "") in ("1", "on", "true"))
+    return Posted(
+        raw=raw,
+        not_applicable=form.get(f"na-{field.id}", "") in ("1", "on", "true"),
+        base=read_base(form.get(f"base-{field.id}")),
+    )
 
 
-def save_posted(field: BriefField, posted: Posted, *, actor: Actor, now: datetime) -> bool:
-    """Validate and save one field; return whether it made a revision. Raises AnswerError."""
+def save_posted(
+    field: BriefField, posted: Posted, *, actor: Actor, now: datetime
+) -> bool | Conflict:
+    """Validate and save one field; return whether it made a revision, or the conflict.
+
+    Raises AnswerError for a value the field cannot take.
+    """
     if field.type == "file":
         value = field.value  # files change through their own uploads, never as text
     else:
         value = clean_answer(field.type, list(field.options or []), posted.raw)
+    verdict = judge(field, value, posted.not_applicable, posted.base)
+    if verdict == CONFLICT:
+        return Conflict(field, posted.text, posted.not_applicable, posted.base or 0)
+    if verdict != APPLY:
+        return False
     answer = save_answer(field, value, not_applicable=posted.not_applicable, actor=actor, now=now)
+    if answer is not None:
+        note_client_answer(field)
     return answer is not None
 
 
@@ -73,11 +107,16 @@ def save_fields(
             continue
         posted = read_posted(field, form)
         try:
-            if save_posted(field, posted, actor=actor, now=now):
-                outcome.add_saved(field)
+            result = save_posted(field, posted, actor=actor, now=now)
         except AnswerError as error:
             outcome.errors[field.id] = answer_error(error.code)
             outcome.typed[field.id] = posted
+            continue
+        if isinstance(result, Conflict):
+            outcome.conflicts[field.id] = result
+            outcome.typed[field.id] = posted
+        elif result:
+            outcome.add_saved(field)
     return outcome
 
 
@@ -94,11 +133,23 @@ def store_files(
             store_upload(field, storage.stream, storage.filename, actor=actor, now=now)
             stored = True
         except UploadError as error:
-            refused.append(upload_error(error.code, error.name))
+            refused.append(_refusal(error))
     if stored and sync_answer(field, actor=actor, now=now):
+        note_client_answer(field)
         outcome.add_saved(field)
     if refused:
         outcome.errors[field.id] = " ".join(refused)
+
+
+def _refusal(error: UploadError) -> str:
+    if error.code == BRIEF_FULL:
+        return _(
+            "The file %(name)s does not fit: this brief's files may take %(limit)s in all. "
+            "Please remove a file you no longer need, or send a link to it instead.",
+            name=error.name,
+            limit=file_size(max_brief_bytes()),
+        )
+    return upload_error(error.code, error.name)
 
 
 def store_form_files(

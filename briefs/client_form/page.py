@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 
 from flask import url_for
@@ -11,10 +12,13 @@ from flask_babel import gettext as _
 
 from briefs.accounts import agency_settings
 from briefs.answer_messages import file_size
+from briefs.client_form.access import Link
 from briefs.client_form.filling import Posted
+from briefs.comments import comments_by_field
 from briefs.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
-from briefs.models import Brief, BriefField, BriefSection, Upload
-from briefs.overview import brief_fields
+from briefs.conflicts import Conflict
+from briefs.handovers import Holder, brief_handovers, holder_names, holders
+from briefs.models import Brief, BriefField, BriefSection, Comment, Upload
 from briefs.uploads import uploads_by_field
 
 #: File types the picker suggests; the server still sniffs every file's content.
@@ -42,16 +46,39 @@ class FieldView:
     error: str | None
     sent_back: bool
     files: list[FileView]
+    #: The revision the page shows; saves send it back so nothing is overwritten unseen.
+    base: int = 0
+    conflict: Conflict | None = None
+    comments: tuple[Comment, ...] = ()
+    resolved: bool = False
+    #: Colleagues who hold this question (shown to the contacts only).
+    holders: tuple[str, ...] = ()
+    #: The answer is the agency's suggestion, waiting for the client to confirm it.
+    suggested: bool = False
 
     @property
     def described_by(self) -> str:
         """Ids of the texts that describe the input, for aria-describedby."""
         fid = self.field.id
         ids = [f"review-{fid}"] if self.sent_back else []
+        ids += [f"suggested-{fid}"] if self.suggested else []
         ids += [f"help-{fid}"] if self.field.help else []
         ids += [f"example-{fid}"] if self.field.example else []
         ids += [f"err-{fid}"] if self.error else []
         return " ".join(ids)
+
+
+@dataclass(frozen=True)
+class HandoverForm:
+    """What was typed into one "hand to a colleague" form, and what was wrong with it."""
+
+    scope: str
+    name: str = ""
+    email: str = ""
+    note: str = ""
+    errors: dict[str, str] = dataclass_field(default_factory=dict)
+    #: Ids of the questions ticked in the form.
+    chosen: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -68,10 +95,26 @@ class FormPage:
     errors: list[tuple[BriefField, str]]
     texts: dict[str, str]
     accept: str = ACCEPT
+    link: Link | None = None
+    #: Colleagues holding questions, with how far each is (the contacts' page only).
+    holders: list[Holder] = dataclass_field(default_factory=list)
+    handover_form: HandoverForm | None = None
+
+    @property
+    def colleague(self):
+        """The handover when a colleague opened the page, else None."""
+        return self.link.handover if self.link else None
 
 
-def progress_text(stats: Progress) -> str:
+def progress_text(stats: Progress, colleague: bool = False) -> str:
     """Say how many required questions are answered."""
+    if colleague:
+        return ngettext(
+            "%(answered)s of your %(num)s required question answered",
+            "%(answered)s of your %(num)s required questions answered",
+            stats.required,
+            answered=stats.answered,
+        )
     return ngettext(
         "%(answered)s of %(num)s required question answered",
         "%(answered)s of %(num)s required questions answered",
@@ -99,8 +142,15 @@ def _field_view(
     uploads: list[Upload],
     typed: Posted | None,
     error: str | None,
+    *,
+    conflict: Conflict | None = None,
+    comments: list[Comment] | None = None,
+    holders: list[str] | None = None,
 ) -> FieldView:
-    if typed is not None:
+    if conflict is not None and field.type == "long_text":
+        # Both texts in the box, to edit into one answer; both are also shown apart.
+        raw, not_applicable = conflict.merged, conflict.mine_not_applicable
+    elif typed is not None:
         raw, not_applicable = typed.raw, typed.not_applicable
     else:
         raw, not_applicable = field.value, field.not_applicable
@@ -113,6 +163,12 @@ def _field_view(
         error=error,
         sent_back=is_sent_back(field),
         files=file_views(token, uploads),
+        base=field.revision,
+        conflict=conflict,
+        comments=tuple(comments or ()),
+        resolved=field.comments_resolved_at is not None,
+        holders=tuple(holders or ()),
+        suggested=field.answer_user_id is not None and typed is None and conflict is None,
     )
 
 
@@ -127,31 +183,47 @@ def js_texts() -> dict[str, str]:
         "reload": _("please reload the page and try again."),
         "busy": _("the server is busy, trying again shortly."),
         "tooBig": _("the files are too large to send at once."),
+        "conflict": _("Not saved: this answer was changed meanwhile. Please choose below."),
+        "restored": _("Restored what you typed earlier; saving…"),
     }
 
 
 def build_page(
-    brief: Brief,
-    token: str,
+    link: Link,
     *,
     errors: dict[int, str] | None = None,
     typed: dict[int, Posted] | None = None,
+    conflicts: dict[int, Conflict] | None = None,
+    handover_form: HandoverForm | None = None,
 ) -> FormPage:
-    """Assemble the form page for a brief, with refused values shown as typed."""
-    errors = errors or {}
-    typed = typed or {}
+    """Assemble the form page for a link, with refused values shown as typed."""
+    brief, token = link.brief, link.token
+    errors, typed, conflicts = errors or {}, typed or {}, conflicts or {}
     uploads = uploads_by_field(brief)
+    comments = comments_by_field(brief.id)
+    # A colleague sees only their own questions, so nothing about the other holders.
+    shares = [] if link.is_colleague else holders(brief, brief_handovers(brief.id))
+    held_by = holder_names(shares)
     sections = [
         (
             section,
             [
-                _field_view(token, f, uploads.get(f.id, []), typed.get(f.id), errors.get(f.id))
-                for f in section.fields
+                _field_view(
+                    token,
+                    f,
+                    uploads.get(f.id, []),
+                    typed.get(f.id),
+                    errors.get(f.id),
+                    conflict=conflicts.get(f.id),
+                    comments=comments.get(f.id),
+                    holders=held_by.get(f.id),
+                )
+                for f in fields
             ],
         )
-        for section in brief.sections
+        for section, fields in link.sections
     ]
-    fields = brief_fields(brief)
+    fields = link.fields
     stats = progress(fields)
     return FormPage(
         brief=brief,
@@ -159,23 +231,26 @@ def build_page(
         agency_name=agency_settings().name,
         sections=sections,
         progress=stats,
-        progress_text=progress_text(stats),
+        progress_text=progress_text(stats, link.is_colleague),
         missing=missing_fields(fields),
         errors=[(f, errors[f.id]) for f in fields if f.id in errors],
         texts=js_texts(),
+        link=link,
+        holders=shares,
+        handover_form=handover_form,
     )
 
 
-def state_json(brief: Brief) -> dict:
-    """Return the brief's progress and missing list for the page to update live."""
-    fields = brief_fields(brief)
+def state_json(link: Link) -> dict:
+    """Return the link's progress and missing list for the page to update live."""
+    fields = link.fields
     stats = progress(fields)
     return {
         "progress": {
             "answered": stats.answered,
             "required": stats.required,
             "percent": stats.percent,
-            "text": progress_text(stats),
+            "text": progress_text(stats, link.is_colleague),
         },
         "missing": [{"id": f.id, "label": f.label} for f in fields if is_missing(f)],
     }

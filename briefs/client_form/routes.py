@@ -1,4 +1,8 @@
-"""Routes of the client's form: the page, its saves, autosave and files."""
+"""Routes of the client's form: the page, its saves, autosave, files, comments, hand-overs.
+
+The same routes serve the brief's own link and a colleague's link; a colleague's link
+sees only its fields, and every route answers 404 for anything outside that scope.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from briefs import clock, workflow
 from briefs.answer_messages import answer_error
 from briefs.answers import AnswerError
 from briefs.client_form import bp
-from briefs.client_form.access import client_actor, field_of, open_brief, upload_of
+from briefs.client_form.access import Link, field_of, open_link, upload_of
 from briefs.client_form.filling import (
     Outcome,
     read_posted,
@@ -22,9 +26,13 @@ from briefs.client_form.filling import (
     store_form_files,
 )
 from briefs.client_form.page import build_page, file_views, saved_message, state_json
+from briefs.client_form.sharing import read_handover_form, scope_fields, share
+from briefs.comments import CLIENT, add_comment, clean_body, resolve
 from briefs.completeness import missing_fields
+from briefs.conflicts import Conflict
 from briefs.extensions import db, limiter
-from briefs.overview import brief_fields
+from briefs.handovers import handover_of, holders, note_done, withdraw
+from briefs.prefill import confirm
 from briefs.uploads import current_uploads, upload_path
 
 #: Generous for autosave of a long form, tight enough to stop a script hammering a link.
@@ -45,68 +53,179 @@ def _wants_json() -> bool:
     )
 
 
-def _back(token: str, field_id: int | None = None):
-    anchor = f"field-{field_id}" if field_id else None
+def _back(token: str, field_id: int | None = None, anchor: str | None = None):
+    anchor = anchor or (f"field-{field_id}" if field_id else None)
     return redirect(url_for("client_form.form", token=token, _anchor=anchor))
+
+
+def _render(link: Link, status: int = 200, **kwargs):
+    return render_template("client_form/form.html", page=build_page(link, **kwargs)), status
 
 
 @bp.get("/c/<token>")
 def form(token: str):
     """Show the client's form and note that the link was opened."""
-    brief = open_brief(token)
-    if workflow.note_link_opened(brief, clock.utcnow()):
+    link = open_link(token)
+    if not link.is_colleague and workflow.note_link_opened(link.brief, clock.utcnow()):
         db.session.commit()
-    return render_template("client_form/form.html", page=build_page(brief, token))
+    return _render(link)
 
 
 @bp.post("/c/<token>")
 @limiter.limit(POST_LIMIT)
 def save(token: str):
-    """Save every field of the form (Save), then submit the brief if asked (Submit)."""
-    brief = open_brief(token)
-    actor, now = client_actor(brief), clock.utcnow()
-    fields = brief_fields(brief)
-    outcome = save_fields(fields, request.form, actor=actor, now=now)
+    """Save every field of the form, then do what the pressed button asks."""
+    link = open_link(token)
+    brief, actor, now = link.brief, link.actor, clock.utcnow()
+    fields = link.fields
+    form = request.form
+    outcome = save_fields(fields, form, actor=actor, now=now)
     store_form_files(fields, request.files, outcome, actor=actor, now=now)
     removed = None
-    if remove_id := request.form.get("remove", type=int):
-        upload = upload_of(brief, remove_id)
-        removed = field_of(brief, upload.field_id)
+    if remove_id := form.get("remove", type=int):
+        upload = upload_of(link, remove_id)
+        removed = field_of(link, upload.field_id)
         remove_file(removed, upload, outcome, actor=actor, now=now)
     workflow.record_answers_saved(brief, outcome.saved, actor, now)
-    submitting = request.form.get("action") == "submit" and not outcome.errors
-    if submitting:
-        missing = [field.key for field in missing_fields(fields)]
-        workflow.submit(brief, actor, now, missing=missing)
-    db.session.commit()
-    if outcome.errors:
-        page = build_page(brief, token, errors=outcome.errors, typed=outcome.typed)
-        return render_template("client_form/form.html", page=page), 422
-    if submitting:
-        flash(_("Submitted — thank you!"), "success")
-    elif removed:
+    if outcome.errors or outcome.conflicts:
+        db.session.commit()
+        return _render(
+            link, 422, errors=outcome.errors, typed=outcome.typed, conflicts=outcome.conflicts
+        )
+    action = form.get("action", "save")
+    if removed:
+        db.session.commit()
         flash(_("File removed."), "success")
         return _back(token, removed.id)
-    else:
-        flash(_("Saved."), "success")
+    for name, handler in _BUTTONS.items():
+        if name in form:
+            return handler(link, form[name], now)
+    if action in ("submit", "done") and link.is_colleague:
+        [holder] = holders(brief, [link.handover])
+        note_done(link.handover, brief, holder, now=now)
+        db.session.commit()
+        flash(_("Thank you! Your answers are saved and the others can see them."), "success")
+        return _back(token)
+    if action == "submit":
+        workflow.submit(brief, actor, now, missing=[f.key for f in missing_fields(fields)])
+        db.session.commit()
+        flash(_("Submitted — thank you!"), "success")
+        return _back(token)
+    db.session.commit()
+    flash(_("Saved."), "success")
     return _back(token)
+
+
+def _comment_button(link: Link, raw: str, now):
+    field = field_of(link, _int(raw))
+    body = clean_body(request.form.get(f"comment-{field.id}"))
+    if body is None:
+        db.session.commit()
+        flash(_("Please write a comment of up to 5,000 characters."), "error")
+        return _back(link.token, field.id)
+    add_comment(link.brief, field, body, side=CLIENT, actor=link.actor, now=now)
+    db.session.commit()
+    flash(_("Comment sent."), "success")
+    return _back(link.token, field.id)
+
+
+def _resolve_button(link: Link, raw: str, now):
+    field = field_of(link, _int(raw))
+    resolve(link.brief, field, actor=link.actor, now=now)
+    db.session.commit()
+    flash(_("Marked as resolved."), "success")
+    return _back(link.token, field.id)
+
+
+def _confirm_button(link: Link, raw: str, now):
+    field = field_of(link, _int(raw))
+    if confirm(link.brief, field, actor=link.actor, now=now):
+        flash(_("Answer confirmed."), "success")
+    db.session.commit()
+    return _back(link.token, field.id)
+
+
+def _handover_button(link: Link, scope: str, now):
+    if link.is_colleague:
+        abort(404)  # colleagues answer; handing on stays with the contacts
+    typed, fields = read_handover_form(scope, request.form, scope_fields(link, scope))
+    if typed.errors:
+        db.session.commit()
+        return _render(link, 422, handover_form=typed)
+    share(link, fields, typed, now)
+    db.session.commit()
+    flash(
+        _("%(name)s gets an e-mail with a link to these questions.", name=typed.name), "success"
+    )
+    return _back(link.token, anchor="sharing")
+
+
+def _withdraw_button(link: Link, raw: str, now):
+    if link.is_colleague:
+        abort(404)
+    handover = handover_of(link.brief, _int(raw))
+    if handover is None:
+        abort(404)
+    if withdraw(handover, link.brief, actor=link.actor, now=now):
+        flash(_("The link of %(name)s no longer opens anything.", name=handover.name), "success")
+    db.session.commit()
+    return _back(link.token, anchor="sharing")
+
+
+#: Buttons of the whole form that do one more thing after saving, by their name.
+_BUTTONS = {
+    "comment": _comment_button,
+    "resolve": _resolve_button,
+    "confirm": _confirm_button,
+    "handover": _handover_button,
+    "withdraw": _withdraw_button,
+}
+
+
+def _int(raw: str) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        abort(404)
+
+
+def _conflict_answer(link: Link, conflict: Conflict):
+    """Answer 409 with both versions and the conflict view to show beside the field."""
+    field = conflict.field
+    html = render_template(
+        "client_form/_conflict.html", conflict=conflict, field=field, page=build_page(link)
+    )
+    body = {
+        "ok": False,
+        "conflict": True,
+        "mine": conflict.mine,
+        "theirs": field.value,
+        "theirs_by": field.answered_by,
+        "merged": conflict.merged,
+        "revision": field.revision,
+        "conflict_html": html,
+        **state_json(link),
+    }
+    return jsonify(body), 409
 
 
 @bp.post("/c/<token>/fields/<int:field_id>")
 @limiter.limit(POST_LIMIT)
 def save_field(token: str, field_id: int):
     """Save one field as the client types (autosave); answer in JSON."""
-    brief = open_brief(token)
-    field = field_of(brief, field_id)
-    actor, now = client_actor(brief), clock.utcnow()
+    link = open_link(token)
+    field = field_of(link, field_id)
+    actor, now = link.actor, clock.utcnow()
     try:
         saved = save_posted(field, read_posted(field, request.form), actor=actor, now=now)
     except AnswerError as error:
         message = answer_error(error.code)
-        body = {"ok": False, "error": message, "revision": field.revision, **state_json(brief)}
+        body = {"ok": False, "error": message, "revision": field.revision, **state_json(link)}
         return jsonify(body), 422
+    if isinstance(saved, Conflict):
+        return _conflict_answer(link, saved)
     if saved:
-        workflow.record_answers_saved(brief, [field], actor, now)
+        workflow.record_answers_saved(link.brief, [field], actor, now)
         db.session.commit()
     return jsonify(
         ok=True,
@@ -114,16 +233,54 @@ def save_field(token: str, field_id: int):
         value=field.value,
         not_applicable=field.not_applicable,
         message=saved_message(field, now),
-        **state_json(brief),
+        **state_json(link),
     )
 
 
-def _files_answer(token: str, brief, field, outcome: Outcome, done: str):
+@bp.post("/c/<token>/fields/<int:field_id>/confirm")
+@limiter.limit(POST_LIMIT)
+def confirm_field(token: str, field_id: int):
+    """Take the agency's suggested answer as the client's own."""
+    link = open_link(token)
+    field = field_of(link, field_id)
+    now = clock.utcnow()
+    confirmed = confirm(link.brief, field, actor=link.actor, now=now)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(ok=confirmed, revision=field.revision, **state_json(link))
+    if confirmed:
+        flash(_("Answer confirmed."), "success")
+    return _back(token, field.id)
+
+
+@bp.post("/c/<token>/fields/<int:field_id>/comments")
+@limiter.limit(POST_LIMIT)
+def comment(token: str, field_id: int):
+    """Add a comment to a field's thread."""
+    link = open_link(token)
+    field = field_of(link, field_id)
+    body = clean_body(request.form.get("body") or request.form.get(f"comment-{field.id}"))
+    if body is None:
+        if _wants_json():
+            return jsonify(ok=False, error=_("Please write a comment.")), 422
+        flash(_("Please write a comment of up to 5,000 characters."), "error")
+        return _back(token, field.id)
+    add_comment(link.brief, field, body, side=CLIENT, actor=link.actor, now=clock.utcnow())
+    db.session.commit()
+    if _wants_json():
+        return jsonify(ok=True)
+    flash(_("Comment sent."), "success")
+    return _back(token, field.id)
+
+
+def _files_answer(link: Link, field, outcome: Outcome, done: str):
     """Answer a file change: JSON with the new list for scripts, else back to the form."""
     error = outcome.errors.get(field.id)
     if _wants_json():
         files_html = render_template(
-            "client_form/_files.html", files=file_views(token, current_uploads(field)), field=field
+            "client_form/_files.html",
+            files=file_views(link.token, current_uploads(field)),
+            field=field,
         )
         body = {
             "ok": error is None,
@@ -131,53 +288,53 @@ def _files_answer(token: str, brief, field, outcome: Outcome, done: str):
             "revision": field.revision,
             "files_html": files_html,
             "message": done if outcome.saved else "",
-            **state_json(brief),
+            **state_json(link),
         }
         return jsonify(body), (422 if error else 200)
     if error:
         flash(error, "error")
     elif outcome.saved:
         flash(done, "success")
-    return _back(token, field.id)
+    return _back(link.token, field.id)
 
 
 @bp.post("/c/<token>/fields/<int:field_id>/files")
 @limiter.limit(POST_LIMIT)
 def upload_files(token: str, field_id: int):
     """Store the files sent for a file field."""
-    brief = open_brief(token)
-    field = field_of(brief, field_id)
+    link = open_link(token)
+    field = field_of(link, field_id)
     if field.type != "file":
         abort(404)
-    actor, now = client_actor(brief), clock.utcnow()
+    actor, now = link.actor, clock.utcnow()
     outcome = Outcome()
     files = request.files.getlist("files") + request.files.getlist(f"files-{field.id}")
     store_files(field, files, outcome, actor=actor, now=now)
-    workflow.record_answers_saved(brief, outcome.saved, actor, now)
+    workflow.record_answers_saved(link.brief, outcome.saved, actor, now)
     db.session.commit()
-    return _files_answer(token, brief, field, outcome, _("File uploaded."))
+    return _files_answer(link, field, outcome, _("File uploaded."))
 
 
 @bp.post("/c/<token>/files/<int:upload_id>/remove", endpoint="remove_file")
 @limiter.limit(POST_LIMIT)
 def remove_upload(token: str, upload_id: int):
     """Take a file off its field; it stays in the history."""
-    brief = open_brief(token)
-    upload = upload_of(brief, upload_id)
-    field = field_of(brief, upload.field_id)
-    actor, now = client_actor(brief), clock.utcnow()
+    link = open_link(token)
+    upload = upload_of(link, upload_id)
+    field = field_of(link, upload.field_id)
+    actor, now = link.actor, clock.utcnow()
     outcome = Outcome()
     remove_file(field, upload, outcome, actor=actor, now=now)
-    workflow.record_answers_saved(brief, outcome.saved, actor, now)
+    workflow.record_answers_saved(link.brief, outcome.saved, actor, now)
     db.session.commit()
-    return _files_answer(token, brief, field, outcome, _("File removed."))
+    return _files_answer(link, field, outcome, _("File removed."))
 
 
 @bp.get("/c/<token>/files/<int:upload_id>")
 def download(token: str, upload_id: int):
-    """Send one of the client's own files back, as a download."""
-    brief = open_brief(token)
-    upload = upload_of(brief, upload_id)
+    """Send one of the link's own files back, always as a download."""
+    link = open_link(token)
+    upload = upload_of(link, upload_id)
     path = upload_path(upload)
     if not os.path.isfile(path):
         abort(404)
@@ -188,4 +345,5 @@ def download(token: str, upload_id: int):
         download_name=upload.original_name,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

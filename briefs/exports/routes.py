@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
 from urllib.parse import quote
 
-from flask import Response, render_template, url_for
+from flask import Response, render_template, send_file, url_for
 from flask_babel import force_locale
 from flask_login import login_required
 from slugify import slugify
 
+from briefs.brief_zip import write_zip
 from briefs.exports import bp
 from briefs.exports.assemble import export_data, export_words, load_brief
 from briefs.exports.preview import render_export_html
+from briefs.extensions import db
 from briefs.markdown_export import render_markdown_export
 from briefs.models import Brief, Upload
+from briefs.uploads import upload_path
 
 
 def _markdown(brief: Brief) -> str:
@@ -32,13 +36,13 @@ def _markdown(brief: Brief) -> str:
         return render_markdown_export(data, export_words())
 
 
-def _disposition(brief: Brief) -> str:
+def _disposition(brief: Brief, ext: str = ".md") -> str:
     """Name the download after the title: an ASCII name and the full UTF-8 one."""
     ascii_name = slugify(brief.title) or f"brief-{brief.id}"
     unicode_name = slugify(brief.title, allow_unicode=True) or ascii_name
     return (
-        f'attachment; filename="{ascii_name}.md"; '
-        f"filename*=UTF-8''{quote(unicode_name + '.md', safe='')}"
+        f'attachment; filename="{ascii_name}{ext}"; '
+        f"filename*=UTF-8''{quote(unicode_name + ext, safe='')}"
     )
 
 
@@ -50,6 +54,28 @@ def export_markdown(brief_id: int):
     response = Response(_markdown(brief), mimetype="text/markdown")
     response.headers["Content-Type"] = "text/markdown; charset=utf-8"
     response.headers["Content-Disposition"] = _disposition(brief)
+    return response
+
+
+@bp.get("/briefs/<int:brief_id>/export.zip")
+@login_required
+def export_zip(brief_id: int):
+    """Download brief.md and the brief's current files as one ZIP."""
+    brief = load_brief(brief_id)
+    uploads = db.session.scalars(db.select(Upload).where(Upload.brief_id == brief.id)).all()
+    # Built in a temporary file, not in memory; it is deleted when the response closes.
+    archive = tempfile.TemporaryFile()
+    write_zip(archive, brief, _markdown(brief).encode("utf-8"), list(uploads), upload_path)
+    archive.seek(0)
+    response = send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name="brief.zip",
+        max_age=0,
+    )
+    response.headers["Content-Disposition"] = _disposition(brief, ".zip")
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

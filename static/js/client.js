@@ -8,6 +8,8 @@
   var csrf = meta.content;
   var t = JSON.parse(document.getElementById("client-texts").textContent);
   var fields = {};
+  // Typing the server has not confirmed is kept here, by link, field and base revision.
+  var prefix = "briefs:" + location.pathname + ":";
 
   function post(url, body) {
     return fetch(url, {
@@ -72,6 +74,17 @@
   // Answer a save: show the result, or try again later if the server was out of reach.
   function settle(f, d, retry) {
     var s = d.httpStatus;
+    if (s === 409) {
+      f.delay = 2000;
+      base(f).value = d.revision;
+      f.el.querySelector(".conflict-slot").innerHTML = d.conflict_html;
+      var box = f.el.querySelector("textarea[name^='f-']");
+      if (box) box.value = d.merged;
+      f.el.querySelectorAll("[data-use]").forEach(function (b) { b.hidden = false; });
+      keep(f);
+      say(f, t.conflict, true);
+      return;
+    }
     if (s === 200 || s === 422) {
       f.delay = 2000;
       showError(f, d.error);
@@ -95,13 +108,52 @@
     f.delay = Math.min(f.delay * 2, 60000);
   }
 
-  function values(f) {
+  function inputs(f) {
+    return Array.prototype.filter.call(f.el.querySelectorAll("input[name], textarea[name]"), function (i) {
+      return i.type !== "file" && /^(f|na|base)-/.test(i.name);
+    });
+  }
+
+  function values(f, withoutBase) {
     var p = new URLSearchParams();
-    f.el.querySelectorAll("input[name], textarea[name]").forEach(function (i) {
-      if (i.type === "file" || ((i.type === "checkbox" || i.type === "radio") && !i.checked)) return;
+    inputs(f).forEach(function (i) {
+      if ((i.type === "checkbox" || i.type === "radio") && !i.checked) return;
+      if (withoutBase && i.name.indexOf("base-") === 0) return;
       p.append(i.name, i.value);
     });
     return p;
+  }
+
+  function base(f) { return f.el.querySelector("input[name^='base-']"); }
+
+  function keys(id) {
+    var found = [];
+    try {
+      for (var n = 0; n < localStorage.length; n++) {
+        var k = localStorage.key(n);
+        if (k && k.indexOf(prefix + (id ? id + ":" : "")) === 0) found.push(k);
+      }
+    } catch (e) { /* storage may be disabled; saving still works */ }
+    return found;
+  }
+
+  function forget(f) {
+    keys(f.el.dataset.field).forEach(function (k) { localStorage.removeItem(k); });
+  }
+
+  function keep(f) {
+    try {
+      forget(f);
+      localStorage.setItem(prefix + f.el.dataset.field + ":" + base(f).value, values(f, true).toString());
+    } catch (e) { /* full or disabled storage: the autosave still runs */ }
+  }
+
+  function restore(f, p) {
+    inputs(f).forEach(function (i) {
+      if (i.name.indexOf("base-") === 0) return;
+      if (i.type === "checkbox" || i.type === "radio") i.checked = p.getAll(i.name).indexOf(i.value) >= 0;
+      else i.value = p.get(i.name) || "";
+    });
   }
 
   function save(f) {
@@ -111,8 +163,14 @@
     f.pending = false;
     say(f, t.saving);
     var retry = function () { save(f); };
+    var sent = values(f, true).toString();
     post(f.el.dataset.url, values(f)).then(function (d) {
       f.busy = false;
+      if (d.httpStatus === 200) {
+        base(f).value = d.revision;
+        f.el.querySelector(".conflict-slot").innerHTML = "";
+        if (values(f, true).toString() === sent) forget(f); else keep(f);
+      }
       settle(f, d, retry);
       if (f.again) { f.again = false; save(f); }
     }, function () {
@@ -149,16 +207,19 @@
     return fields[id];
   }
 
+  function answerInput(node) { return /^(f|na)-/.test(node.name || ""); }
+
   form.addEventListener("input", function (e) {
     var f = fieldOf(e.target);
-    if (f && (e.target.tagName === "TEXTAREA" || /^(text|email|url)$/.test(e.target.type))) {
+    if (f && answerInput(e.target) && (e.target.tagName === "TEXTAREA" || /^(text|email|url)$/.test(e.target.type))) {
+      keep(f);
       schedule(f, 800);
     }
   });
 
   form.addEventListener("change", function (e) {
     var f = fieldOf(e.target);
-    if (!f) return;
+    if (!f || !(answerInput(e.target) || e.target.type === "file")) return;
     if (e.target.type === "file") {
       if (!e.target.files.length) return;
       var body = new FormData();
@@ -166,11 +227,23 @@
       e.target.value = "";
       send(f, f.el.dataset.uploadUrl, body, t.uploading);
     } else {
+      keep(f);
       save(f);
     }
   });
 
   form.addEventListener("click", function (e) {
+    var use = e.target.closest && e.target.closest("button[data-use]");
+    if (use) {
+      var g = fieldOf(use);
+      var input = g.el.querySelector("#f-" + g.el.dataset.field);
+      input.value = use.dataset.use;
+      g.el.querySelector(".conflict-slot").innerHTML = "";
+      input.focus();
+      keep(g);
+      save(g);
+      return;
+    }
     var button = e.target.closest && e.target.closest("button[data-remove-url]");
     if (!button) return;
     e.preventDefault();
@@ -182,6 +255,27 @@
   // Pressing Save or Submit posts the whole form, so pending autosaves are not needed.
   form.addEventListener("submit", function () {
     Object.keys(fields).forEach(function (id) { clearTimeout(fields[id].timer); });
+  });
+
+  // Send again what an earlier visit typed but the server never confirmed.
+  keys().forEach(function (k) {
+    var parts = k.slice(prefix.length).split(":");
+    var el = form.querySelector('[data-field="' + parts[0] + '"]');
+    if (!el) { localStorage.removeItem(k); return; }
+    var f = fieldOf(el);
+    var stored = new URLSearchParams(localStorage.getItem(k));
+    if (stored.toString() === values(f, true).toString()) { localStorage.removeItem(k); return; }
+    restore(f, stored);
+    base(f).value = parts[1];
+    say(f, t.restored);
+    save(f);
+  });
+  if (form.querySelector(".conflict [data-use]")) {
+    form.querySelectorAll("[data-use]").forEach(function (b) { b.hidden = false; });
+  }
+
+  window.addEventListener("online", function () {
+    Object.keys(fields).forEach(function (id) { if (fields[id].pending) save(fields[id]); });
   });
 
   window.addEventListener("beforeunload", function (e) {

@@ -1,0 +1,69 @@
+"""Everything of a brief in one ZIP: brief.md and the current files, one folder per section.
+
+Names sort as in the brief: zero-padded positions, slugified labels, the original
+extension (`01-the-service/03-certificates/01-licence.pdf`). Files are copied from disk
+into the archive in chunks, so a big file never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable
+from typing import BinaryIO
+
+from slugify import slugify
+
+from briefs.models import Brief, Upload
+
+
+def _part(position: int, width: int, text: str, fallback: str) -> str:
+    return f"{position:0{width}d}-{slugify(text, max_length=60) or fallback}"
+
+
+def file_names(brief: Brief, uploads: list[Upload]) -> list[tuple[str, Upload]]:
+    """Name each current upload inside the archive, in brief order."""
+    by_field: dict[int, list[Upload]] = {}
+    for upload in sorted(uploads, key=lambda u: u.id):
+        if upload.removed_at is None:
+            by_field.setdefault(upload.field_id, []).append(upload)
+    sections = brief.sections
+    named: list[tuple[str, Upload]] = []
+    used: set[str] = set()
+    s_width = max(2, len(str(len(sections))))
+    for s_pos, section in enumerate(sections, start=1):
+        folder = _part(s_pos, s_width, section.title, "section")
+        f_width = max(2, len(str(len(section.fields))))
+        for f_pos, field in enumerate(section.fields, start=1):
+            files = by_field.get(field.id, [])
+            if not files:
+                continue
+            subfolder = _part(f_pos, f_width, field.label, field.key)
+            u_width = max(2, len(str(len(files))))
+            for u_pos, upload in enumerate(files, start=1):
+                stem, dot, ext = upload.original_name.rpartition(".")
+                ext = slugify(ext) if dot and stem else ""
+                base = _part(u_pos, u_width, stem if dot and stem else upload.original_name, "file")
+                name = f"{folder}/{subfolder}/{base}{'.' + ext if ext else ''}"
+                while name in used:  # cannot happen with numbered names; kept as a guard
+                    name = name.replace(base, base + "-1", 1)
+                used.add(name)
+                named.append((name, upload))
+    return named
+
+
+def write_zip(
+    out: BinaryIO,
+    brief: Brief,
+    markdown: bytes,
+    uploads: list[Upload],
+    path_of: Callable[[Upload], str],
+) -> None:
+    """Write the archive to `out`: brief.md first, then each file that is still on disk."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("brief.md", markdown)
+        for name, upload in file_names(brief, uploads):
+            path = path_of(upload)
+            if os.path.isfile(path):
+                # Images and office files are compressed already; storing them is faster.
+                archive.write(path, name, compress_type=zipfile.ZIP_STORED)

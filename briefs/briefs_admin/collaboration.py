@@ -1,0 +1,182 @@
+"""The agency's side of working together: assign questions, withdraw links, comment, prefill."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from briefs import clock
+from briefs.accounts import agency_settings
+from briefs.answer_messages import answer_error
+from briefs.answers import AnswerError, clean_answer
+from briefs.brief_page import load_page
+from briefs.briefs_admin import bp
+from briefs.briefs_admin.forms import ConfirmForm
+from briefs.comments import AGENCY, add_comment, clean_body, resolve
+from briefs.extensions import db
+from briefs.handovers import hand_over, handover_draft, handover_of, link_of, withdraw
+from briefs.models import Brief, BriefField
+from briefs.outbox import queue
+from briefs.prefill import prefill
+from briefs.workflow import Actor
+
+
+class AssignForm(FlaskForm):
+    """Give a client contact a link to some questions: sections ("s-<id>") or fields ("f-<id>")."""
+
+    contact_id = SelectField(
+        _l("Client contact"), coerce=int, validators=[InputRequired(_l("Choose a contact."))]
+    )
+    scope = SelectMultipleField(_l("Questions"), choices=[])
+    note = TextAreaField(_l("Note for them (optional)"), validators=[Length(max=2000)])
+
+
+def _to_brief(brief_id: int, anchor: str | None = None):
+    return redirect(url_for("briefs_admin.brief", brief_id=brief_id, _anchor=anchor))
+
+
+def _field_or_404(brief_id: int, field_id: int) -> BriefField:
+    field = db.get_or_404(BriefField, field_id)
+    if field.brief_id != brief_id:
+        abort(404)
+    return field
+
+
+def _rerender(brief_id: int, **extra):
+    from briefs.briefs_admin.routes import _render_page
+
+    return _render_page(load_page(brief_id), status=422, **extra)
+
+
+def assign_choices(brief: Brief) -> list[tuple[str, str]]:
+    """Offer each section, then its questions, as things to assign."""
+    choices = []
+    for section in brief.sections:
+        choices.append((f"s-{section.id}", section.title))
+        choices += [(f"f-{field.id}", field.label) for field in section.fields]
+    return choices
+
+
+def _chosen_fields(brief: Brief, scope: list[str]) -> list[BriefField]:
+    picked = set(scope)
+    return [
+        field
+        for section in brief.sections
+        for field in section.fields
+        if f"s-{section.id}" in picked or f"f-{field.id}" in picked
+    ]
+
+
+@bp.post("/briefs/<int:brief_id>/handovers")
+@login_required
+def assign(brief_id: int):
+    """Give one of the client's contacts a link to some questions and e-mail it."""
+    brief = db.get_or_404(Brief, brief_id)
+    form = AssignForm()
+    form.contact_id.choices = [(c.id, c.name) for c in brief.client.contacts]
+    form.scope.choices = assign_choices(brief)
+    fields = _chosen_fields(brief, form.scope.data or [])
+    if brief.status == "closed":
+        flash(_("The brief is closed. Reopen it to assign questions."), "warning")
+        return _to_brief(brief.id, "who-has-what")
+    if not form.validate_on_submit() or not fields:
+        if not fields:
+            form.scope.errors = [*form.scope.errors, _("Choose at least one question.")]
+        return _rerender(brief.id, assign_form=form)
+    contact = next(c for c in brief.client.contacts if c.id == form.contact_id.data)
+    now, secret = clock.utcnow(), current_app.config["SECRET_KEY"]
+    handover, _token = hand_over(
+        brief,
+        fields,
+        name=contact.name,
+        email=contact.email,
+        note=(form.note.data or "").strip(),
+        actor=Actor.user(current_user),
+        now=now,
+        secret_key=secret,
+        contact_id=contact.id,
+    )
+    from briefs.send_due import mail_domain
+
+    queue(
+        handover_draft(brief, handover, agency_settings().name, link_of(handover, secret)),
+        now,
+        mail_domain(),
+    )
+    db.session.commit()
+    flash(
+        _("%(name)s gets an e-mail with a link to these questions.", name=contact.name), "success"
+    )
+    return _to_brief(brief.id, "who-has-what")
+
+
+@bp.post("/briefs/<int:brief_id>/handovers/<int:handover_id>/withdraw")
+@login_required
+def withdraw_handover(brief_id: int, handover_id: int):
+    """Stop a colleague's link from opening anything."""
+    brief = db.get_or_404(Brief, brief_id)
+    handover = handover_of(brief, handover_id)
+    if handover is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit() and withdraw(
+        handover, brief, actor=Actor.user(current_user), now=clock.utcnow()
+    ):
+        db.session.commit()
+        flash(_("The link of %(name)s no longer opens anything.", name=handover.name), "success")
+    return _to_brief(brief.id, "who-has-what")
+
+
+@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/comments")
+@login_required
+def comment(brief_id: int, field_id: int):
+    """Add the agency's comment to a field's thread."""
+    field = _field_or_404(brief_id, field_id)
+    raw = request.form.get("body", "")
+    body = clean_body(raw)
+    if body is None:
+        error = _("Write a comment of up to 5,000 characters.")
+        return _rerender(brief_id, comment_error=(field.id, error, raw))
+    add_comment(
+        field.brief, field, body, side=AGENCY, actor=Actor.user(current_user), now=clock.utcnow()
+    )
+    db.session.commit()
+    flash(_("Comment added. The client is told by e-mail in a few minutes."), "success")
+    return _to_brief(brief_id, f"field-{field.id}")
+
+
+@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/resolve")
+@login_required
+def resolve_thread(brief_id: int, field_id: int):
+    """Mark a field's comment thread resolved."""
+    field = _field_or_404(brief_id, field_id)
+    if ConfirmForm().validate_on_submit():
+        resolve(field.brief, field, actor=Actor.user(current_user), now=clock.utcnow())
+        db.session.commit()
+    return _to_brief(brief_id, f"field-{field.id}")
+
+
+@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/prefill")
+@login_required
+def prefill_field(brief_id: int, field_id: int):
+    """Save an answer the agency already knows, for the client to confirm."""
+    field = _field_or_404(brief_id, field_id)
+    raw = request.form.get("value", "")
+    if field.type == "file" or field.brief.status == "closed":
+        abort(404)
+    value = raw.splitlines() if field.type == "multiple_choice" else raw
+    try:
+        cleaned = clean_answer(field.type, list(field.options or []), value)
+    except AnswerError as error:
+        return _rerender(brief_id, prefill_error=(field.id, answer_error(error.code), raw))
+    if not cleaned:
+        error = _("Write the answer you would suggest.")
+        return _rerender(brief_id, prefill_error=(field.id, error, raw))
+    if prefill(field.brief, field, cleaned, user=current_user, now=clock.utcnow()):
+        db.session.commit()
+        flash(_("Suggested answer saved. The client is asked to confirm it."), "success")
+    return _to_brief(brief_id, f"field-{field.id}")

@@ -1,0 +1,88 @@
+"""The contact's side of handing questions on: read the little form, check it, do it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import abort, current_app
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from briefs.accounts import agency_settings
+from briefs.client_form.access import Link, field_of
+from briefs.client_form.page import HandoverForm
+from briefs.handovers import hand_over, handover_draft, link_of
+from briefs.models import BriefField, Handover
+from briefs.outbox import queue
+
+MAX_NOTE = 2000
+
+
+def scope_fields(link: Link, scope: str) -> list[BriefField]:
+    """Return the fields a scope names ("f-<field id>" or "s-<section id>"), else 404."""
+    kind, _sep, raw = scope.partition("-")
+    if not raw.isdigit():
+        abort(404)
+    if kind == "f":
+        return [field_of(link, int(raw))]
+    for section, fields in link.sections:
+        if kind == "s" and section.id == int(raw):
+            return fields
+    abort(404)
+
+
+def read_handover_form(
+    scope: str, form: MultiDict, fields: list[BriefField]
+) -> tuple[HandoverForm, list[BriefField]]:
+    """Read and check one "hand to a colleague" form; return it and the fields chosen.
+
+    A section's form lists its questions as boxes (all ticked at first); a form that
+    showed no boxes hands over every field of its scope.
+    """
+    if form.get(f"ho-pick-{scope}"):
+        chosen = set(form.getlist(f"ho-fields-{scope}"))
+        fields = [f for f in fields if str(f.id) in chosen]
+    name = form.get(f"ho-name-{scope}", "").strip()
+    email = form.get(f"ho-email-{scope}", "").strip()
+    note = form.get(f"ho-note-{scope}", "").replace("\r\n", "\n").strip()
+    errors: dict[str, str] = {}
+    if not name or len(name) > 200:
+        errors["name"] = _("Please enter your colleague's name.")
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        errors["email"] = _("Please enter an e-mail address like name@example.com.")
+    if len(note) > MAX_NOTE:
+        errors["note"] = _("Please keep the note under %(num)s characters.", num=MAX_NOTE)
+    if not fields:
+        errors["fields"] = _("Please choose at least one question.")
+    typed = HandoverForm(
+        scope=scope,
+        name=name,
+        email=email,
+        note=note,
+        errors=errors,
+        chosen=frozenset(f.id for f in fields),
+    )
+    return typed, fields
+
+
+def share(link: Link, fields: list[BriefField], form: HandoverForm, now: datetime) -> Handover:
+    """Hand the fields to a colleague and put their e-mail in the outbox (commits)."""
+    from briefs.send_due import mail_domain  # send_due imports the whole schedule
+
+    secret = current_app.config["SECRET_KEY"]
+    handover, _token = hand_over(
+        link.brief,
+        fields,
+        name=form.name,
+        email=form.email,
+        note=form.note,
+        actor=link.actor,
+        now=now,
+        secret_key=secret,
+    )
+    draft = handover_draft(link.brief, handover, agency_settings().name, link_of(handover, secret))
+    queue(draft, now, mail_domain())
+    return handover

@@ -1,0 +1,194 @@
+"""Batched e-mail about new comments: the other side is told once per quiet spell.
+
+A run gathers every comment nobody was told about yet and, per brief and per side, makes
+one e-mail, but only once the latest of them is QUIET old, so a burst of comments becomes
+one message. Agency comments go to the brief's contacts (the whole brief's link) and to
+each colleague holding a commented field (their own link, their fields only); client
+comments go to the agency user who created the brief, else to the agency's owners.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from briefs.accounts import agency_settings
+from briefs.comments import AGENCY, CLIENT
+from briefs.extensions import db
+from briefs.handovers import link_of
+from briefs.mail_content import render_digest
+from briefs.models import Brief, BriefField, BriefSection, Comment, Handover, User
+from briefs.outbox import Draft
+from briefs.tokens import unseal
+
+#: A batch waits until its latest comment is this old, so a burst becomes one e-mail.
+QUIET = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """New comments on one field, as an e-mail lists them."""
+
+    label: str
+    comments: list[Comment]
+
+
+def comment_drafts(now: datetime) -> list[Draft]:
+    """Draft the comment e-mails due at `now` and mark their comments as told."""
+    pending = list(
+        db.session.scalars(
+            select(Comment).where(Comment.notified_at.is_(None)).order_by(Comment.id)
+        )
+    )
+    groups: dict[tuple[int, str], list[Comment]] = defaultdict(list)
+    for comment in pending:
+        groups[(comment.brief_id, comment.side)].append(comment)
+    due = {key: items for key, items in groups.items() if items[-1].created_at <= now - QUIET}
+    if not due:
+        return []
+    briefs = _briefs({brief_id for brief_id, _side in due})
+    drafts: list[Draft] = []
+    for (brief_id, side), comments in due.items():
+        brief = briefs[brief_id]
+        if side == AGENCY:
+            drafts += _to_client(brief, comments)
+        elif side == CLIENT:
+            drafts += _to_agency(brief, comments)
+        for comment in comments:
+            comment.notified_at = now
+    return drafts
+
+
+def _briefs(ids: set[int]) -> dict[int, Brief]:
+    rows = db.session.scalars(
+        select(Brief)
+        .where(Brief.id.in_(ids))
+        .options(
+            selectinload(Brief.client),
+            selectinload(Brief.recipients),
+            selectinload(Brief.sections).selectinload(BriefSection.fields),
+        )
+    )
+    return {brief.id: brief for brief in rows}
+
+
+def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None) -> list[Thread]:
+    """Group comments by field in brief order, keeping only fields in `keys` if given."""
+    by_field: dict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_field[comment.field_id].append(comment)
+    fields: list[BriefField] = [f for s in brief.sections for f in s.fields]
+    return [
+        Thread(f.label, by_field[f.id])
+        for f in fields
+        if f.id in by_field and (keys is None or f.key in keys)
+    ]
+
+
+def _to_client(brief: Brief, comments: list[Comment]) -> list[Draft]:
+    if brief.status == "closed":
+        return []  # the links open nothing; the agency sees the comments on its page
+    secret = current_app.config["SECRET_KEY"]
+    last = comments[-1].id
+    drafts = []
+    recipients = [c.email for c in brief.recipients]
+    token = unseal(brief.token_sealed, secret)
+    if recipients and token:
+        link = f"{current_app.config['BASE_URL']}/c/{token}"
+        drafts.append(
+            _draft(
+                brief,
+                _threads(brief, comments),
+                link,
+                recipients,
+                brief.locale,
+                CLIENT,
+                f"comment_digest:{brief.id}:client:{last}",
+            )
+        )
+    handovers = db.session.scalars(
+        select(Handover).where(Handover.brief_id == brief.id, Handover.revoked_at.is_(None))
+    )
+    for handover in handovers:
+        threads = _threads(brief, comments, set(handover.field_keys))
+        link = link_of(handover, secret)
+        if threads and link:
+            drafts.append(
+                _draft(
+                    brief,
+                    threads,
+                    link,
+                    [handover.email],
+                    brief.locale,
+                    CLIENT,
+                    f"comment_digest:{brief.id}:client:{last}:h{handover.id}",
+                )
+            )
+    return drafts
+
+
+def _to_agency(brief: Brief, comments: list[Comment]) -> list[Draft]:
+    users = []
+    if brief.created_by_id is not None:
+        creator = db.session.get(User, brief.created_by_id)
+        users = [creator] if creator is not None and creator.active else []
+    if not users:
+        users = list(db.session.scalars(select(User).where(User.is_owner, User.active)))
+    if not users:
+        return []
+    locale = users[0].locale or agency_settings().default_locale
+    link = f"{current_app.config['BASE_URL']}/briefs/{brief.id}"
+    return [
+        _draft(
+            brief,
+            _threads(brief, comments),
+            link,
+            [u.email for u in users],
+            locale,
+            AGENCY,
+            f"comment_digest:{brief.id}:agency:{comments[-1].id}",
+        )
+    ]
+
+
+def _draft(
+    brief: Brief,
+    threads: list[Thread],
+    link: str,
+    to: list[str],
+    locale: str,
+    audience: str,
+    key: str,
+) -> Draft:
+    agency = agency_settings()
+    count = sum(len(t.comments) for t in threads)
+    with force_locale(locale):
+        subject = _("New comments on “%(title)s”", title=brief.title)
+    context = {
+        "brief": brief,
+        "threads": threads,
+        "link": link,
+        "audience": audience,
+        "agency": agency.name,
+    }
+    timezone = brief.client.timezone if audience == CLIENT else agency.timezone
+    rendered = render_digest("comment_digest", subject, context, locale, timezone)
+    return Draft(
+        kind="comment_digest",
+        dedupe_key=key,
+        to=to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        locale=locale,
+        brief=brief,
+        client_id=brief.client_id,
+        data={"comments": count},
+    )

@@ -1,0 +1,66 @@
+"""Comment threads per field between the agency and the client, and their resolution."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+
+from briefs.extensions import db
+from briefs.models import Brief, BriefField, Comment
+from briefs.workflow import Actor, record
+
+#: The two sides of a thread; each is told about the other's comments.
+AGENCY = "agency"
+CLIENT = "client"
+
+#: Longest comment accepted, in characters.
+MAX_COMMENT = 5000
+
+
+def add_comment(
+    brief: Brief, field: BriefField, body: str, *, side: str, actor: Actor, now: datetime
+) -> Comment:
+    """Add a comment to a field's thread; a resolved thread opens again."""
+    comment = Comment(
+        brief_id=brief.id,
+        field_id=field.id,
+        side=side,
+        author=actor.label,
+        author_user_id=actor.user_id,
+        body=body,
+        created_at=now,
+    )
+    db.session.add(comment)
+    field.comments_resolved_at = None
+    record(brief, "comment_added", actor, now, field=field, side=side, body=body)
+    return comment
+
+
+def resolve(brief: Brief, field: BriefField, *, actor: Actor, now: datetime) -> bool:
+    """Mark a field's thread resolved; False when it already was."""
+    if field.comments_resolved_at is not None:
+        return False
+    field.comments_resolved_at = now
+    record(brief, "comments_resolved", actor, now, field=field)
+    return True
+
+
+def comments_by_field(brief_id: int) -> dict[int, list[Comment]]:
+    """Return the brief's comments grouped by field id, oldest first, in one query."""
+    grouped: dict[int, list[Comment]] = defaultdict(list)
+    rows = db.session.scalars(
+        select(Comment).where(Comment.brief_id == brief_id).order_by(Comment.id)
+    )
+    for comment in rows:
+        grouped[comment.field_id].append(comment)
+    return grouped
+
+
+def clean_body(raw: str | None) -> str | None:
+    """Return the comment text to store, or None when it is empty or too long."""
+    body = (raw or "").replace("\r\n", "\n").strip()
+    if not body or len(body) > MAX_COMMENT:
+        return None
+    return body

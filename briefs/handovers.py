@@ -1,0 +1,188 @@
+"""Questions handed to a colleague: their own link, who has what, how far each person is.
+
+A handover opens only its fields. Its token is stored as a hash (to look it up) and sealed
+with SECRET_KEY (to show or mail the link again), like the brief's own link. A colleague
+who presses "I'm done" only tells the others; the brief itself is submitted by the contact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from briefs.completeness import has_answer
+from briefs.extensions import db
+from briefs.mail_content import render_digest
+from briefs.models import Brief, BriefField, Handover
+from briefs.outbox import Draft
+from briefs.tokens import new_token, seal, unseal
+from briefs.workflow import Actor, record
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One colleague's share of the brief and how far they are."""
+
+    handover: Handover
+    fields: list[BriefField]
+    answered: int
+
+    @property
+    def total(self) -> int:
+        return len(self.fields)
+
+    @property
+    def done(self) -> bool:
+        return self.answered >= self.total
+
+
+def hand_over(
+    brief: Brief,
+    fields: list[BriefField],
+    *,
+    name: str,
+    email: str,
+    note: str,
+    actor: Actor,
+    now: datetime,
+    secret_key: str,
+    contact_id: int | None = None,
+) -> tuple[Handover, str]:
+    """Give a colleague a link to some fields; record it and return it with its token."""
+    token, token_hash = new_token()
+    keys = [field.key for field in _in_brief_order(brief, fields)]
+    handover = Handover(
+        brief_id=brief.id,
+        token_hash=token_hash,
+        token_sealed=seal(token, secret_key),
+        name=name,
+        email=email,
+        note=note,
+        field_keys=keys,
+        contact_id=contact_id,
+        created_by=actor.label,
+        created_by_user_id=actor.user_id,
+        created_at=now,
+    )
+    db.session.add(handover)
+    db.session.flush()
+    record(
+        brief,
+        "handed_over",
+        actor,
+        now,
+        to_name=name,
+        to_email=email,
+        fields=keys,
+        note=note,
+        handover=handover.id,
+    )
+    return handover, token
+
+
+def withdraw(handover: Handover, brief: Brief, *, actor: Actor, now: datetime) -> bool:
+    """Stop a colleague's link from opening anything; False if it already was."""
+    if handover.revoked_at is not None:
+        return False
+    handover.revoked_at = now
+    handover.revoked_by = actor.label
+    record(brief, "handover_withdrawn", actor, now, to_name=handover.name, handover=handover.id)
+    return True
+
+
+def note_done(handover: Handover, brief: Brief, holder: Holder, *, now: datetime) -> None:
+    """Record that a colleague says they are done with their questions."""
+    record(
+        brief,
+        "handover_done",
+        Actor.client(handover.name),
+        now,
+        handover=handover.id,
+        answered=holder.answered,
+        total=holder.total,
+    )
+
+
+def brief_handovers(brief_id: int) -> list[Handover]:
+    """Return every handover of a brief, active and withdrawn, oldest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Handover).where(Handover.brief_id == brief_id).order_by(Handover.id)
+        )
+    )
+
+
+def handover_of(brief: Brief, handover_id: int) -> Handover | None:
+    """Return one of the brief's handovers, or None."""
+    handover = db.session.get(Handover, handover_id)
+    return handover if handover is not None and handover.brief_id == brief.id else None
+
+
+def holders(brief: Brief, handovers: list[Handover]) -> list[Holder]:
+    """Describe each active handover with its fields and how many are answered."""
+    by_key = {f.key: f for section in brief.sections for f in section.fields}
+    result = []
+    for handover in handovers:
+        if handover.revoked_at is not None:
+            continue
+        fields = [by_key[key] for key in handover.field_keys if key in by_key]
+        result.append(Holder(handover, fields, sum(1 for f in fields if has_answer(f))))
+    return result
+
+
+def holder_names(holders_: list[Holder]) -> dict[int, list[str]]:
+    """Return, per field id, the names of the colleagues who hold it."""
+    names: dict[int, list[str]] = {}
+    for holder in holders_:
+        for field in holder.fields:
+            names.setdefault(field.id, []).append(holder.handover.name)
+    return names
+
+
+def link_of(handover: Handover, secret_key: str) -> str | None:
+    """Return the colleague's link, or None if it cannot be read back."""
+    token = unseal(handover.token_sealed, secret_key)
+    return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
+
+
+def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | None) -> Draft:
+    """Draft the e-mail that gives a colleague their questions and link."""
+    by_key = {f.key: f for section in brief.sections for f in section.fields}
+    labels = [by_key[key].label for key in handover.field_keys if key in by_key]
+    with force_locale(brief.locale):
+        subject = _(
+            "%(who)s asks for your help with “%(title)s”",
+            who=handover.created_by or brief.client.name,
+            title=brief.title,
+        )
+    context = {
+        "handover": handover,
+        "who": handover.created_by or brief.client.name,
+        "labels": labels,
+        "link": link,
+        "agency": agency,
+        "brief": brief,
+    }
+    rendered = render_digest("handover", subject, context, brief.locale, brief.client.timezone)
+    return Draft(
+        kind="handover",
+        dedupe_key=f"handover:{handover.id}",
+        to=[handover.email],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        locale=brief.locale,
+        brief=brief,
+        client_id=brief.client_id,
+        data={"handover": handover.id},
+    )
+
+
+def _in_brief_order(brief: Brief, fields: list[BriefField]) -> list[BriefField]:
+    chosen = {field.id for field in fields}
+    return [f for section in brief.sections for f in section.fields if f.id in chosen]
