@@ -1,3 +1,121 @@
-"""Routes of the timeline blueprint (placeholder until the timeline lands)."""
+"""Routes of the timeline blueprint: a brief's or a client's timeline, print and Markdown."""
 
-from briefs.timeline import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup, escape
+
+from briefs import clock, workflow
+from briefs.extensions import db
+from briefs.models import Brief
+from briefs.timeline import bp
+from briefs.timeline.export import brief_markdown, client_markdown, disposition
+from briefs.timeline.forms import ContactForm
+from briefs.timeline.loading import agency_calendar
+from briefs.timeline.pages import brief_view, client_view
+from briefs.timeline.sentences import Context, happened_at, sentence
+from briefs.timeline.wording import check_sentence
+from briefs.timeline_report import Sentence
+from briefs.workflow import Actor
+
+
+@bp.app_template_filter("sentence")
+def sentence_html(value: Sentence) -> Markup:
+    """Render a timeline sentence as HTML, every value escaped."""
+    return Markup(value.render(escape, escape, lambda c: f"<code>{escape(c)}</code>"))
+
+
+@bp.app_template_global("event_sentence")
+def event_sentence(event, labels_by_key=None, labels_by_id=None) -> Markup:
+    """Say what one event records, as HTML (for the brief page's list of events)."""
+    ctx = Context(labels_by_key=labels_by_key or {}, labels_by_id=labels_by_id or {})
+    return sentence_html(sentence(event, ctx))
+
+
+def _markdown_response(text: str, title: str, fallback: str) -> Response:
+    response = Response(text, mimetype="text/markdown")
+    response.headers["Content-Type"] = "text/markdown; charset=utf-8"
+    response.headers["Content-Disposition"] = disposition(title, fallback)
+    return response
+
+
+@bp.route("/briefs/<int:brief_id>/timeline", methods=["GET", "POST"])
+@login_required
+def brief_timeline(brief_id: int):
+    """Show a brief's timeline; add a contact that happened outside Briefs."""
+    now = clock.utcnow()
+    form = ContactForm()
+    _cal, tz = agency_calendar(now)
+    if form.validate_on_submit() and form.check_not_future(tz, now):
+        brief = db.get_or_404(Brief, brief_id)
+        workflow.record(
+            brief,
+            "contact_logged",
+            Actor.user(current_user),
+            now,
+            occurred_at=form.moment(tz).isoformat(),
+            channel=form.channel.data,
+            with_whom=(form.with_whom.data or "").strip(),
+            note=form.note.data.strip(),
+        )
+        db.session.commit()
+        flash(_("Added to the timeline."), "success")
+        return redirect(url_for("timeline.brief_timeline", brief_id=brief_id))
+    if not form.is_submitted():
+        local = now.astimezone(tz)
+        form.day.data, form.time.data = local.date(), local.time().replace(second=0, microsecond=0)
+    view = brief_view(brief_id, now)
+    status = 422 if form.errors else 200
+    return render_template("timeline/brief.html", view=view, form=form, now=now), status
+
+
+@bp.get("/briefs/<int:brief_id>/timeline/print")
+@login_required
+def brief_print(brief_id: int):
+    """Show a brief's timeline as a page to print."""
+    view = brief_view(brief_id, clock.utcnow(), fixed=True)
+    return render_template(
+        "timeline/print.html", view=view, per_brief=True, check_sentence=check_sentence()
+    )
+
+
+@bp.get("/briefs/<int:brief_id>/timeline.md")
+@login_required
+def brief_markdown_download(brief_id: int):
+    """Download a brief's timeline as Markdown."""
+    text, title = brief_markdown(brief_id, clock.utcnow())
+    return _markdown_response(text, title, f"brief-{brief_id}")
+
+
+@bp.get("/clients/<int:client_id>/timeline")
+@login_required
+def client_timeline(client_id: int):
+    """Show a client's timeline across all its briefs."""
+    now = clock.utcnow()
+    return render_template("timeline/client.html", view=client_view(client_id, now), now=now)
+
+
+@bp.get("/clients/<int:client_id>/timeline/print")
+@login_required
+def client_print(client_id: int):
+    """Show a client's timeline as a page to print."""
+    view = client_view(client_id, clock.utcnow(), fixed=True)
+    return render_template(
+        "timeline/print.html", view=view, per_brief=False, check_sentence=check_sentence()
+    )
+
+
+@bp.get("/clients/<int:client_id>/timeline.md")
+@login_required
+def client_markdown_download(client_id: int):
+    """Download a client's timeline as Markdown."""
+    text, title = client_markdown(client_id, clock.utcnow())
+    return _markdown_response(text, title, f"client-{client_id}")
+
+
+@bp.app_template_global("event_happened_at")
+def event_happened_at(event):
+    """Return when an event happened (a hand-added contact's own time)."""
+    return happened_at(event)

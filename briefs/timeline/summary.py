@@ -1,10 +1,40 @@
-"""The whose-move summary block shown on the brief page (placeholder)."""
+"""The whose-move summary block shown on the brief page, from the events it already loaded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from markupsafe import Markup
 
-def brief_summary(page, now: datetime):
-    """Return what the brief page's summary block shows, or None to show nothing."""
-    return None
+from briefs.timeline import wording
+from briefs.timeline.loading import agency_calendar, first_moment, measure_brief
+from briefs.timeline_report import Summary, summarize
+from briefs.timeline_svg import render_bar
+
+
+@dataclass(frozen=True)
+class BriefSummaryBlock:
+    """What the brief page's compact summary shows."""
+
+    brief_id: int
+    summary: Summary
+    bar: Markup
+    measured: bool
+
+
+def brief_summary(page, now: datetime) -> BriefSummaryBlock:
+    """Return what the brief page's summary block shows (no queries of its own)."""
+    cal, tz = agency_calendar(now)
+    measures = measure_brief(page.fields, page.events, now, cal)
+    summary = summarize(measures, now, wording.words(), page.labels_by_key)
+    start = first_moment(page.events) or now
+    bar = render_bar(
+        measures.intervals,
+        start,
+        now,
+        wording.bar_labels(wording.bar_title(page.brief.title)),
+        tz,
+        id_prefix=f"summary-bar{page.brief.id}",
+    )
+    return BriefSummaryBlock(page.brief.id, summary, Markup(bar), bool(measures.intervals))

@@ -1,0 +1,168 @@
+"""Load a brief's or a client's timeline in a fixed number of queries and measure it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from briefs.accounts import agency_settings
+from briefs.ball_in_court import Measures, TimelineEvent, measure
+from briefs.chase_policy import calendar, zone
+from briefs.extensions import db
+from briefs.models import Brief, BriefField, BriefSection, Client, Event
+from briefs.overview import brief_fields
+from briefs.timeline.sentences import Context, happened_at, sentence
+from briefs.timeline_report import Entry
+from briefs.working_days import WorkCalendar
+
+
+def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[TimelineEvent]:
+    """Turn stored events into what ball_in_court measures."""
+    out: list[TimelineEvent] = []
+    for event in events:
+        data = event.data or {}
+        if event.kind == "answer_saved":
+            out.append(TimelineEvent(event.kind, event.created_at, tuple(data.get("fields") or ())))
+        elif event.kind == "review_given":
+            key = key_by_id.get(event.field_id)
+            keys = (key,) if key else ()
+            out.append(TimelineEvent(event.kind, event.created_at, keys, data.get("verdict")))
+        elif event.kind == "message_queued":
+            out.append(
+                TimelineEvent(
+                    event.kind,
+                    event.created_at,
+                    tuple(data.get("missing") or ()),
+                    message_kind=data.get("message_kind"),
+                )
+            )
+        elif event.kind in ("brief_sent", "brief_submitted"):
+            out.append(TimelineEvent(event.kind, event.created_at))
+    return out
+
+
+@dataclass(frozen=True)
+class BriefTimeline:
+    """One brief's events, in words and measured."""
+
+    brief: Brief
+    fields: list[BriefField]
+    events: list[Event]
+    entries: list[Entry]
+    measures: Measures
+    #: Where open waits stop: now on a page, the last event in an export.
+    now: datetime
+
+    @property
+    def labels_by_key(self) -> dict[str, str]:
+        return {f.key: f.label for f in self.fields}
+
+    @property
+    def start(self) -> datetime | None:
+        return min((e.at for e in self.entries), default=None)
+
+    @property
+    def head(self) -> Event | None:
+        """The brief's latest event in the chain."""
+        return max(self.events, key=lambda e: e.id, default=None)
+
+
+def last_moment(events: Sequence[Event]) -> datetime | None:
+    """Return when the last event was recorded (the export's fixed `now`)."""
+    return max((e.created_at for e in events), default=None)
+
+
+def measure_brief(
+    fields: Sequence[BriefField], events: Sequence[Event], now: datetime, cal: WorkCalendar
+) -> Measures:
+    """Measure a brief's waits up to `now` from its fields and events."""
+    key_by_id = {f.id: f.key for f in fields}
+    required = frozenset(f.key for f in fields if f.required)
+    return measure(timeline_events(events, key_by_id), required, now, cal)
+
+
+def first_moment(events: Sequence[Event]) -> datetime | None:
+    """Return when the first event happened (where a bar starts)."""
+    return min((happened_at(e) for e in events), default=None)
+
+
+def build(
+    brief: Brief,
+    fields: list[BriefField],
+    events: Sequence[Event],
+    now: datetime,
+    cal: WorkCalendar,
+    *,
+    with_title: bool = False,
+) -> BriefTimeline:
+    """Put one brief's events into words and measure its waits up to `now`."""
+    people = {c.email.lower(): (c.name, c.role) for c in brief.client.contacts}
+    ctx = Context(
+        labels_by_key={f.key: f.label for f in fields},
+        labels_by_id={f.id: f.label for f in fields},
+        people=people,
+    )
+    entries = [
+        Entry(
+            at=happened_at(event),
+            event_id=event.id,
+            sentence=sentence(event, ctx),
+            by_hand=event.kind == "contact_logged",
+            brief_title=brief.title if with_title else None,
+        )
+        for event in events
+    ]
+    measures = measure_brief(fields, events, now, cal)
+    return BriefTimeline(brief, fields, list(events), entries, measures, now)
+
+
+def agency_calendar(now: datetime) -> tuple[WorkCalendar, ZoneInfo]:
+    """Return the agency's working calendar around `now` and its time zone."""
+    settings = agency_settings()
+    tz = zone(settings.timezone)
+    return calendar(settings, now.astimezone(tz).date()), tz
+
+
+def load_brief(brief_id: int) -> tuple[Brief, list[BriefField], list[Event]]:
+    """Fetch a brief, its fields and its events (404 for an unknown id)."""
+    brief = db.get_or_404(
+        Brief,
+        brief_id,
+        options=[
+            selectinload(Brief.client).selectinload(Client.contacts),
+            selectinload(Brief.sections).selectinload(BriefSection.fields),
+        ],
+    )
+    events = db.session.scalars(
+        select(Event).where(Event.brief_id == brief.id).order_by(Event.id)
+    ).all()
+    return brief, brief_fields(brief), list(events)
+
+
+def load_client(client_id: int) -> tuple[Client, list[tuple[Brief, list[BriefField], list[Event]]]]:
+    """Fetch a client with every brief, field and event in a fixed number of queries."""
+    client = db.get_or_404(Client, client_id, options=[selectinload(Client.contacts)])
+    briefs = db.session.scalars(
+        select(Brief).where(Brief.client_id == client.id).order_by(Brief.created_at, Brief.id)
+    ).all()
+    ids = [b.id for b in briefs]
+    fields: dict[int, list[BriefField]] = defaultdict(list)
+    for field in db.session.scalars(
+        select(BriefField)
+        .join(BriefField.section)
+        .where(BriefField.brief_id.in_(ids))
+        .order_by(BriefField.brief_id, BriefSection.position, BriefField.position)
+    ):
+        fields[field.brief_id].append(field)
+    events: dict[int, list[Event]] = defaultdict(list)
+    for event in db.session.scalars(
+        select(Event).where(Event.brief_id.in_(ids)).order_by(Event.id)
+    ):
+        events[event.brief_id].append(event)
+    return client, [(b, fields[b.id], events[b.id]) for b in briefs]

@@ -1,0 +1,367 @@
+"""Each event as one plain, neutral sentence in the current language.
+
+A sentence is a translated template plus its values (see timeline_report.Sentence), so
+pages escape the values as HTML and the export as Markdown. Fields are named by label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import get_translations, lazy_gettext
+
+from briefs.labels import MESSAGE_KIND_LABELS
+from briefs.timeline_report import Sentence
+
+#: Names at most this many questions in a line, then "and N more".
+NAMES_SHOWN = 5
+
+CHANNELS = ("call", "messenger", "email", "meeting", "other")
+
+CHANNEL_LABELS = {
+    "call": lazy_gettext("Call"),
+    "messenger": lazy_gettext("Messenger"),
+    "email": lazy_gettext("E-mail"),
+    "meeting": lazy_gettext("Meeting"),
+    "other": lazy_gettext("Other"),
+}
+
+
+def _(text: str) -> str:
+    """Translate a sentence template without filling it (the Sentence fills it)."""
+    return get_translations().ugettext(text)
+
+
+def ngettext(singular: str, plural: str, num: int) -> str:
+    """Pick and translate the plural form of a template without filling it."""
+    return get_translations().ungettext(singular, plural, num)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What names the things events mention: field labels and the client's people."""
+
+    labels_by_key: dict[str, str] = field(default_factory=dict)
+    labels_by_id: dict[int, str] = field(default_factory=dict)
+    #: Contact names and roles by e-mail, to say who a message went to.
+    people: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def names(labels: Sequence[str]) -> Sentence:
+    """Name questions by label: “A”, “B”, “C” and 2 more."""
+    if not labels:
+        return Sentence(_("no question"))
+    shown = list(labels[:NAMES_SHOWN])
+    params: dict = {f"q{n}": label for n, label in enumerate(shown)}
+    template = ", ".join(f"“%(q{n})s”" for n in range(len(shown)))
+    if len(labels) > NAMES_SHOWN:
+        extra = len(labels) - NAMES_SHOWN
+        params["more"] = Sentence(
+            ngettext("and %(num)d more", "and %(num)d more", extra), {"num": extra}
+        )
+        template += " %(more)s"
+    return Sentence(template, params)
+
+
+def _actor(event) -> str:
+    if event.actor_label:
+        return event.actor_label
+    if event.actor_kind == "client":
+        return _("Client")
+    if event.actor_kind == "user":
+        return _("The agency")
+    return "Briefs"
+
+
+def _recipients(addresses, ctx: Context) -> Sentence:
+    """Name recipients by address; a decision-maker by name and role, as people say it."""
+    if isinstance(addresses, str):
+        addresses = [addresses]
+    parts: list[Sentence] = []
+    for address in addresses or []:
+        person = ctx.people.get(str(address).lower())
+        if person and person[1] == "decision_maker":
+            parts.append(Sentence(_("%(name)s (decision-maker)"), {"name": person[0]}))
+        else:
+            parts.append(Sentence("%(address)s", {"address": address}))
+    if not parts:
+        return Sentence(_("nobody"))
+    params = {f"p{n}": part for n, part in enumerate(parts)}
+    return Sentence(", ".join(f"%(p{n})s" for n in range(len(parts))), params)
+
+
+def _labels(keys, ctx: Context) -> list[str]:
+    return [ctx.labels_by_key.get(key, key) for key in keys or []]
+
+
+def _field(event, ctx: Context) -> str:
+    return ctx.labels_by_id.get(event.field_id, _("a question"))
+
+
+def _size(size) -> Sentence:
+    size = int(size or 0)
+    if size >= 1_000_000:
+        return Sentence(_("%(num)s MB"), {"num": f"{size / 1_000_000:.1f}"})
+    return Sentence(_("%(num)s kB"), {"num": str(max(1, round(size / 1000)))})
+
+
+def sentence(event, ctx: Context) -> Sentence:
+    """Say what one event records, in one sentence."""
+    data = event.data or {}
+    kind = event.kind
+    actor = _actor(event)
+    builder = _BUILDERS.get(kind)
+    if builder is None:
+        return Sentence(_("%(actor)s: %(kind)s"), {"actor": actor, "kind": kind})
+    return builder(event, data, actor, ctx)
+
+
+def _brief_created(event, data, actor, ctx):
+    if data.get("template"):
+        return Sentence(
+            _("%(actor)s created the brief from the template “%(template)s”"),
+            {"actor": actor, "template": data["template"]},
+        )
+    return Sentence(_("%(actor)s created the brief"), {"actor": actor})
+
+
+def _brief_sent(event, data, actor, ctx):
+    to = data.get("to") or []
+    num = int(data.get("questions") or 0)
+    params = {"actor": actor, "to": _recipients(to, ctx), "num": num}
+    if not to:
+        return Sentence(_("%(actor)s sent the link to the client"), {"actor": actor})
+    if data.get("channel") == "email":
+        return Sentence(
+            ngettext(
+                "%(actor)s e-mailed the link to %(to)s (%(num)d question)",
+                "%(actor)s e-mailed the link to %(to)s (%(num)d questions)",
+                num,
+            ),
+            params,
+        )
+    return Sentence(
+        ngettext(
+            "%(actor)s sent the link to %(to)s (%(num)d question)",
+            "%(actor)s sent the link to %(to)s (%(num)d questions)",
+            num,
+        ),
+        params,
+    )
+
+
+def _link_opened(event, data, actor, ctx):
+    return Sentence(_("The client link was opened"))
+
+
+def _answer_saved(event, data, actor, ctx):
+    keys = data.get("fields") or []
+    num = int(data.get("count") or len(keys))
+    return Sentence(
+        ngettext(
+            "%(actor)s saved an answer: %(names)s",
+            "%(actor)s saved %(num)d answers: %(names)s",
+            num,
+        ),
+        {"actor": actor, "num": num, "names": names(_labels(keys, ctx))},
+    )
+
+
+def _brief_submitted(event, data, actor, ctx):
+    missing = data.get("missing") or []
+    if missing:
+        num = len(missing)
+        return Sentence(
+            ngettext(
+                "%(actor)s submitted the brief with %(num)d question still missing: %(names)s",
+                "%(actor)s submitted the brief with %(num)d questions still missing: %(names)s",
+                num,
+            ),
+            {"actor": actor, "num": num, "names": names(_labels(missing, ctx))},
+        )
+    return Sentence(
+        _("%(actor)s submitted the brief with every required question answered"),
+        {"actor": actor},
+    )
+
+
+def _review_given(event, data, actor, ctx):
+    params = {"actor": actor, "field": _field(event, ctx), "comment": data.get("comment") or ""}
+    if data.get("verdict") == "accepted":
+        return Sentence(_("%(actor)s accepted the answer to “%(field)s”"), params)
+    if params["comment"]:
+        return Sentence(_("%(actor)s asked for changes to “%(field)s”: %(comment)s"), params)
+    return Sentence(_("%(actor)s asked for changes to “%(field)s”"), params)
+
+
+def _simple(template):
+    """Build sentences that only name the actor; `template` is a lazy translation."""
+
+    def build(event, data, actor, ctx):
+        return Sentence(str(template), {"actor": actor})
+
+    return build
+
+
+def _message_queued(event, data, actor, ctx):
+    # Queued is what happened; a message_sent or message_failed event tells the delivery.
+    kind = data.get("message_kind")
+    to = _recipients(data.get("to"), ctx)
+    if kind == "reminder":
+        missing = data.get("missing") or []
+        return Sentence(
+            _("Reminder %(number)s to %(to)s queued; still missing: %(names)s"),
+            {"number": data.get("number") or "", "to": to, "names": names(_labels(missing, ctx))},
+        )
+    if kind == "escalation":
+        if data.get("late"):
+            return Sentence(
+                _("A status for %(to)s queued: the answers are past their due date"), {"to": to}
+            )
+        return Sentence(_("A status for %(to)s queued"), {"to": to})
+    what = str(MESSAGE_KIND_LABELS.get(kind, kind or ""))
+    if data.get("cc"):
+        return Sentence(
+            _("%(what)s to %(to)s (copy to %(cc)s) queued"),
+            {"what": what, "to": to, "cc": _recipients(data.get("cc"), ctx)},
+        )
+    return Sentence(_("%(what)s to %(to)s queued"), {"what": what, "to": to})
+
+
+def _message_sent(event, data, actor, ctx):
+    what = str(MESSAGE_KIND_LABELS.get(data.get("message_kind"), data.get("message_kind") or ""))
+    return Sentence(
+        _("%(what)s delivered to %(to)s"), {"what": what, "to": _recipients(data.get("to"), ctx)}
+    )
+
+
+def _message_failed(event, data, actor, ctx):
+    what = str(MESSAGE_KIND_LABELS.get(data.get("message_kind"), data.get("message_kind") or ""))
+    num = int(data.get("attempts") or 1)
+    params = {"what": what, "num": num, "error": data.get("error") or ""}
+    if data.get("final"):
+        return Sentence(
+            ngettext(
+                "%(what)s could not be delivered after %(num)d attempt: %(error)s",
+                "%(what)s could not be delivered after %(num)d attempts: %(error)s",
+                num,
+            ),
+            params,
+        )
+    return Sentence(
+        _("%(what)s not delivered yet (attempt %(num)d): %(error)s; it will be tried again"),
+        params,
+    )
+
+
+def _contact_logged(event, data, actor, ctx):
+    who = data.get("with_whom") or ""
+    channel = data.get("channel")
+    with_whom = {
+        "call": (_("Call with %(who)s"), _("Call")),
+        "messenger": (_("Messenger conversation with %(who)s"), _("Messenger conversation")),
+        "email": (_("E-mail exchange with %(who)s"), _("E-mail exchange")),
+        "meeting": (_("Meeting with %(who)s"), _("Meeting")),
+    }.get(channel, (_("Contact with %(who)s"), _("Contact outside Briefs")))
+    contact = Sentence(with_whom[0] if who else with_whom[1], {"who": who})
+    return Sentence(
+        _("%(contact)s (added by hand by %(author)s): %(note)s"),
+        {"contact": contact, "author": actor, "note": data.get("note") or ""},
+    )
+
+
+def _handed_over(event, data, actor, ctx):
+    to = Sentence(
+        _("%(name)s (%(email)s)") if data.get("to_email") else "%(name)s",
+        {"name": data.get("to_name") or "", "email": data.get("to_email") or ""},
+    )
+    params = {
+        "actor": actor,
+        "to": to,
+        "names": names(_labels(data.get("fields"), ctx)),
+        "note": data.get("note") or "",
+    }
+    if params["note"]:
+        return Sentence(_("%(actor)s handed %(names)s over to %(to)s: %(note)s"), params)
+    return Sentence(_("%(actor)s handed %(names)s over to %(to)s"), params)
+
+
+def _handover_withdrawn(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s took back the questions handed over to %(to)s"),
+        {"actor": actor, "to": data.get("to_name") or ""},
+    )
+
+
+def _comment_added(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s commented on “%(field)s”: %(body)s"),
+        {"actor": actor, "field": _field(event, ctx), "body": data.get("body") or ""},
+    )
+
+
+def _comments_resolved(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s marked the comments on “%(field)s” as resolved"),
+        {"actor": actor, "field": _field(event, ctx)},
+    )
+
+
+def _file_uploaded(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s uploaded “%(name)s” (%(size)s) to “%(field)s”"),
+        {
+            "actor": actor,
+            "name": data.get("name") or "",
+            "size": _size(data.get("size")),
+            "field": _field(event, ctx),
+        },
+    )
+
+
+def _file_removed(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s removed the file “%(name)s” from “%(field)s”"),
+        {"actor": actor, "name": data.get("name") or "", "field": _field(event, ctx)},
+    )
+
+
+_BUILDERS = {
+    "brief_created": _brief_created,
+    "brief_sent": _brief_sent,
+    "link_opened": _link_opened,
+    "answer_saved": _answer_saved,
+    "brief_submitted": _brief_submitted,
+    "review_given": _review_given,
+    "link_regenerated": _simple(
+        lazy_gettext("%(actor)s made a new client link; the previous one stopped working")
+    ),
+    "brief_closed": _simple(lazy_gettext("%(actor)s closed the brief")),
+    "brief_reopened": _simple(lazy_gettext("%(actor)s reopened the brief")),
+    "message_queued": _message_queued,
+    "message_sent": _message_sent,
+    "message_failed": _message_failed,
+    "contact_logged": _contact_logged,
+    "handed_over": _handed_over,
+    "handover_withdrawn": _handover_withdrawn,
+    "comment_added": _comment_added,
+    "comments_resolved": _comments_resolved,
+    "file_uploaded": _file_uploaded,
+    "file_removed": _file_removed,
+}
+
+
+def happened_at(event) -> datetime:
+    """Return when the event happened: a hand-added contact's own time, else its record time."""
+    if event.kind == "contact_logged":
+        occurred = (event.data or {}).get("occurred_at")
+        if occurred:
+            try:
+                moment = datetime.fromisoformat(occurred)
+            except ValueError:
+                return event.created_at
+            if moment.tzinfo is not None:
+                return moment
+    return event.created_at

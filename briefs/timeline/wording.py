@@ -1,0 +1,144 @@
+"""The fixed words of summaries, reports and the bar, in the current language."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import gettext as _
+
+from briefs.ball_in_court import AGENCY, CLIENT, Interval
+from briefs.timeline.sentences import names
+from briefs.timeline_report import Code, ReportWords, Sentence, Words
+from briefs.timeline_svg import BarLabels
+
+
+def duration(value: timedelta) -> str:
+    """Say how long something took: "3 days 4 hours", "2 hours 5 minutes", "40 minutes"."""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    day_text = ngettext("%(num)d day", "%(num)d days", days)
+    hour_text = ngettext("%(num)d hour", "%(num)d hours", hours)
+    minute_text = ngettext("%(num)d minute", "%(num)d minutes", mins)
+    if days:
+        if not hours:
+            return day_text
+        return _("%(larger)s %(smaller)s", larger=day_text, smaller=hour_text)
+    if hours:
+        if not mins:
+            return hour_text
+        return _("%(larger)s %(smaller)s", larger=hour_text, smaller=minute_text)
+    if mins:
+        return minute_text
+    return _("less than a minute") if value > timedelta() else _("none")
+
+
+def working_days(num: int) -> str:
+    """Say how many working days a wait touched."""
+    return ngettext("%(num)d working day", "%(num)d working days", num)
+
+
+def side_headings() -> dict[str, str]:
+    """Name each side's waits the same way."""
+    return {CLIENT: _("Waiting on the client"), AGENCY: _("Waiting on the agency")}
+
+
+def words() -> Words:
+    """Return the words of the whose-move summary."""
+    return Words(
+        side=side_headings(),
+        duration=duration,
+        working_days=working_days,
+        no_median=_("no request answered yet"),
+        reason={
+            "sent": _("asked when the brief was sent"),
+            "sent_back": _("sent back for changes"),
+            "submitted": _("submitted for review"),
+            "answered": _("answered again after a request for changes"),
+        },
+        names=names,
+    )
+
+
+def report_words() -> ReportWords:
+    """Return the fixed words of the Markdown report."""
+    return ReportWords(
+        summary_heading=_("Whose move, measured"),
+        measured_to=lambda when: _(
+            "Waits still open are measured up to the last event, %(when)s, so this report "
+            "reads the same whenever it is downloaded.",
+            when=when,
+        ),
+        total=_("Total:"),
+        median=_("Median response:"),
+        answered=_("Requests answered:"),
+        still_open=_("Still open:"),
+        open_heading=_("Still open"),
+        open_wait=lambda heading, age, since, reason: _(
+            "%(heading)s for %(age)s (since %(since)s, %(reason)s)",
+            heading=heading,
+            age=age,
+            since=since,
+            reason=reason,
+        ),
+        reminders=lambda times: ngettext(
+            "%(num)d reminder sent: %(times)s",
+            "%(num)d reminders sent: %(times)s",
+            len(times),
+            times=", ".join(times),
+        ),
+        nothing_open=_("Nothing is waiting."),
+        nothing_measured=_("Nothing has been asked yet, so no waits are measured."),
+        no_events=_("Nothing has happened yet."),
+        chain_heading=_("Checking this record"),
+        chain_event=_("Latest event:"),
+        chain_hash=_("Its hash (SHA-256):"),
+        chain_check=check_sentence(),
+        empty_chain=_("No events are recorded yet."),
+        day=lambda day: format_date(day, "full"),
+    )
+
+
+def check_sentence() -> Sentence:
+    """Say how to check a printed hash against the system later."""
+    return Sentence(
+        _(
+            "Each event's hash covers its content and the hash before it, so a change to "
+            "any earlier event changes this one. To check, run %(command)s on the server: it "
+            "confirms the whole record is unbroken; then compare the hash of the event "
+            "above with this one."
+        ),
+        {"command": Code("flask --app app verify-log")},
+    )
+
+
+def bar_labels(title: str) -> BarLabels:
+    """Return the words of the whose-move bar."""
+    headings = side_headings()
+
+    def interval(item: Interval) -> str:
+        text = _(
+            "%(side)s: %(start)s – %(end)s (%(length)s)",
+            side=headings[item.side],
+            start=format_datetime(item.start, "short"),
+            end=format_datetime(item.end, "short"),
+            length=duration(item.duration),
+        )
+        return _("%(wait)s, still open", wait=text) if item.open else text
+
+    return BarLabels(
+        title=title,
+        desc=_(
+            "Two lanes over time: when the brief waited on the client (solid) and when it "
+            "waited on the agency (hatched). The same facts are listed below in words."
+        ),
+        lanes={CLIENT: _("Client"), AGENCY: _("Agency")},
+        interval=interval,
+        tick=lambda day: format_date(day, "d MMM"),
+    )
+
+
+def bar_title(title: str) -> str:
+    """Name the bar of one brief."""
+    return _("Whose move it was over time: %(title)s", title=title)
