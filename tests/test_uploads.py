@@ -268,3 +268,34 @@ def test_the_client_downloads_their_own_file(client, brief_and_token):
 )
 def test_display_name_is_safe_to_show(given, shown):
     assert display_name(given) == shown
+
+
+def test_uploads_and_removals_are_events(client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(client, token, photos, PNG, "front.png", JSON)
+    stored = db.session.scalars(select(Upload)).one()
+    client.post(f"/c/{token}/files/{stored.id}/remove", headers=JSON)
+    events = db.session.scalars(
+        select(Event).where(Event.kind.in_(["file_uploaded", "file_removed"])).order_by(Event.id)
+    ).all()
+    assert [(e.kind, e.field_id, e.data) for e in events] == [
+        ("file_uploaded", photos.id, {"name": "front.png", "size": len(PNG)}),
+        ("file_removed", photos.id, {"name": "front.png"}),
+    ]
+
+
+def test_the_brief_has_a_total_size_limit(app, client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    app.config["UPLOAD_MAX_BRIEF_BYTES"] = len(PNG) * 2 + 10
+    assert upload(client, token, photos, PNG, "a.png", JSON).status_code == 200
+    assert upload(client, token, photos, PNG, "b.png", JSON).status_code == 200
+    refused = upload(client, token, photos, PNG, "c.png", JSON)
+    assert refused.status_code == 422
+    assert "c.png does not fit" in refused.json["error"]
+    assert len(stored_files(app)) == 2
+    # Removing a file makes room again.
+    first = db.session.scalars(select(Upload).order_by(Upload.id)).first()
+    client.post(f"/c/{token}/files/{first.id}/remove", headers=JSON)
+    assert upload(client, token, photos, PNG, "c.png", JSON).status_code == 200

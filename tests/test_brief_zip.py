@@ -1,0 +1,101 @@
+"""Download everything: brief.md and the current files, one folder per section."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from briefs import clock
+from briefs.brief_zip import file_names
+from briefs.extensions import db
+from briefs.models import Upload
+from tests.conftest import NOW, make_brief, make_template
+from tests.test_uploads import PNG, docx_bytes
+
+SECTIONS = [
+    ("The service", [{"key": "name", "label": "Service name"}]),
+    (
+        "Facts & proof",
+        [
+            {"key": "cases", "label": "Cases", "type": "long_text"},
+            {"key": "photos", "label": "Photos", "type": "file", "required": False},
+            {"key": "certs", "label": "Certificates & licences", "type": "file"},
+        ],
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+
+
+def send(client, token, field_id, content, name):
+    return client.post(
+        f"/c/{token}/fields/{field_id}/files",
+        data={"files": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_zip_holds_brief_md_and_files_in_brief_order(auth_client):
+    brief, token = make_brief(make_template("Zip", SECTIONS))
+    by_key = {f.key: f for s in brief.sections for f in s.fields}
+    send(auth_client, token, by_key["certs"].id, b"%PDF-1.4\n" + b"x" * 50, "Licence 2024.pdf")
+    send(auth_client, token, by_key["photos"].id, PNG, "Front desk.png")
+    send(auth_client, token, by_key["photos"].id, PNG, "Front desk.png")
+    send(auth_client, token, by_key["certs"].id, docx_bytes(), "ISO.docx")
+    send(auth_client, token, by_key["photos"].id, PNG, "gone.png")
+    gone = db.session.scalars(select(Upload).where(Upload.original_name == "gone.png")).one()
+    auth_client.post(f"/c/{token}/files/{gone.id}/remove")
+
+    response = auth_client.get(f"/briefs/{brief.id}/export.zip")
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert "teeth-whitening-page.zip" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    response.close()  # closes the temporary file the archive was built in
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.namelist() == [
+        "brief.md",
+        "02-facts-proof/02-photos/01-front-desk.png",
+        "02-facts-proof/02-photos/02-front-desk.png",
+        "02-facts-proof/03-certificates-licences/01-licence-2024.pdf",
+        "02-facts-proof/03-certificates-licences/02-iso.docx",
+    ]
+    markdown = auth_client.get(f"/briefs/{brief.id}/export.md").get_data()
+    assert archive.read("brief.md") == markdown
+    assert archive.read("02-facts-proof/02-photos/01-front-desk.png") == PNG
+    assert archive.read("02-facts-proof/03-certificates-licences/02-iso.docx") == docx_bytes()
+
+
+def test_zip_of_an_unknown_brief_is_404(auth_client):
+    assert auth_client.get("/briefs/999/export.zip").status_code == 404
+
+
+def test_zip_needs_a_login(client):
+    brief, _token = make_brief()
+    assert client.get(f"/briefs/{brief.id}/export.zip").status_code == 302
+
+
+def test_names_are_unique_and_sorted_in_any_language():
+    class Item:
+        def __init__(self, id, field_id, name):
+            self.id, self.field_id, self.original_name, self.removed_at = id, field_id, name, None
+
+    class F:
+        def __init__(self, id, label):
+            self.id, self.label, self.key = id, label, f"k{id}"
+
+    class S:
+        def __init__(self, title, fields):
+            self.title, self.fields = title, fields
+
+    class B:
+        sections = [S("Фото", [F(1, "Фото клиники")])]
+
+    names = [n for n, _u in file_names(B(), [Item(1, 1, "фото.JPG"), Item(2, 1, "noext")])]
+    assert names == ["01-foto/01-foto-kliniki/01-foto.jpg", "01-foto/01-foto-kliniki/02-noext"]

@@ -1,0 +1,95 @@
+"""Comment threads on both sides, and their batched e-mail through the outbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from briefs import clock, send_due
+from briefs.extensions import db
+from briefs.models import Comment, Event, Message
+from tests.client_form_helpers import fields_by_key
+from tests.conftest import NOW, make_brief
+
+
+@pytest.fixture
+def at(monkeypatch):
+    def set_now(moment):
+        monkeypatch.setattr(clock, "utcnow", lambda: moment)
+
+    set_now(NOW)
+    return set_now
+
+
+def test_threads_on_both_sides_and_one_mail_per_side(app, auth_client, user, smtp_server, at):
+    brief, token = make_brief(user=user)
+    by_key = fields_by_key(brief)
+    name, what = by_key["name"], by_key["what"]
+    # A burst from the agency on two fields, then one from the client.
+    auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": "Full name?"})
+    at(NOW + timedelta(minutes=1))
+    auth_client.post(f"/briefs/{brief.id}/fields/{what.id}/comments", data={"body": "<b>More</b>"})
+    at(NOW + timedelta(minutes=2))
+    response = auth_client.post(
+        f"/c/{token}", data={"comment": str(name.id), f"comment-{name.id}": "Whitening Pro"}
+    )
+    assert response.status_code == 302
+    client_page = auth_client.get(f"/c/{token}").get_data(as_text=True)
+    assert "&lt;b&gt;More&lt;/b&gt;" in client_page and "<b>More</b>" not in client_page
+    assert client_page.index("Full name?") < client_page.index("Whitening Pro")
+    agency_page = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    assert "Whitening Pro" in agency_page and "2 comments" in agency_page
+    kinds = [
+        e.data["side"]
+        for e in db.session.scalars(
+            select(Event).where(Event.kind == "comment_added").order_by(Event.id)
+        )
+    ]
+    assert kinds == ["agency", "agency", "client"]
+
+    # Too early: the latest comment of each side is not yet 5 minutes old.
+    report = send_due.run(NOW + timedelta(minutes=4))
+    assert [m.kind for m in report.queued] == []
+    # A dry run later changes nothing.
+    send_due.run(NOW + timedelta(minutes=10), dry_run=True)
+    assert db.session.scalars(select(Comment).where(Comment.notified_at.is_not(None))).all() == []
+
+    report = send_due.run(NOW + timedelta(minutes=10))
+    digests = [m for m in report.queued if m.kind == "comment_digest"]
+    assert len(digests) == 2
+    to_client = next(m for m in digests if m.to_addrs == ["ivan@acme.example"])
+    assert "Full name?" in to_client.text_body and "<b>More</b>" in to_client.text_body
+    assert "&lt;b&gt;More&lt;/b&gt;" in to_client.html_body
+    assert f"/c/{token}" in to_client.text_body
+    to_agency = next(m for m in digests if m.to_addrs == ["owner@agency.example"])
+    assert "Whitening Pro" in to_agency.text_body and "Full name?" not in to_agency.text_body
+    delivered = {tuple(rcpt) for rcpt, _mail in smtp_server.messages}
+    assert ("ivan@acme.example",) in delivered and ("owner@agency.example",) in delivered
+    # Told once: the next run sends nothing more.
+    again = send_due.run(NOW + timedelta(minutes=20))
+    assert [m for m in again.queued if m.kind == "comment_digest"] == []
+    assert db.session.scalar(select(Message.id).where(Message.kind == "comment_digest")) is not None
+
+
+def test_resolved_thread_reopens_with_a_new_comment(auth_client, user, at):
+    brief, token = make_brief(user=user)
+    name = fields_by_key(brief)["name"]
+    auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": "Which?"})
+    auth_client.post(f"/c/{token}", data={"resolve": str(name.id)})
+    db.session.refresh(name)
+    assert name.comments_resolved_at == NOW
+    assert db.session.scalars(select(Event).where(Event.kind == "comments_resolved")).one()
+    auth_client.post(f"/c/{token}/fields/{name.id}/comments", data={"body": "One more"})
+    db.session.refresh(name)
+    assert name.comments_resolved_at is None
+
+
+def test_an_empty_agency_comment_is_refused_next_to_the_field(auth_client, user):
+    brief, _token = make_brief(user=user)
+    name = fields_by_key(brief)["name"]
+    response = auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": " "})
+    assert response.status_code == 422
+    assert f'id="comment-{name.id}-error"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(Comment)).first() is None
