@@ -23,15 +23,21 @@ from briefs.working_days import WorkCalendar
 
 
 def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[TimelineEvent]:
-    """Turn stored events into what ball_in_court measures."""
+    """Turn stored events (in recording order) into what ball_in_court measures."""
     out: list[TimelineEvent] = []
+    answered: dict[str, datetime] = {}
+    reviewed: dict[str, datetime] = {}
     for event in events:
         data = event.data or {}
         if event.kind == "answer_saved":
-            out.append(TimelineEvent(event.kind, event.created_at, tuple(data.get("fields") or ())))
+            keys = tuple(data.get("fields") or ())
+            answered.update(dict.fromkeys(keys, event.created_at))
+            out.append(TimelineEvent(event.kind, event.created_at, keys))
         elif event.kind == "review_given":
             key = key_by_id.get(event.field_id)
             keys = (key,) if key else ()
+            if key:
+                reviewed[key] = event.created_at
             out.append(TimelineEvent(event.kind, event.created_at, keys, data.get("verdict")))
         elif event.kind == "message_queued":
             out.append(
@@ -42,8 +48,17 @@ def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[
                     message_kind=data.get("message_kind"),
                 )
             )
-        elif event.kind in ("brief_sent", "brief_submitted"):
+        elif event.kind == "brief_sent":
             out.append(TimelineEvent(event.kind, event.created_at))
+        elif event.kind == "brief_submitted":
+            out.append(TimelineEvent(event.kind, event.created_at))
+            # ball_in_court asks the agency to look at every answer on submit, even one it
+            # already reviewed before: mark those looked at on the spot, or the wait for
+            # them would never end (see the report on ball_in_court).
+            done = sorted(k for k, at in reviewed.items() if at >= answered.get(k, at))
+            out.extend(
+                TimelineEvent("review_given", event.created_at, (k,), "accepted") for k in done
+            )
     return out
 
 

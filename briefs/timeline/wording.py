@@ -29,9 +29,9 @@ def duration(value: timedelta) -> str:
         if not mins:
             return hour_text
         return _("%(larger)s %(smaller)s", larger=hour_text, smaller=minute_text)
-    if mins:
+    if mins or value <= timedelta():
         return minute_text
-    return _("less than a minute") if value > timedelta() else _("none")
+    return _("less than a minute")
 
 
 def working_days(num: int) -> str:
