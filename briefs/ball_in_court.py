@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from briefs.working_days import WorkCalendar
 
@@ -100,11 +100,14 @@ def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Req
     requests: list[Request] = []
     sent = False
     submitted_keys: set[str] = set()
+    saved_at: dict[str, datetime] = {}
+    reviewed_at: dict[str, datetime] = {}
     for event in sorted(events, key=lambda e: e.at):
         if event.kind == "brief_sent" and not sent:
             sent = True
             requests.append(Request(CLIENT, event.at, required, "sent"))
         elif event.kind == "review_given":
+            reviewed_at.update(dict.fromkeys(event.keys, event.at))
             for request in requests:
                 if request.side == AGENCY:
                     for key in event.keys:
@@ -122,11 +125,14 @@ def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Req
                             if request.reason == "sent_back":
                                 handed_over.add(key)
             submitted_keys.update(event.keys)
+            saved_at.update(dict.fromkeys(event.keys, event.at))
             if handed_over:
                 requests.append(Request(AGENCY, event.at, frozenset(handed_over), "answered"))
         elif event.kind == "brief_submitted":
             already = {k for r in requests if r.side == AGENCY for k in r.keys}
-            new = frozenset(submitted_keys - already)
+            # An answer the agency already reviewed since it was last saved needs no look.
+            looked_at = {k for k, at in reviewed_at.items() if at >= saved_at.get(k, at)}
+            new = frozenset(submitted_keys - already - looked_at)
             if new:
                 requests.append(Request(AGENCY, event.at, new, "submitted"))
         elif event.kind == "message_queued" and event.message_kind == "reminder":
@@ -156,8 +162,12 @@ def measure(
     required_keys: frozenset[str],
     now: datetime,
     calendar: WorkCalendar,
+    tz: tzinfo = UTC,
 ) -> Measures:
-    """Measure the requests, waits and their totals for both sides."""
+    """Measure the requests, waits and their totals for both sides.
+
+    Working days are counted on the calendar days of `tz` (the agency's zone).
+    """
     requests = _requests(events, required_keys)
     intervals: list[Interval] = []
     sides: dict[str, SideMeasure] = {}
@@ -167,7 +177,10 @@ def measure(
         responses = [r.age(now) for r in requests if r.side == side and r.closed_at]
         sides[side] = SideMeasure(
             total=sum((s.duration for s in spans), timedelta()),
-            working_days=sum(calendar.between(s.start.date(), s.end.date()) for s in spans),
+            working_days=sum(
+                calendar.between(s.start.astimezone(tz).date(), s.end.astimezone(tz).date())
+                for s in spans
+            ),
             median_response=statistics.median(responses) if responses else None,
             answered=len(responses),
             open=sum(1 for r in requests if r.side == side and r.open_keys),

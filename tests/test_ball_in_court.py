@@ -95,3 +95,33 @@ def test_nothing_asked_before_the_brief_is_sent():
     result = measure([ev("answer_saved", at(3), "name")], REQUIRED, at(5), CAL)
     assert result.requests == [] and result.intervals == []
     assert result.sides[CLIENT].total == timedelta()
+
+
+def test_an_answer_reviewed_before_the_submit_is_not_asked_of_the_agency_again():
+    events = [
+        ev("brief_sent", at(2)),
+        ev("answer_saved", at(3), "name", "price", "photos"),
+        ev("review_given", at(3, 12), "name", verdict="accepted"),
+        ev("brief_submitted", at(4)),
+        ev("review_given", at(5), "price", verdict="accepted"),
+        ev("review_given", at(5), "photos", verdict="accepted"),
+    ]
+    result = measure(events, REQUIRED, at(20), CAL)
+    agency = result.sides[AGENCY]
+    assert agency.open == 0 and agency.total == timedelta(days=1)
+    [request] = [r for r in result.requests if r.side == AGENCY]
+    assert request.keys == {"price", "photos"}
+
+
+def test_working_days_follow_the_agencys_calendar_days():
+    from zoneinfo import ZoneInfo
+
+    # Friday 23:00 UTC is already Saturday in Moscow; Monday 22:00 UTC is Tuesday there.
+    events = [
+        ev("brief_sent", datetime(2026, 11, 6, 23, tzinfo=UTC)),
+        ev("answer_saved", datetime(2026, 11, 9, 22, tzinfo=UTC), "name", "price", "photos"),
+    ]
+    utc_days = measure(events, REQUIRED, at(20), CAL).sides[CLIENT].working_days
+    moscow = measure(events, REQUIRED, at(20), CAL, ZoneInfo("Europe/Moscow"))
+    assert utc_days == 1  # Fri → Mon in UTC: Monday
+    assert moscow.sides[CLIENT].working_days == 2  # Sat → Tue in Moscow: Monday, Tuesday

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -52,13 +52,6 @@ def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[
             out.append(TimelineEvent(event.kind, event.created_at))
         elif event.kind == "brief_submitted":
             out.append(TimelineEvent(event.kind, event.created_at))
-            # ball_in_court asks the agency to look at every answer on submit, even one it
-            # already reviewed before: mark those looked at on the spot, or the wait for
-            # them would never end (see the report on ball_in_court).
-            done = sorted(k for k, at in reviewed.items() if at >= answered.get(k, at))
-            out.extend(
-                TimelineEvent("review_given", event.created_at, (k,), "accepted") for k in done
-            )
     return out
 
 
@@ -94,12 +87,16 @@ def last_moment(events: Sequence[Event]) -> datetime | None:
 
 
 def measure_brief(
-    fields: Sequence[BriefField], events: Sequence[Event], now: datetime, cal: WorkCalendar
+    fields: Sequence[BriefField],
+    events: Sequence[Event],
+    now: datetime,
+    cal: WorkCalendar,
+    tz: tzinfo = UTC,
 ) -> Measures:
     """Measure a brief's waits up to `now` from its fields and events."""
     key_by_id = {f.id: f.key for f in fields}
     required = frozenset(f.key for f in fields if f.required)
-    return measure(timeline_events(events, key_by_id), required, now, cal)
+    return measure(timeline_events(events, key_by_id), required, now, cal, tz)
 
 
 def first_moment(events: Sequence[Event]) -> datetime | None:
@@ -115,6 +112,7 @@ def build(
     cal: WorkCalendar,
     *,
     with_title: bool = False,
+    tz: tzinfo = UTC,
 ) -> BriefTimeline:
     """Put one brief's events into words and measure its waits up to `now`."""
     people = {c.email.lower(): (c.name, c.role) for c in brief.client.contacts}
@@ -133,7 +131,7 @@ def build(
         )
         for event in events
     ]
-    measures = measure_brief(fields, events, now, cal)
+    measures = measure_brief(fields, events, now, cal, tz)
     return BriefTimeline(brief, fields, list(events), entries, measures, now)
 
 

@@ -75,7 +75,7 @@ def brief_view(brief_id: int, now: datetime, *, fixed: bool = False) -> Timeline
     brief, fields, events = load_brief(brief_id)
     cal, tz = agency_calendar(now)
     until = (last_moment(events) or brief.created_at) if fixed else now
-    tl = build(brief, fields, events, until, cal)
+    tl = build(brief, fields, events, until, cal, tz=tz)
     return TimelineView(
         title=brief.title,
         parts=[_part(tl, tz, 0)],
@@ -94,7 +94,7 @@ def client_view(client_id: int, now: datetime, *, fixed: bool = False) -> Timeli
     all_events = [e for _b, _f, events in loaded for e in events]
     until = (last_moment(all_events) or client.created_at) if fixed else now
     timelines = [
-        build(brief, fields, events, until, cal, with_title=True)
+        build(brief, fields, events, until, cal, with_title=True, tz=tz)
         for brief, fields, events in loaded
     ]
     parts = [_part(tl, tz, n) for n, tl in enumerate(timelines)]

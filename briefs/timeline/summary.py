@@ -26,7 +26,7 @@ class BriefSummaryBlock:
 def brief_summary(page, now: datetime) -> BriefSummaryBlock:
     """Return what the brief page's summary block shows (no queries of its own)."""
     cal, tz = agency_calendar(now)
-    measures = measure_brief(page.fields, page.events, now, cal)
+    measures = measure_brief(page.fields, page.events, now, cal, tz)
     summary = summarize(measures, now, wording.words(), page.labels_by_key)
     start = first_moment(page.events) or now
     bar = render_bar(
