@@ -45,9 +45,16 @@ MESSAGE_STATUS_LABELS = {
     "sending": _l("Sending"),
     "sent": _l("Sent"),
     "failed": _l("Failed"),
+    "cancelled": _l("Cancelled: no longer needed"),
 }
 
-MESSAGE_STATUS_BADGES = {"queued": "info", "sending": "info", "sent": "ok", "failed": "bad"}
+MESSAGE_STATUS_BADGES = {
+    "queued": "info",
+    "sending": "info",
+    "sent": "ok",
+    "failed": "bad",
+    "cancelled": "",
+}
 
 MESSAGE_KIND_LABELS = {
     "invitation": _l("Invitation"),

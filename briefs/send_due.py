@@ -26,6 +26,7 @@ from briefs.outbox import (
     queue,
     release_stale_claims,
 )
+from briefs.stale_reminders import cancel_stale
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def run(now: datetime, *, dry_run: bool = False) -> RunReport:
         if message is not None:
             report.queued.append(message)
     _remember_risk_levels(levels)
+    cancel_stale(now)
     if smtp is None:
         waiting = due_messages(now)
         for message in waiting:

@@ -18,7 +18,7 @@ from briefs.outbox import retry
 from briefs.outbox_admin import bp
 from briefs.outbox_admin.forms import ReminderPolicyForm, WordingForm
 
-STATUS_FILTERS = (QUEUED, SENDING, SENT, FAILED)
+STATUS_FILTERS = (QUEUED, SENDING, SENT, FAILED, "cancelled")
 PAGE_SIZE = 100
 
 

@@ -256,6 +256,26 @@ def _message_failed(event, data, actor, ctx):
     )
 
 
+def _message_cancelled(event, data, actor, ctx):
+    what = str(MESSAGE_KIND_LABELS.get(data.get("message_kind"), data.get("message_kind") or ""))
+    return Sentence(
+        _("%(what)s to %(to)s was not sent: it was no longer needed"),
+        {"what": what, "to": _recipients(data.get("to"), ctx)},
+    )
+
+
+def _handover_done(event, data, actor, ctx):
+    answered, total = int(data.get("answered") or 0), int(data.get("total") or 0)
+    return Sentence(
+        ngettext(
+            "%(actor)s said they are done with their questions (%(answered)d of %(num)d answered)",
+            "%(actor)s said they are done with their questions (%(answered)d of %(num)d answered)",
+            total,
+        ),
+        {"actor": actor, "answered": answered, "num": total},
+    )
+
+
 def _contact_logged(event, data, actor, ctx):
     who = data.get("with_whom") or ""
     channel = data.get("channel")
@@ -343,6 +363,8 @@ _BUILDERS = {
     "message_queued": _message_queued,
     "message_sent": _message_sent,
     "message_failed": _message_failed,
+    "message_cancelled": _message_cancelled,
+    "handover_done": _handover_done,
     "contact_logged": _contact_logged,
     "handed_over": _handed_over,
     "handover_withdrawn": _handover_withdrawn,
