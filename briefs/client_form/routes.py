@@ -154,9 +154,7 @@ def _handover_button(link: Link, scope: str, now):
         return _render(link, 422, handover_form=typed)
     share(link, fields, typed, now)
     db.session.commit()
-    flash(
-        _("%(name)s gets an e-mail with a link to these questions.", name=typed.name), "success"
-    )
+    flash(_("%(name)s gets an e-mail with a link to these questions.", name=typed.name), "success")
     return _back(link.token, anchor="sharing")
 
 
