@@ -218,9 +218,15 @@ def save_answer(
     not_applicable: bool,
     actor: Actor,
     now: datetime,
+    force: bool = False,
 ) -> Answer | None:
-    """Store a new revision of the field's answer; return None when nothing changed."""
-    if field.revision and field.value == value and field.not_applicable == not_applicable:
+    """Store a new revision of the field's answer; return None when nothing changed.
+
+    With force, an unchanged answer is stored again: a client confirming the agency's
+    suggestion makes it their own.
+    """
+    unchanged = field.value == value and field.not_applicable == not_applicable
+    if field.revision and unchanged and not force:
         return None
     if not field.revision and not value and not not_applicable:
         return None
@@ -250,6 +256,8 @@ def save_answer(
     field.not_applicable = not_applicable
     field.answered_at = now
     field.answered_by = actor.label
+    # An agency user's answer is a suggestion the client is asked to confirm.
+    field.answer_user_id = actor.user_id
     # A review is about one revision; a new answer needs a new look.
     field.review_verdict = None
     field.review_comment = ""

@@ -13,7 +13,6 @@ from briefs.answer_messages import answer_error, file_size, upload_error
 from briefs.answers import AnswerError, clean_answer
 from briefs.conflicts import APPLY, CONFLICT, Conflict, judge, read_base
 from briefs.models import BriefField, Upload
-from briefs.prefill import note_client_answer
 from briefs.uploads import (
     BRIEF_FULL,
     UploadError,
@@ -90,8 +89,6 @@ def save_posted(
     if verdict != APPLY:
         return False
     answer = save_answer(field, value, not_applicable=posted.not_applicable, actor=actor, now=now)
-    if answer is not None:
-        note_client_answer(field)
     return answer is not None
 
 
@@ -134,8 +131,8 @@ def store_files(
             stored = True
         except UploadError as error:
             refused.append(_refusal(error))
-    if stored and sync_answer(field, actor=actor, now=now):
-        note_client_answer(field)
+    if stored:
+        sync_answer(field, actor=actor, now=now)
         outcome.add_saved(field)
     if refused:
         outcome.errors[field.id] = " ".join(refused)
