@@ -10,19 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.chase_policy import Deadline, calendar, deadline, policy_for, zone
 from briefs.deadlines import AT_RISK, LATE
 from briefs.extensions import db
+from briefs.links import form_link
 from briefs.mail_content import BriefFacts, MissingItem, render_brief_mail
 from briefs.models import AgencySettings, Brief, Client, Handover, Message, User
 from briefs.outbox import Draft
 from briefs.overview import BriefSummary, load_summaries
 from briefs.reminders import ReminderState, escalation_due, next_reminder_at, reminder_due
-from briefs.tokens import unseal
 from briefs.working_days import WorkCalendar
 
 
@@ -59,15 +58,9 @@ class BriefChase:
         return [k for k in missing if k not in handed], theirs
 
 
-def _handover_link(handover: Handover) -> str | None:
-    token = unseal(handover.token_sealed, current_app.config["SECRET_KEY"])
-    return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
-
-
 def client_link(brief: Brief) -> str | None:
     """Return the brief's client link for e-mails, if the token can be read."""
-    token = unseal(brief.token_sealed, current_app.config["SECRET_KEY"])
-    return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
+    return form_link(brief.token_sealed)
 
 
 def open_briefs(brief_ids: list[int] | None = None) -> list[Brief]:
@@ -291,7 +284,7 @@ def plan_brief(chase: BriefChase, settings: AgencySettings, cal, now: datetime) 
                     recipients,
                     {"number": number, "missing": keys, "handover": handover.id},
                     only=keys,
-                    link=_handover_link(handover),
+                    link=form_link(handover.token_sealed),
                     holders=[handover.name],
                 )
             )

@@ -23,10 +23,10 @@ from briefs.accounts import agency_settings
 from briefs.comments import AGENCY, CLIENT
 from briefs.extensions import db
 from briefs.handovers import link_of
+from briefs.links import form_link
 from briefs.mail_content import render_digest
 from briefs.models import Brief, BriefField, BriefSection, Comment, Handover, User
 from briefs.outbox import Draft
-from briefs.tokens import unseal
 
 #: A batch waits until its latest comment is this old, so a burst becomes one e-mail.
 QUIET = timedelta(minutes=5)
@@ -95,13 +95,11 @@ def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None
 def _to_client(brief: Brief, comments: list[Comment]) -> list[Draft]:
     if brief.status == "closed":
         return []  # the links open nothing; the agency sees the comments on its page
-    secret = current_app.config["SECRET_KEY"]
     last = comments[-1].id
     drafts = []
     recipients = [c.email for c in brief.recipients]
-    token = unseal(brief.token_sealed, secret)
-    if recipients and token:
-        link = f"{current_app.config['BASE_URL']}/c/{token}"
+    link = form_link(brief.token_sealed)
+    if recipients and link:
         drafts.append(
             _draft(
                 brief,
@@ -118,7 +116,7 @@ def _to_client(brief: Brief, comments: list[Comment]) -> list[Draft]:
     )
     for handover in handovers:
         threads = _threads(brief, comments, set(handover.field_keys))
-        link = link_of(handover, secret)
+        link = link_of(handover)
         if threads and link:
             drafts.append(
                 _draft(

@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from briefs.completeness import has_answer
 from briefs.extensions import db
+from briefs.links import form_link
 from briefs.mail_content import render_digest
 from briefs.models import Brief, BriefField, Handover
 from briefs.outbox import Draft
-from briefs.tokens import new_token, seal, unseal
+from briefs.tokens import new_token, seal
 from briefs.workflow import Actor, record
 
 
@@ -144,10 +144,9 @@ def holder_names(holders_: list[Holder]) -> dict[int, list[str]]:
     return names
 
 
-def link_of(handover: Handover, secret_key: str) -> str | None:
+def link_of(handover: Handover) -> str | None:
     """Return the colleague's link, or None if it cannot be read back."""
-    token = unseal(handover.token_sealed, secret_key)
-    return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
+    return form_link(handover.token_sealed)
 
 
 def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | None) -> Draft:

@@ -104,7 +104,7 @@ def assign(brief_id: int):
     from briefs.send_due import mail_domain
 
     queue(
-        handover_draft(brief, handover, agency_settings().name, link_of(handover, secret)),
+        handover_draft(brief, handover, agency_settings().name, link_of(handover)),
         now,
         mail_domain(),
     )

@@ -83,6 +83,6 @@ def share(link: Link, fields: list[BriefField], form: HandoverForm, now: datetim
         now=now,
         secret_key=secret,
     )
-    draft = handover_draft(link.brief, handover, agency_settings().name, link_of(handover, secret))
+    draft = handover_draft(link.brief, handover, agency_settings().name, link_of(handover))
     queue(draft, now, mail_domain())
     return handover

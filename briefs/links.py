@@ -1,0 +1,13 @@
+"""Absolute links to the client form, for e-mails (a command has no request to ask)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from briefs.tokens import unseal
+
+
+def form_link(sealed: str | None) -> str | None:
+    """Return BASE_URL/c/<token> for a sealed token, or None when it cannot be read back."""
+    token = unseal(sealed, current_app.config["SECRET_KEY"])
+    return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
