@@ -45,6 +45,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
+    # Jinja's own capitalize lowers the rest of the text ("Nov" would become "nov").
+    app.jinja_env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
     from briefs import labels
 
     app.jinja_env.globals["labels"] = labels

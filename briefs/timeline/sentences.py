@@ -55,7 +55,9 @@ def names(labels: Sequence[str]) -> Sentence:
         return Sentence(_("no question"))
     shown = list(labels[:NAMES_SHOWN])
     params: dict = {f"q{n}": label for n, label in enumerate(shown)}
-    template = ", ".join(f"“%(q{n})s”" for n in range(len(shown)))
+    # The quotes are the language's own: “…” in English, «…» in Russian.
+    quoted = _("“%(label)s”")
+    template = ", ".join(quoted.replace("%(label)s", f"%(q{n})s") for n in range(len(shown)))
     if len(labels) > NAMES_SHOWN:
         extra = len(labels) - NAMES_SHOWN
         params["more"] = Sentence(
@@ -161,7 +163,7 @@ def _answer_saved(event, data, actor, ctx):
     num = int(data.get("count") or len(keys))
     return Sentence(
         ngettext(
-            "%(actor)s saved an answer: %(names)s",
+            "%(actor)s saved %(num)d answer: %(names)s",
             "%(actor)s saved %(num)d answers: %(names)s",
             num,
         ),

@@ -96,7 +96,8 @@ def report_words() -> ReportWords:
         chain_hash=_("Its hash (SHA-256):"),
         chain_check=check_sentence(),
         empty_chain=_("No events are recorded yet."),
-        day=lambda day: format_date(day, "full"),
+        # Russian writes weekdays in lower case; a heading starts with a capital anyway.
+        day=lambda day: _capitalized(format_date(day, "full")),
     )
 
 
@@ -142,3 +143,8 @@ def bar_labels(title: str) -> BarLabels:
 def bar_title(title: str) -> str:
     """Name the bar of one brief."""
     return _("Whose move it was over time: %(title)s", title=title)
+
+
+def _capitalized(text: str) -> str:
+    """Return text with its first letter in upper case, the rest untouched."""
+    return text[:1].upper() + text[1:]
