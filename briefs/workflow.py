@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.event_chain import event_hash
@@ -91,9 +91,14 @@ def _chain(event: Event) -> None:
     """Link the event to the one before it in the log.
 
     Flushing first gives the event its id and, on SQLite, takes the write lock, so no other
-    writer can add an event between reading the previous hash and committing this one.
+    writer can add an event between reading the previous hash and committing this one;
+    on PostgreSQL an advisory lock held to the end of the transaction does the same.
     """
     db.session.flush()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL lets writers run side by side; one lock for the log's tail keeps two
+        # transactions from chaining to the same previous event.
+        db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
     previous = db.session.scalar(
         select(Event.hash).where(Event.id < event.id).order_by(Event.id.desc()).limit(1)
     )

@@ -24,6 +24,8 @@ accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+#: Run the suite on another database (e.g. PostgreSQL) instead of a SQLite file per test.
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def app(tmp_path: Path):
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "RATELIMIT_ENABLED": False,
             # The test client posts forms without tokens; csrf tests and the live
@@ -42,6 +44,8 @@ def app(tmp_path: Path):
         }
     )
     with app.app_context():
+        if TEST_DATABASE_URL:
+            db.drop_all()  # a shared server database: start every test from nothing
         db.create_all()
         settings = agency_settings()
         settings.name = "Pixel & Co"
