@@ -24,6 +24,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from briefs import config
 
     config.load(app, test_config)
+    if proxies := app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Trust X-Forwarded-For/-Proto/-Host only from that many proxies, for the real
+        # client address (rate limits) and https links.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from briefs import extensions
 

@@ -47,11 +47,20 @@ def load(app: Flask, test_config: dict | None) -> None:
         # No SMTP_URL: messages stay in the outbox (shown on the Outbox page and logged).
         SMTP_URL=os.environ.get("SMTP_URL", ""),
         MAIL_FROM=os.environ.get("MAIL_FROM", "briefs@localhost"),
+        # How many reverse proxies (nginx, Caddy) stand in front and set X-Forwarded-*.
+        PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0") or 0),
     )
     if test_config is None or "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = _secret_key(instance)
     if test_config:
         app.config.update(test_config)
+    if app.config["BASE_URL"].startswith("https://"):
+        # Served over HTTPS: cookies never travel in clear text, links say https.
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_SECURE=True,
+            PREFERRED_URL_SCHEME="https",
+        )
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgres://"):
         # Heroku-style URLs name the dialect the way SQLAlchemy 1.4+ no longer accepts.

@@ -85,3 +85,19 @@ def test_forms_refuse_a_missing_csrf_token(app, client, user):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "The form has expired" in response.get_data(as_text=True)
+
+
+def test_https_base_url_makes_cookies_secure_and_proxies_are_trusted_when_told(
+    tmp_path, monkeypatch
+):
+    from briefs import create_app
+
+    monkeypatch.setenv("BASE_URL", "https://briefs.agency.example")
+    monkeypatch.setenv("PROXY_COUNT", "1")
+    app = create_app(
+        {"SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    assert isinstance(app.wsgi_app, ProxyFix)

@@ -1,0 +1,24 @@
+"""Every agency page, present and future, refuses an anonymous visitor."""
+
+import re
+
+#: Endpoints anyone may reach: signing in, the first-run setup, the client's form by
+#: its secret link, static files and the health check.
+PUBLIC = re.compile(r"^(auth\.(login|setup|logout)|client_form\..*|static|health\..*)$")
+
+
+def test_every_agency_route_sends_anonymous_visitors_to_sign_in(app, client, user):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if PUBLIC.match(rule.endpoint):
+            continue
+        url = re.sub(r"<any\((\w+)[^>]*>", r"\1", rule.rule)  # <any(up, down):d> → up
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "en" if m.group(1) == "locale" else "1",
+                     url)  # fmt: skip
+        url = url.replace("/settings/wording/1/1", "/settings/wording/reminder/en")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert "/login" in response.location, (method, url)
+            checked += 1
+    assert checked > 40  # the test would pass vacuously if routes were not found
