@@ -35,7 +35,9 @@ migrate: install
 ## and run send-due every minute beside it (reminders, digests, the outbox).
 run: migrate
 	@export BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
-	( while true; do $(FLASK) send-due 2>&1 | grep -v '^0 message'; sleep 60; done ) & loop=$$!; \
+	( last=""; while true; do out=$$($(FLASK) send-due 2>&1); \
+	  [ "$$out" != "$$last" ] && printf '%s\n' "$$out" | grep -v '^0 message'; last=$$out; \
+	  sleep 60; done ) & loop=$$!; \
 	trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

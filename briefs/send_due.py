@@ -88,15 +88,15 @@ def run(now: datetime, *, dry_run: bool = False) -> RunReport:
     _remember_risk_levels(levels)
     cancel_stale(now)
     if smtp is None:
-        waiting = due_messages(now)
-        for message in waiting:
-            log.info(
-                "Outbox (no SMTP_URL): %s to %s: %s",
+        # Logged once, when queued; the Outbox page lists everything that waits.
+        for message in report.queued:
+            log.warning(
+                "No SMTP_URL, so this waits in the outbox: %s to %s: %s",
                 message.kind,
                 ", ".join(message.to_addrs),
                 message.subject,
             )
-        report.due = waiting
+        report.due = due_messages(now)
         return report
     settings = agency_settings()
     sender = sender_address(current_app.config["MAIL_FROM"], settings.name)

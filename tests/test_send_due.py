@@ -148,3 +148,16 @@ def test_weekly_digest_goes_to_the_decision_maker_on_monday(app, smtp_server):
     assert "0 of 4 answered, 4 missing" in digests[0].text_body
     tuesday = next_monday.replace(day=10)
     assert not [m for m in send_due.run(tuesday).queued if m.kind == "client_digest"]
+
+
+def test_without_smtp_each_queued_message_is_logged_once(app, caplog):
+    app.config["SMTP_URL"] = ""
+    sent_brief()
+    with caplog.at_level("WARNING", logger="briefs.send_due"):
+        send_due.run(datetime(2026, 11, 5, 6, 5, tzinfo=UTC))
+        send_due.run(datetime(2026, 11, 5, 6, 10, tzinfo=UTC))
+    lines = [r.getMessage() for r in caplog.records if r.name == "briefs.send_due"]
+    assert lines == [
+        "No SMTP_URL, so this waits in the outbox: reminder to ivan@acme.example: "
+        "Reminder: a few answers for “Teeth whitening page”"
+    ]
