@@ -25,7 +25,7 @@ translations: $(VENV)/.installed
 
 ## Re-extract messages after changing user-facing strings, then translate the .po files.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o briefs/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o briefs/translations/messages.pot .
 	$(BIN)/pybabel update -i briefs/translations/messages.pot -d briefs/translations --no-fuzzy-matching
 
 migrate: install

@@ -6,6 +6,7 @@ Computed in Python so templates only print them; lazy so they follow the request
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -43,7 +44,7 @@ LANGUAGE_LABELS = {"en": "English", "ru": "Русский"}
 MESSAGE_STATUS_LABELS = {
     "queued": _l("Queued"),
     "sending": _l("Sending"),
-    "sent": _l("Sent"),
+    "sent": _lp("message status", "Sent"),
     "failed": _l("Failed"),
     "cancelled": _l("Cancelled: no longer needed"),
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
@@ -34,7 +35,9 @@ class TemplateForm(FlaskForm):
     """A template's name, description and language."""
 
     name = StringField(
-        _l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=MAX_NAME)]
+        _lp("title of a thing", "Name"),
+        filters=[_strip],
+        validators=[DataRequired(), Length(max=MAX_NAME)],
     )
     description = TextAreaField(_l("Description"), filters=[_strip])
     locale = SelectField(

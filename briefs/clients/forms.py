@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
@@ -13,7 +14,9 @@ from briefs.models.client import CONTACT_ROLES
 
 
 class ClientForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        _lp("title of a thing", "Name"), validators=[DataRequired(), Length(max=200)]
+    )
     timezone = SelectField(_l("Time zone"), validators=[valid_timezone], default="UTC")
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
     escalation_enabled = BooleanField(
