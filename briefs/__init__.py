@@ -35,9 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     extensions.init_app(app)
 
-    from briefs import cli, errors, formatting, health
+    from briefs import cli, errors, formatting, health, security_headers
 
     errors.init_app(app)
+    security_headers.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
 

@@ -101,3 +101,11 @@ def test_https_base_url_makes_cookies_secure_and_proxies_are_trusted_when_told(
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     assert isinstance(app.wsgi_app, ProxyFix)
+
+
+def test_pages_carry_security_headers_and_downloads_keep_their_own(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
