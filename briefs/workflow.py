@@ -244,6 +244,16 @@ def save_answer(
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
+        latest = db.session.execute(
+            select(BriefField.revision, BriefField.value, BriefField.not_applicable).where(
+                BriefField.id == field.id
+            )
+        ).one()
+        if (latest.value, latest.not_applicable) == (value, not_applicable) and not force:
+            # The other save stored this very answer (an autosave racing the Save
+            # button): nothing is lost and nothing needs writing.
+            set_committed_value(field, "revision", latest.revision)
+            return None
         raise RevisionConflict(field.id)
     set_committed_value(field, "revision", field.revision + 1)
     answer = Answer(

@@ -234,3 +234,23 @@ def test_two_saves_from_the_same_revision_cannot_both_write(app):
     other.close()
     db.session.expire_all()
     assert db.session.get(type(stale), field_id).value == "Mine"
+
+
+def test_a_save_racing_an_identical_save_is_not_a_conflict(app):
+    from sqlalchemy.orm import Session
+
+    brief, _token = make_brief()
+    model = type(brief.sections[0].fields[0])
+    field_id = brief.sections[0].fields[0].id
+    other = Session(db.engine)
+    stale = other.get(model, field_id)
+    first = db.session.get(model, field_id)
+    workflow.save_answer(first, "Same", not_applicable=False, actor=Actor.client("A"), now=NOW)
+    db.session.commit()
+    assert (
+        workflow.save_answer(stale, "Same", not_applicable=False, actor=Actor.client("A"), now=NOW)
+        is None
+    )
+    assert stale.revision == 1
+    other.rollback()
+    other.close()
