@@ -198,6 +198,7 @@ def _brief_draft(
     only: list[str] | None = None,
     link: str | None = None,
     holders: list[str] | None = None,
+    reminders_sent: int | None = None,
 ) -> Draft:
     brief = chase.summary.brief
     facts = facts_for(chase, settings)
@@ -215,6 +216,8 @@ def _brief_draft(
         facts = replace(facts, link=link)
     if holders is not None:
         facts = replace(facts, holders=holders)
+    if reminders_sent is not None:
+        facts = replace(facts, reminders_sent=reminders_sent)
     rendered = render_brief_mail(kind, facts, brief.locale, brief.client.timezone)
     return Draft(
         kind=kind,
@@ -306,6 +309,7 @@ def plan_brief(chase: BriefChase, settings: AgencySettings, cal, now: datetime) 
                     deciders,
                     recipients,
                     {"reminders": number, "missing": list(summary.missing_keys)},
+                    reminders_sent=number,  # counting the reminder that goes out with it
                 )
             )
     return drafts

@@ -131,9 +131,11 @@ def agency_digests(
         locale = _user_locale(user, settings)
         with force_locale(locale):
             subject = _(
-                "Briefs today: %(late)s late, %(risk)s at risk, %(arrived)s with news",
+                "Briefs today: %(late)s late, %(risk)s at risk, %(stuck)s waiting long, "
+                "%(arrived)s with news",
                 late=len(late),
                 risk=len(at_risk),
+                stuck=len(stuck),
                 arrived=len(arrived),
             )
         rendered = render_digest(

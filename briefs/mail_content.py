@@ -26,8 +26,8 @@ DEFAULT_WORDING = {
     "reminder": (
         _l("Reminder: a few answers for “{title}”"),
         _l(
-            "Hello! A short reminder about the brief “{title}”. Thank you for what you have "
-            "already sent; here is what is still needed to start the work."
+            "Hello! A short reminder about the brief “{title}”: here is what is still "
+            "needed to start the work."
         ),
     ),
     "escalation": (

@@ -80,9 +80,10 @@ def test_three_weeks_of_chasing(app, user, smtp_server):
             if mail["Subject"] == f"Status of the brief “{title}”"
         ]  # fmt: skip
         assert [m["Date"].datetime.astimezone(MOSCOW).date() for m in escalations] == expected
-        for mail in escalations:
+        for number, mail in enumerate(escalations, start=1):
             assert mail["To"] == "daria@acme.example" and mail["Cc"] == "ivan@acme.example"
             text = mail.get_body(("plain",)).get_content()
+            assert f"reminders sent since then: {2 * number}." in text.replace("\n", " ")
             assert "Done: 0 of 4 required questions answered." in text
             assert "On your side the form's link is with: Ivan Contact." in text
 
