@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -51,7 +52,7 @@ class BriefPage:
     #: Comment threads by field id, oldest first.
     comments: dict[int, list[Comment]] = dataclass_field(default_factory=dict)
 
-    @property
+    @cached_property
     def holders_by_field(self) -> dict[int, list[str]]:
         return holder_names(self.holders)
 
@@ -60,21 +61,16 @@ class BriefPage:
         labels = self.labels_by_key
         return [labels[key] for key in keys if key in labels]
 
-    @property
-    def current_files(self) -> bool:
-        """Whether any file is attached now (the ZIP download has something to hold)."""
-        return any(upload.removed_at is None for upload in self.uploads.values())
-
-    @property
+    @cached_property
     def answered_ids(self) -> set[int]:
         """Ids of the fields that hold an answer the agency can accept."""
         return {field.id for field in self.fields if has_answer(field)}
 
-    @property
+    @cached_property
     def labels_by_key(self) -> dict[str, str]:
         return {field.key: field.label for field in self.fields}
 
-    @property
+    @cached_property
     def labels_by_id(self) -> dict[int, str]:
         return {field.id: field.label for field in self.fields}
 

@@ -25,19 +25,14 @@ from briefs.working_days import WorkCalendar
 def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[TimelineEvent]:
     """Turn stored events (in recording order) into what ball_in_court measures."""
     out: list[TimelineEvent] = []
-    answered: dict[str, datetime] = {}
-    reviewed: dict[str, datetime] = {}
     for event in events:
         data = event.data or {}
         if event.kind == "answer_saved":
             keys = tuple(data.get("fields") or ())
-            answered.update(dict.fromkeys(keys, event.created_at))
             out.append(TimelineEvent(event.kind, event.created_at, keys))
         elif event.kind == "review_given":
             key = key_by_id.get(event.field_id)
             keys = (key,) if key else ()
-            if key:
-                reviewed[key] = event.created_at
             out.append(TimelineEvent(event.kind, event.created_at, keys, data.get("verdict")))
         elif event.kind == "message_queued":
             out.append(
