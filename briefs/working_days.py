@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 import holidays as holiday_data
 
@@ -73,6 +74,12 @@ def parse_holidays(text: str) -> tuple[frozenset[date], list[str]]:
 
 def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
     """Return a country's public holidays for the given years (empty for no country)."""
+    return _public_holidays(country, tuple(years))
+
+
+@cache
+def _public_holidays(country: str, years: tuple[int, ...]) -> frozenset[date]:
+    # Every page that judges deadlines asks; computing a country's years takes ~10 ms.
     if not country:
         return frozenset()
     return frozenset(holiday_data.country_holidays(country, years=list(years)).keys())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
@@ -12,15 +13,21 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский")]
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    # The time zone database does not change while the app runs; reading it scans files.
+    return frozenset(available_timezones())
+
+
 def timezone_choices() -> list[tuple[str, str]]:
     """List IANA time zones for a select, UTC first."""
-    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    zones = sorted(z for z in _zone_names() if "/" in z and not z.startswith("Etc/"))
     return [("UTC", "UTC"), *[(z, z.replace("_", " ")) for z in zones]]
 
 
 def valid_timezone(form, field) -> None:
     """Refuse a time zone that is not in the IANA database."""
-    if field.data not in available_timezones():
+    if field.data not in _zone_names():
         raise ValidationError(_l("Choose a time zone from the list."))
 
 
