@@ -46,6 +46,11 @@ class Draft:
     data: dict | None = None
 
 
+def record_message(brief: Brief, kind: str, message: Message, now: datetime, **facts) -> None:
+    """Put what happened to a message on its brief's record, naming the message."""
+    record(brief, kind, SYSTEM, now, message=message.id, message_kind=message.kind, **facts)
+
+
 def queue(draft: Draft, now: datetime, domain: str) -> Message | None:
     """Store a message unless one with the same dedupe key exists; commit it."""
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == draft.dedupe_key)):
@@ -75,13 +80,11 @@ def queue(draft: Draft, now: datetime, domain: str) -> Message | None:
         db.session.rollback()
         return None
     if draft.brief is not None:
-        record(
+        record_message(
             draft.brief,
             "message_queued",
-            SYSTEM,
+            message,
             now,
-            message=message.id,
-            message_kind=draft.kind,
             to=message.to_addrs,
             cc=message.cc_addrs,
             **(draft.data or {}),
@@ -173,13 +176,11 @@ def deliver(
             message.status = QUEUED
             message.next_attempt_at = now + retry_delay(message.attempts)
         if brief is not None:
-            record(
+            record_message(
                 brief,
                 "message_failed",
-                SYSTEM,
+                message,
                 now,
-                message=message.id,
-                message_kind=message.kind,
                 error=message.last_error,
                 attempts=message.attempts,
                 final=message.status == FAILED,
@@ -191,15 +192,8 @@ def deliver(
     message.sent_at = now
     message.last_error = ""
     if brief is not None:
-        record(
-            brief,
-            "message_sent",
-            SYSTEM,
-            now,
-            message=message.id,
-            message_kind=message.kind,
-            to=message.to_addrs,
-            cc=message.cc_addrs,
+        record_message(
+            brief, "message_sent", message, now, to=message.to_addrs, cc=message.cc_addrs
         )
     db.session.commit()
     return True

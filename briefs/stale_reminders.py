@@ -16,8 +16,8 @@ from briefs.chasing import assess, open_briefs
 from briefs.extensions import db
 from briefs.models import Brief, Message
 from briefs.models.outbox import QUEUED
+from briefs.outbox import record_message
 from briefs.reminders import wants_reminders
-from briefs.workflow import SYSTEM, record
 
 #: The status of a message that was not delivered because it no longer applied.
 CANCELLED = "cancelled"
@@ -50,15 +50,7 @@ def cancel_stale(now: datetime) -> list[Message]:
         message.claimed_by = ""
         brief = db.session.get(Brief, message.brief_id)
         if brief is not None:
-            record(
-                brief,
-                "message_cancelled",
-                SYSTEM,
-                now,
-                message=message.id,
-                message_kind=message.kind,
-                to=message.to_addrs,
-            )
+            record_message(brief, "message_cancelled", message, now, to=message.to_addrs)
         cancelled.append(message)
     db.session.commit()
     return cancelled
