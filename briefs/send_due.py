@@ -12,6 +12,7 @@ from email.utils import parseaddr
 from flask import current_app
 
 from briefs.accounts import agency_settings
+from briefs.chase_policy import policy_for
 from briefs.chasing import assess, open_briefs, plan_brief, risk_changes
 from briefs.comment_mail import comment_drafts
 from briefs.digests import agency_digests, client_digests, risk_alerts
@@ -26,6 +27,7 @@ from briefs.outbox import (
     queue,
     release_stale_claims,
 )
+from briefs.reminders import wants_reminders
 from briefs.stale_reminders import cancel_stale
 
 log = logging.getLogger(__name__)
@@ -49,14 +51,28 @@ def mail_domain() -> str:
     return address.rsplit("@", 1)[-1] if "@" in address else "briefs.local"
 
 
-def plan(now: datetime) -> tuple[list[Draft], dict[int, str | None]]:
-    """Decide every message due at `now` and the risk level each brief is now at."""
+@dataclass
+class Plan:
+    """What a run decided at one moment."""
+
+    drafts: list[Draft]
+    #: The launch risk each open brief is at now, by brief id.
+    levels: dict[int, str | None]
+    #: Ids of the briefs that should still be chased (their waiting reminders stand).
+    chased: set[int]
+
+
+def plan(now: datetime) -> Plan:
+    """Decide every message due at `now`, each brief's risk, and which are still chased."""
     settings = agency_settings()
     chases, cal = assess(open_briefs(), settings, now)
     drafts: list[Draft] = []
     levels: dict[int, str | None] = {}
+    chased: set[int] = set()
     for chase in chases:
         brief = chase.summary.brief
+        if wants_reminders(chase.state, policy_for(brief, settings)):
+            chased.add(brief.id)
         drafts += plan_brief(chase, settings, cal, now)
         level, late_drafts = risk_changes(chase, settings, now)
         drafts += late_drafts
@@ -67,26 +83,26 @@ def plan(now: datetime) -> tuple[list[Draft], dict[int, str | None]]:
     drafts += client_digests(chases, settings, cal, now)
     # Marks its comments as told in the session; a dry run rolls that back.
     drafts += comment_drafts(now)
-    return drafts, levels
+    return Plan(drafts, levels, chased)
 
 
 def run(now: datetime, *, dry_run: bool = False) -> RunReport:
     """Queue what is due and deliver the outbox; with dry_run, change nothing."""
     smtp = parse_smtp_url(current_app.config["SMTP_URL"])
     report = RunReport(smtp_configured=smtp is not None)
-    drafts, levels = plan(now)
-    report.planned = drafts
+    decided = plan(now)
+    report.planned = decided.drafts
     if dry_run:
         report.due = due_messages(now)
         db.session.rollback()
         return report
     domain = mail_domain()
-    for draft in drafts:
+    for draft in decided.drafts:
         message = queue(draft, now, domain)
         if message is not None:
             report.queued.append(message)
-    _remember_risk_levels(levels)
-    cancel_stale(now)
+    _remember_risk_levels(decided.levels)
+    cancel_stale(now, decided.chased)
     if smtp is None:
         # Logged once, when queued; the Outbox page lists everything that waits.
         for message in report.queued:

@@ -10,14 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from briefs.accounts import agency_settings
-from briefs.chase_policy import policy_for
-from briefs.chasing import assess, open_briefs
 from briefs.extensions import db
 from briefs.models import Brief, Message
 from briefs.models.outbox import QUEUED
 from briefs.outbox import record_message
-from briefs.reminders import wants_reminders
 
 #: The status of a message that was not delivered because it no longer applied.
 CANCELLED = "cancelled"
@@ -25,26 +21,17 @@ CANCELLED = "cancelled"
 CHASING_KINDS = ("reminder", "escalation")
 
 
-def cancel_stale(now: datetime) -> list[Message]:
-    """Cancel queued reminders and escalations of briefs that no longer need chasing."""
-    waiting = list(
-        db.session.scalars(
-            select(Message).where(Message.status == QUEUED, Message.kind.in_(CHASING_KINDS))
-        )
+def cancel_stale(now: datetime, chased: set[int]) -> list[Message]:
+    """Cancel queued reminders and escalations of briefs no longer chased.
+
+    `chased` holds the ids of the briefs the run's plan found still needing reminders.
+    """
+    waiting = db.session.scalars(
+        select(Message).where(Message.status == QUEUED, Message.kind.in_(CHASING_KINDS))
     )
-    if not waiting:
-        return []
-    settings = agency_settings()
-    brief_ids = sorted({m.brief_id for m in waiting if m.brief_id})
-    chases, _cal = assess(open_briefs(brief_ids), settings, now)
-    still_wanted = {
-        chase.summary.brief.id
-        for chase in chases
-        if wants_reminders(chase.state, policy_for(chase.summary.brief, settings))
-    }
     cancelled = []
     for message in waiting:
-        if message.brief_id in still_wanted:
+        if message.brief_id in chased:
             continue
         message.status = CANCELLED
         message.claimed_by = ""
