@@ -40,13 +40,17 @@ def local_date(value: date | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter only (Jinja's capitalize lowers the rest: "Nov")."""
+    return text[:1].upper() + text[1:]
+
+
 def init_app(app: Flask) -> None:
     """Register the Jinja filters."""
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
-    # Jinja's own capitalize lowers the rest of the text ("Nov" would become "nov").
-    app.jinja_env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
+    app.jinja_env.filters["capitalize_first"] = capitalize_first
     from briefs import labels
 
     app.jinja_env.globals["labels"] = labels

@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
 from briefs.ball_in_court import AGENCY, CLIENT, Interval
+from briefs.formatting import capitalize_first
 from briefs.timeline.sentences import names
 from briefs.timeline_report import Code, ReportWords, Sentence, Words
 from briefs.timeline_svg import BarLabels
@@ -97,7 +98,7 @@ def report_words() -> ReportWords:
         chain_check=check_sentence(),
         empty_chain=_("No events are recorded yet."),
         # Russian writes weekdays in lower case; a heading starts with a capital anyway.
-        day=lambda day: _capitalized(format_date(day, "full")),
+        day=lambda day: capitalize_first(format_date(day, "full")),
     )
 
 
@@ -143,8 +144,3 @@ def bar_labels(title: str) -> BarLabels:
 def bar_title(title: str) -> str:
     """Name the bar of one brief."""
     return _("Whose move it was over time: %(title)s", title=title)
-
-
-def _capitalized(text: str) -> str:
-    """Return text with its first letter in upper case, the rest untouched."""
-    return text[:1].upper() + text[1:]
