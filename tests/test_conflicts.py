@@ -95,3 +95,24 @@ def test_client_form_queries_do_not_grow_with_fields(app, client):
     few = count_queries(app, lambda: client.get(f"/c/{small_token}"))
     many = count_queries(app, lambda: client.get(f"/c/{large_token}"))
     assert few == many, (few, many)
+
+
+def test_a_save_overtaken_between_judging_and_writing_becomes_a_conflict(app):
+    from sqlalchemy import text
+
+    from briefs.client_form.filling import Posted, save_posted
+    from briefs.conflicts import Conflict
+    from briefs.workflow import Actor
+
+    brief, _token = make_full_brief()
+    field = fields_by_key(brief)["name"]
+    assert field.revision == 0
+    # Another request writes revision 1 after this one has read the field.
+    with db.engine.begin() as other:
+        other.execute(
+            text("UPDATE brief_field SET revision = 1, value = 'Theirs' WHERE id = :id"),
+            {"id": field.id},
+        )
+    result = save_posted(field, Posted("Mine", False, base=0), actor=Actor.client("Ivan"), now=NOW)
+    assert isinstance(result, Conflict)
+    assert (result.mine, result.theirs, field.revision) == ("Mine", "Theirs", 1)

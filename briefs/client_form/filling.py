@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from briefs.answer_messages import answer_error, file_size, upload_error
 from briefs.answers import AnswerError, clean_answer
 from briefs.conflicts import APPLY, CONFLICT, Conflict, judge, read_base
+from briefs.extensions import db
 from briefs.models import BriefField, Upload
 from briefs.uploads import (
     BRIEF_FULL,
@@ -21,7 +22,7 @@ from briefs.uploads import (
     store_upload,
     sync_answer,
 )
-from briefs.workflow import Actor, save_answer
+from briefs.workflow import Actor, RevisionConflict, save_answer
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,14 @@ def save_posted(
         return Conflict(field, posted.text, posted.not_applicable, posted.base or 0)
     if verdict != APPLY:
         return False
-    answer = save_answer(field, value, not_applicable=posted.not_applicable, actor=actor, now=now)
+    try:
+        answer = save_answer(
+            field, value, not_applicable=posted.not_applicable, actor=actor, now=now
+        )
+    except RevisionConflict:
+        # Another save landed between judging and writing: show both, as for a stale page.
+        db.session.refresh(field)
+        return Conflict(field, posted.text, posted.not_applicable, posted.base or 0)
     return answer is not None
 
 
