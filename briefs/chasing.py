@@ -224,12 +224,9 @@ def _brief_draft(
         dedupe_key=key,
         to=to,
         cc=cc,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        rendered=rendered,
         locale=brief.locale,
         brief=brief,
-        client_id=brief.client_id,
         data=data,
     )
 

@@ -182,11 +182,8 @@ def _draft(
         kind="comment_digest",
         dedupe_key=key,
         to=to,
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        rendered=rendered,
         locale=locale,
         brief=brief,
-        client_id=brief.client_id,
         data={"comments": count},
     )

@@ -90,12 +90,9 @@ def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list
                 kind="risk_alert",
                 dedupe_key=f"risk:{brief.id}:{level}:{chase.status.deadline.info_due}:{user.id}",
                 to=[user.email],
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+                rendered=rendered,
                 locale=locale,
                 brief=brief,
-                client_id=brief.client_id,
                 data={"level": level},
             )
         )
@@ -157,9 +154,7 @@ def agency_digests(
                 kind="agency_digest",
                 dedupe_key=f"agency_digest:{user.id}:{local.date().isoformat()}",
                 to=[user.email],
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+                rendered=rendered,
                 locale=locale,
             )
         )
@@ -202,9 +197,7 @@ def client_digests(
                 kind="client_digest",
                 dedupe_key=f"client_digest:{client.id}:{year}-W{week:02d}",
                 to=deciders,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+                rendered=rendered,
                 locale=locale,
                 client_id=client.id,
             )

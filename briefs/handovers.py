@@ -172,12 +172,9 @@ def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | No
         kind="handover",
         dedupe_key=f"handover:{handover.id}",
         to=[handover.email],
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
+        rendered=rendered,
         locale=brief.locale,
         brief=brief,
-        client_id=brief.client_id,
         data={"handover": handover.id},
     )
 

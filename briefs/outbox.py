@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from briefs.extensions import db
+from briefs.mail_content import Rendered
 from briefs.mailer import Outgoing, SmtpSettings, send
 from briefs.models import Brief, Message
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
@@ -36,14 +37,18 @@ class Draft:
     kind: str
     dedupe_key: str
     to: list[str]
-    subject: str
-    text: str
-    html: str
+    #: Subject and both bodies, as mail_content renders them.
+    rendered: Rendered
     locale: str
     cc: list[str] | None = None
     brief: Brief | None = None
+    #: The client it is about; a brief's own client when not given.
     client_id: int | None = None
     data: dict | None = None
+
+    @property
+    def subject(self) -> str:
+        return self.rendered.subject
 
 
 def record_message(brief: Brief, kind: str, message: Message, now: datetime, **facts) -> None:
@@ -57,14 +62,14 @@ def queue(draft: Draft, now: datetime, domain: str) -> Message | None:
         return None
     message = Message(
         brief_id=draft.brief.id if draft.brief else None,
-        client_id=draft.client_id,
+        client_id=draft.client_id or (draft.brief.client_id if draft.brief else None),
         kind=draft.kind,
         dedupe_key=draft.dedupe_key,
         to_addrs=list(draft.to),
         cc_addrs=list(draft.cc or []),
-        subject=draft.subject,
-        text_body=draft.text,
-        html_body=draft.html,
+        subject=draft.rendered.subject,
+        text_body=draft.rendered.text,
+        html_body=draft.rendered.html,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         locale=draft.locale,
         status=QUEUED,
