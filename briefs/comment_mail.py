@@ -13,19 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.accounts import agency_settings
+from briefs.chasing import brief_owners
 from briefs.comments import AGENCY, CLIENT
 from briefs.extensions import db
 from briefs.handovers import link_of
-from briefs.links import form_link
+from briefs.links import agency_link, form_link
 from briefs.mail_content import render_digest
-from briefs.models import Brief, BriefField, BriefSection, Comment, Handover, User
+from briefs.models import Brief, BriefField, BriefSection, Comment, Handover
 from briefs.outbox import Draft
 
 #: A batch waits until its latest comment is this old, so a burst becomes one e-mail.
@@ -133,16 +133,11 @@ def _to_client(brief: Brief, comments: list[Comment]) -> list[Draft]:
 
 
 def _to_agency(brief: Brief, comments: list[Comment]) -> list[Draft]:
-    users = []
-    if brief.created_by_id is not None:
-        creator = db.session.get(User, brief.created_by_id)
-        users = [creator] if creator is not None and creator.active else []
-    if not users:
-        users = list(db.session.scalars(select(User).where(User.is_owner, User.active)))
+    users = brief_owners(brief)
     if not users:
         return []
     locale = users[0].locale or agency_settings().default_locale
-    link = f"{current_app.config['BASE_URL']}/briefs/{brief.id}"
+    link = agency_link(brief.id)
     return [
         _draft(
             brief,

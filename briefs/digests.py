@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from briefs.chase_policy import zone
 from briefs.chasing import BriefChase, brief_owners, client_link
 from briefs.deadlines import AT_RISK, LATE
 from briefs.extensions import db
+from briefs.links import agency_link
 from briefs.mail_content import render_digest
 from briefs.models import AgencySettings, User
 from briefs.outbox import Draft
@@ -43,7 +43,7 @@ class DigestRow:
 
 def _row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
     summary, brief = chase.summary, chase.summary.brief
-    agency_url = f"{current_app.config['BASE_URL']}/briefs/{brief.id}"
+    agency_url = agency_link(brief.id)
     return DigestRow(
         title=brief.title,
         client=brief.client.name,

@@ -1,10 +1,15 @@
-"""Absolute links to the client form, for e-mails (a command has no request to ask)."""
+"""Absolute links for e-mails (a command has no request to take the host from)."""
 
 from __future__ import annotations
 
 from flask import current_app
 
 from briefs.tokens import unseal
+
+
+def agency_link(brief_id: int) -> str:
+    """Return BASE_URL/briefs/<id>, the brief's page for the agency."""
+    return f"{current_app.config['BASE_URL']}/briefs/{brief_id}"
 
 
 def form_link(sealed: str | None) -> str | None:

@@ -52,10 +52,6 @@ class WorkCalendar:
             if self.is_working_day(start + timedelta(days=offset))
         )
 
-    def next_working_day(self, day: date) -> date:
-        """Return `day` if it is a working day, else the first working day after it."""
-        return self.add(day, 0)
-
 
 def parse_holidays(text: str) -> tuple[frozenset[date], list[str]]:
     """Read one ISO date per line (text after the date is a note); return dates and bad lines."""

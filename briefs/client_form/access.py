@@ -96,11 +96,6 @@ def open_link(token: str) -> Link:
     return Link(brief=brief, token=token, handover=handover)
 
 
-def open_brief(token: str) -> Brief:
-    """Return the brief the token opens (any link), else 404."""
-    return open_link(token).brief
-
-
 def field_of(link: Link, field_id: int) -> BriefField:
     """Return one of the fields the link may see, else 404."""
     for field in link.fields:

@@ -190,9 +190,7 @@ def _int(raw: str) -> int:
 def _conflict_answer(link: Link, conflict: Conflict):
     """Answer 409 with both versions and the conflict view to show beside the field."""
     field = conflict.field
-    html = render_template(
-        "client_form/_conflict.html", conflict=conflict, field=field, page=build_page(link)
-    )
+    html = render_template("client_form/_conflict.html", conflict=conflict, field=field)
     body = {
         "ok": False,
         "conflict": True,
