@@ -19,7 +19,7 @@ from briefs.extensions import db
 from briefs.links import form_link
 from briefs.mail_content import render_digest
 from briefs.models import Brief, BriefField, Handover
-from briefs.outbox import Draft
+from briefs.outbox import Draft, queue
 from briefs.tokens import new_token, seal
 from briefs.workflow import Actor, record
 
@@ -142,6 +142,15 @@ def holder_names(holders_: list[Holder]) -> dict[int, list[str]]:
         for field in holder.fields:
             names.setdefault(field.id, []).append(holder.handover.name)
     return names
+
+
+def hand_over_by_mail(
+    brief: Brief, fields: list[BriefField], *, agency: str, **details
+) -> Handover:
+    """Hand the fields over (see hand_over) and put the colleague's e-mail in the outbox."""
+    handover, _token = hand_over(brief, fields, **details)
+    queue(handover_draft(brief, handover, agency, link_of(handover)), details["now"])
+    return handover
 
 
 def link_of(handover: Handover) -> str | None:

@@ -10,7 +10,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -56,7 +58,13 @@ def record_message(brief: Brief, kind: str, message: Message, now: datetime, **f
     record(brief, kind, SYSTEM, now, message=message.id, message_kind=message.kind, **facts)
 
 
-def queue(draft: Draft, now: datetime, domain: str) -> Message | None:
+def mail_domain() -> str:
+    """Return the domain Message-IDs are made in (MAIL_FROM's)."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return address.rsplit("@", 1)[-1] if "@" in address else "briefs.local"
+
+
+def queue(draft: Draft, now: datetime) -> Message | None:
     """Store a message unless one with the same dedupe key exists; commit it."""
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == draft.dedupe_key)):
         return None
@@ -70,7 +78,7 @@ def queue(draft: Draft, now: datetime, domain: str) -> Message | None:
         subject=draft.rendered.subject,
         text_body=draft.rendered.text,
         html_body=draft.rendered.html,
-        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         locale=draft.locale,
         status=QUEUED,
         next_attempt_at=now,

@@ -7,7 +7,6 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parseaddr
 
 from flask import current_app
 
@@ -43,12 +42,6 @@ class RunReport:
     delivered: int = 0
     failed: int = 0
     smtp_configured: bool = False
-
-
-def mail_domain() -> str:
-    """Return the domain Message-IDs are made in (MAIL_FROM's)."""
-    address = parseaddr(current_app.config["MAIL_FROM"])[1]
-    return address.rsplit("@", 1)[-1] if "@" in address else "briefs.local"
 
 
 @dataclass
@@ -96,9 +89,8 @@ def run(now: datetime, *, dry_run: bool = False) -> RunReport:
         report.due = due_messages(now)
         db.session.rollback()
         return report
-    domain = mail_domain()
     for draft in decided.drafts:
-        message = queue(draft, now, domain)
+        message = queue(draft, now)
         if message is not None:
             report.queued.append(message)
     _remember_risk_levels(decided.levels)

@@ -19,9 +19,8 @@ from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import ConfirmForm
 from briefs.comments import AGENCY, add_comment, clean_body, resolve
 from briefs.extensions import db
-from briefs.handovers import hand_over, handover_draft, handover_of, link_of, withdraw
+from briefs.handovers import hand_over_by_mail, handover_of, withdraw
 from briefs.models import Brief, BriefField
-from briefs.outbox import queue
 from briefs.prefill import prefill
 from briefs.workflow import Actor
 
@@ -89,24 +88,17 @@ def assign(brief_id: int):
             form.scope.errors = [*form.scope.errors, _("Choose at least one question.")]
         return _rerender(brief.id, assign_form=form)
     contact = next(c for c in brief.client.contacts if c.id == form.contact_id.data)
-    now, secret = clock.utcnow(), current_app.config["SECRET_KEY"]
-    handover, _token = hand_over(
+    hand_over_by_mail(
         brief,
         fields,
+        agency=agency_settings().name,
         name=contact.name,
         email=contact.email,
         note=(form.note.data or "").strip(),
         actor=Actor.user(current_user),
-        now=now,
-        secret_key=secret,
+        now=clock.utcnow(),
+        secret_key=current_app.config["SECRET_KEY"],
         contact_id=contact.id,
-    )
-    from briefs.send_due import mail_domain
-
-    queue(
-        handover_draft(brief, handover, agency_settings().name, link_of(handover)),
-        now,
-        mail_domain(),
     )
     db.session.commit()
     flash(

@@ -18,7 +18,6 @@ from briefs.chasing import invitation
 from briefs.extensions import db
 from briefs.models import Brief
 from briefs.outbox import queue
-from briefs.send_due import mail_domain
 
 _OPTIONAL_DAYS = [Optional(), NumberRange(min=1, max=60, message=_l("From 1 to 60."))]
 
@@ -54,7 +53,7 @@ def send_by_email(brief_id: int):
         flash(_("The brief has no contacts to send it to."), "warning")
         return _to_brief(brief)
     now = clock.utcnow()
-    message = queue(invitation(brief, agency_settings(), now), now, mail_domain())
+    message = queue(invitation(brief, agency_settings(), now), now)
     workflow.mark_sent(brief, workflow.Actor.user(current_user), now, channel="email")
     db.session.commit()
     if message is None:

@@ -12,9 +12,8 @@ from werkzeug.datastructures import MultiDict
 from briefs.accounts import agency_settings
 from briefs.client_form.access import Link, field_of
 from briefs.client_form.page import HandoverForm
-from briefs.handovers import hand_over, handover_draft, link_of
+from briefs.handovers import hand_over_by_mail
 from briefs.models import BriefField, Handover
-from briefs.outbox import queue
 
 MAX_NOTE = 2000
 
@@ -70,19 +69,14 @@ def read_handover_form(
 
 def share(link: Link, fields: list[BriefField], form: HandoverForm, now: datetime) -> Handover:
     """Hand the fields to a colleague and put their e-mail in the outbox (commits)."""
-    from briefs.send_due import mail_domain  # send_due imports the whole schedule
-
-    secret = current_app.config["SECRET_KEY"]
-    handover, _token = hand_over(
+    return hand_over_by_mail(
         link.brief,
         fields,
+        agency=agency_settings().name,
         name=form.name,
         email=form.email,
         note=form.note,
         actor=link.actor,
         now=now,
-        secret_key=secret,
+        secret_key=current_app.config["SECRET_KEY"],
     )
-    draft = handover_draft(link.brief, handover, agency_settings().name, link_of(handover))
-    queue(draft, now, mail_domain())
-    return handover
