@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from urllib.parse import quote
 
-from flask import Response, render_template, send_file, url_for
+from flask import render_template, send_file, url_for
 from flask_babel import force_locale
 from flask_login import login_required
-from slugify import slugify
 
 from briefs.brief_zip import write_zip
+from briefs.downloads import disposition, markdown_download
 from briefs.exports import bp
 from briefs.exports.assemble import export_data, export_words, load_brief
 from briefs.exports.preview import render_export_html
@@ -36,25 +35,12 @@ def _markdown(brief: Brief) -> str:
         return render_markdown_export(data, export_words())
 
 
-def _disposition(brief: Brief, ext: str = ".md") -> str:
-    """Name the download after the title: an ASCII name and the full UTF-8 one."""
-    ascii_name = slugify(brief.title) or f"brief-{brief.id}"
-    unicode_name = slugify(brief.title, allow_unicode=True) or ascii_name
-    return (
-        f'attachment; filename="{ascii_name}{ext}"; '
-        f"filename*=UTF-8''{quote(unicode_name + ext, safe='')}"
-    )
-
-
 @bp.get("/briefs/<int:brief_id>/export.md")
 @login_required
 def export_markdown(brief_id: int):
     """Download the brief as Markdown."""
     brief = load_brief(brief_id)
-    response = Response(_markdown(brief), mimetype="text/markdown")
-    response.headers["Content-Type"] = "text/markdown; charset=utf-8"
-    response.headers["Content-Disposition"] = _disposition(brief)
-    return response
+    return markdown_download(_markdown(brief), brief.title, f"brief-{brief.id}")
 
 
 @bp.get("/briefs/<int:brief_id>/export.zip")
@@ -74,7 +60,7 @@ def export_zip(brief_id: int):
         download_name="brief.zip",
         max_age=0,
     )
-    response.headers["Content-Disposition"] = _disposition(brief, ".zip")
+    response.headers["Content-Disposition"] = disposition(brief.title, f"brief-{brief.id}", ".zip")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

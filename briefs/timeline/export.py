@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import quote
 
 from flask import abort
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from slugify import slugify
 from sqlalchemy import select
 
 from briefs.accounts import agency_settings
@@ -59,13 +57,3 @@ def client_markdown(client_id: int, now: datetime) -> tuple[str, str]:
     with force_locale(agency_settings().default_locale or "en"):
         view = client_view(client_id, now, fixed=True)
         return render_markdown(_report(view, per_brief=False), wording.report_words()), view.title
-
-
-def disposition(title: str, fallback: str) -> str:
-    """Name the download after the title: an ASCII name and the full UTF-8 one."""
-    ascii_name = slugify(title) or fallback
-    unicode_name = slugify(title, allow_unicode=True) or ascii_name
-    return (
-        f'attachment; filename="{ascii_name}-timeline.md"; '
-        f"filename*=UTF-8''{quote(unicode_name + '-timeline.md', safe='')}"
-    )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from briefs import clock, workflow
+from briefs.downloads import markdown_download
 from briefs.extensions import db
 from briefs.models import Brief
 from briefs.timeline import bp
-from briefs.timeline.export import brief_markdown, client_markdown, disposition
+from briefs.timeline.export import brief_markdown, client_markdown
 from briefs.timeline.forms import ContactForm
 from briefs.timeline.loading import agency_calendar
 from briefs.timeline.pages import brief_view, client_view
@@ -32,13 +33,6 @@ def event_sentence(event, labels_by_key=None, labels_by_id=None) -> Markup:
     """Say what one event records, as HTML (for the brief page's list of events)."""
     ctx = Context(labels_by_key=labels_by_key or {}, labels_by_id=labels_by_id or {})
     return sentence_html(sentence(event, ctx))
-
-
-def _markdown_response(text: str, title: str, fallback: str) -> Response:
-    response = Response(text, mimetype="text/markdown")
-    response.headers["Content-Type"] = "text/markdown; charset=utf-8"
-    response.headers["Content-Disposition"] = disposition(title, fallback)
-    return response
 
 
 @bp.route("/briefs/<int:brief_id>/timeline", methods=["GET", "POST"])
@@ -86,7 +80,7 @@ def brief_print(brief_id: int):
 def brief_markdown_download(brief_id: int):
     """Download a brief's timeline as Markdown."""
     text, title = brief_markdown(brief_id, clock.utcnow())
-    return _markdown_response(text, title, f"brief-{brief_id}")
+    return markdown_download(text, title, f"brief-{brief_id}", "-timeline.md")
 
 
 @bp.get("/clients/<int:client_id>/timeline")
@@ -112,7 +106,7 @@ def client_print(client_id: int):
 def client_markdown_download(client_id: int):
     """Download a client's timeline as Markdown."""
     text, title = client_markdown(client_id, clock.utcnow())
-    return _markdown_response(text, title, f"client-{client_id}")
+    return markdown_download(text, title, f"client-{client_id}", "-timeline.md")
 
 
 @bp.app_template_global("event_happened_at")
