@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 import markdown as md
@@ -17,9 +18,9 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(text: str) -> Markup:
+def render_markdown(text: str, extensions: Sequence = ()) -> Markup:
     """Render Markdown to sanitised HTML safe to put in a page."""
-    html = md.markdown(text or "", extensions=["sane_lists", "tables", "fenced_code"])
+    html = md.markdown(text or "", extensions=["sane_lists", "tables", "fenced_code", *extensions])
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -5,13 +5,11 @@ from __future__ import annotations
 import string
 import xml.etree.ElementTree as etree
 
-import markdown as md
-import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markupsafe import Markup
 
-from briefs.formatting import ALLOWED_TAGS
+from briefs.formatting import render_markdown
 
 
 class _HardBreak(InlineProcessor):
@@ -46,14 +44,4 @@ class CommonMarkEscapes(Extension):
 
 def render_export_html(text: str) -> Markup:
     """Render export Markdown to HTML with the same sanitising as help texts."""
-    html = md.markdown(
-        text, extensions=["sane_lists", "tables", "fenced_code", CommonMarkEscapes()]
-    )
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(clean)
+    return render_markdown(text, extensions=[CommonMarkEscapes()])
