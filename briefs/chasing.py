@@ -109,7 +109,7 @@ def assess_summaries(
     agency_tz = zone(settings.timezone)
     ids = [s.brief.id for s in summaries]
     messages = _chase_messages(ids) if ids else {}
-    handovers = _active_handovers(ids) if ids else {}
+    handovers = active_handovers(ids) if ids else {}
     result = []
     for summary in summaries:
         brief = summary.brief
@@ -142,7 +142,8 @@ def assess_summaries(
     return result, cal
 
 
-def _active_handovers(brief_ids: list[int]) -> dict[int, list[Handover]]:
+def active_handovers(brief_ids: list[int]) -> dict[int, list[Handover]]:
+    """Return the hand-overs not withdrawn, by brief id, oldest first (one query)."""
     rows = db.session.scalars(
         select(Handover)
         .where(Handover.brief_id.in_(brief_ids), Handover.revoked_at.is_(None))

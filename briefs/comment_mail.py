@@ -19,14 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.accounts import agency_settings
-from briefs.chasing import brief_owners
+from briefs.chasing import active_handovers, brief_owners
 from briefs.comments import AGENCY, CLIENT
 from briefs.extensions import db
 from briefs.handovers import link_of
 from briefs.links import agency_link, form_link
 from briefs.mail_content import render_digest
-from briefs.models import Brief, BriefField, BriefSection, Comment, Handover
+from briefs.models import Brief, BriefSection, Comment, Handover
 from briefs.outbox import Draft
+from briefs.overview import brief_fields
 
 #: A batch waits until its latest comment is this old, so a burst becomes one e-mail.
 QUIET = timedelta(minutes=5)
@@ -54,11 +55,12 @@ def comment_drafts(now: datetime) -> list[Draft]:
     if not due:
         return []
     briefs = _briefs({brief_id for brief_id, _side in due})
+    handovers = active_handovers(list(briefs))
     drafts: list[Draft] = []
     for (brief_id, side), comments in due.items():
         brief = briefs[brief_id]
         if side == AGENCY:
-            drafts += _to_client(brief, comments)
+            drafts += _to_client(brief, comments, handovers.get(brief_id, []))
         elif side == CLIENT:
             drafts += _to_agency(brief, comments)
         for comment in comments:
@@ -84,7 +86,7 @@ def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None
     by_field: dict[int, list[Comment]] = defaultdict(list)
     for comment in comments:
         by_field[comment.field_id].append(comment)
-    fields: list[BriefField] = [f for s in brief.sections for f in s.fields]
+    fields = brief_fields(brief)
     return [
         Thread(f.label, by_field[f.id])
         for f in fields
@@ -92,7 +94,7 @@ def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None
     ]
 
 
-def _to_client(brief: Brief, comments: list[Comment]) -> list[Draft]:
+def _to_client(brief: Brief, comments: list[Comment], handovers: list[Handover]) -> list[Draft]:
     if brief.status == "closed":
         return []  # the links open nothing; the agency sees the comments on its page
     last = comments[-1].id
@@ -111,9 +113,6 @@ def _to_client(brief: Brief, comments: list[Comment]) -> list[Draft]:
                 f"comment_digest:{brief.id}:client:{last}",
             )
         )
-    handovers = db.session.scalars(
-        select(Handover).where(Handover.brief_id == brief.id, Handover.revoked_at.is_(None))
-    )
     for handover in handovers:
         threads = _threads(brief, comments, set(handover.field_keys))
         link = link_of(handover)

@@ -20,6 +20,7 @@ from briefs.links import form_link
 from briefs.mail_content import render_digest
 from briefs.models import Brief, BriefField, Handover
 from briefs.outbox import Draft, queue
+from briefs.overview import brief_fields
 from briefs.tokens import new_token, seal
 from briefs.workflow import Actor, record
 
@@ -125,7 +126,7 @@ def handover_of(brief: Brief, handover_id: int) -> Handover | None:
 
 def holders(brief: Brief, handovers: list[Handover]) -> list[Holder]:
     """Describe each active handover with its fields and how many are answered."""
-    by_key = {f.key: f for section in brief.sections for f in section.fields}
+    by_key = {f.key: f for f in brief_fields(brief)}
     result = []
     for handover in handovers:
         if handover.revoked_at is not None:
@@ -160,7 +161,7 @@ def link_of(handover: Handover) -> str | None:
 
 def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | None) -> Draft:
     """Draft the e-mail that gives a colleague their questions and link."""
-    by_key = {f.key: f for section in brief.sections for f in section.fields}
+    by_key = {f.key: f for f in brief_fields(brief)}
     labels = [by_key[key].label for key in handover.field_keys if key in by_key]
     with force_locale(brief.locale):
         subject = _(
@@ -190,4 +191,4 @@ def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | No
 
 def _in_brief_order(brief: Brief, fields: list[BriefField]) -> list[BriefField]:
     chosen = {field.id for field in fields}
-    return [f for section in brief.sections for f in section.fields if f.id in chosen]
+    return [f for f in brief_fields(brief) if f.id in chosen]
