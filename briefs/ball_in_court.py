@@ -13,10 +13,9 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from briefs.completeness import CHANGES_REQUESTED
+from briefs.whose_move import AGENCY, CLIENT
 from briefs.working_days import WorkCalendar
-
-CLIENT = "client"
-AGENCY = "agency"
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Req
                     for key in event.keys:
                         if key in request.open_keys:
                             request.answered[key] = event.at
-            if event.verdict == "changes_requested":
+            if event.verdict == CHANGES_REQUESTED:
                 requests.append(Request(CLIENT, event.at, frozenset(event.keys), "sent_back"))
         elif event.kind == "answer_saved":
             handed_over: set[str] = set()

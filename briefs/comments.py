@@ -11,10 +11,6 @@ from briefs.extensions import db
 from briefs.models import Brief, BriefField, Comment
 from briefs.workflow import Actor, record
 
-#: The two sides of a thread; each is told about the other's comments.
-AGENCY = "agency"
-CLIENT = "client"
-
 #: Longest comment accepted, in characters.
 MAX_COMMENT = 5000
 

@@ -10,9 +10,11 @@ from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from briefs.accounts import agency_settings
+from briefs.chase_policy import zone
 from briefs.extensions import db
 from briefs.markdown_export import ExportBrief, ExportField, ExportFile, ExportSection, Words
-from briefs.models import AgencySettings, Brief, BriefField, BriefSection, Upload
+from briefs.models import Brief, BriefField, BriefSection, Upload
 
 
 def load_brief(brief_id: int) -> Brief:
@@ -33,14 +35,13 @@ def export_data(brief: Brief, file_url: Callable[[Upload], str]) -> ExportBrief:
         db.select(Upload).where(Upload.brief_id == brief.id, Upload.removed_at.is_(None))
     ).all()
     by_id = {upload.id: upload for upload in uploads}
-    settings = db.session.get(AgencySettings, 1)
-    zone = ZoneInfo(settings.timezone if settings else "UTC")
+    agency_zone = zone(agency_settings().timezone)
     return ExportBrief(
         title=brief.title,
         client_name=brief.client.name,
-        created=_local_day(brief.created_at, zone),
-        sent=_local_day(brief.sent_at, zone),
-        submitted=_local_day(brief.submitted_at, zone),
+        created=_local_day(brief.created_at, agency_zone),
+        sent=_local_day(brief.sent_at, agency_zone),
+        submitted=_local_day(brief.submitted_at, agency_zone),
         launch=brief.launch_date,
         sections=tuple(
             ExportSection(
