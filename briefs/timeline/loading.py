@@ -16,7 +16,7 @@ from briefs.ball_in_court import Measures, TimelineEvent, measure
 from briefs.chase_policy import calendar, zone
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Client, Event
-from briefs.overview import brief_fields
+from briefs.overview import brief_fields, fields_by_brief
 from briefs.timeline.sentences import Context, happened_at, sentence
 from briefs.timeline_report import Entry
 from briefs.working_days import WorkCalendar
@@ -160,14 +160,7 @@ def load_client(client_id: int) -> tuple[Client, list[tuple[Brief, list[BriefFie
         select(Brief).where(Brief.client_id == client.id).order_by(Brief.created_at, Brief.id)
     ).all()
     ids = [b.id for b in briefs]
-    fields: dict[int, list[BriefField]] = defaultdict(list)
-    for field in db.session.scalars(
-        select(BriefField)
-        .join(BriefField.section)
-        .where(BriefField.brief_id.in_(ids))
-        .order_by(BriefField.brief_id, BriefSection.position, BriefField.position)
-    ):
-        fields[field.brief_id].append(field)
+    fields = fields_by_brief(ids)
     events: dict[int, list[Event]] = defaultdict(list)
     for event in db.session.scalars(
         select(Event).where(Event.brief_id.in_(ids)).order_by(Event.id)
