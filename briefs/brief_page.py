@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.comments import comments_by_field
-from briefs.completeness import has_answer, is_missing
+from briefs.completeness import has_answer
 from briefs.extensions import db
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.models import (
@@ -39,7 +39,6 @@ class BriefPage:
     brief: Brief
     fields: list[BriefField]
     summary: BriefSummary
-    missing: list[BriefField]
     #: Uploads of the brief by id as text, the way file answers store them.
     uploads: dict[str, Upload]
     events: list[Event]
@@ -51,6 +50,11 @@ class BriefPage:
     holders: list[Holder] = dataclass_field(default_factory=list)
     #: Comment threads by field id, oldest first.
     comments: dict[int, list[Comment]] = dataclass_field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[BriefField]:
+        """The missing fields, in brief order."""
+        return self.summary.missing_fields
 
     @cached_property
     def holders_by_field(self) -> dict[int, list[str]]:
@@ -112,7 +116,6 @@ def load_page(brief_id: int) -> BriefPage | None:
         brief=brief,
         fields=fields,
         summary=summarize(brief, fields),
-        missing=[field for field in fields if is_missing(field)],
         uploads={str(upload.id): upload for upload in uploads},
         events=list(events),
         reviewers=reviewers,

@@ -23,7 +23,7 @@ from briefs.chasing import active_handovers, brief_owners
 from briefs.extensions import db
 from briefs.handovers import link_of
 from briefs.links import agency_link, form_link
-from briefs.mail_content import render_digest
+from briefs.mail_content import render_mail
 from briefs.models import Brief, BriefSection, Comment, Handover
 from briefs.outbox import Draft
 from briefs.overview import brief_fields
@@ -171,7 +171,7 @@ def _draft(
         "agency": agency.name,
     }
     timezone = brief.client.timezone if audience == CLIENT else agency.timezone
-    rendered = render_digest("comment_digest", subject, context, locale, timezone)
+    rendered = render_mail("comment_digest", subject, context, locale, timezone)
     return Draft(
         kind="comment_digest",
         dedupe_key=key,

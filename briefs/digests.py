@@ -15,7 +15,7 @@ from briefs.chasing import BriefChase, brief_owners, client_link
 from briefs.deadlines import AT_RISK, LATE
 from briefs.extensions import db
 from briefs.links import agency_link
-from briefs.mail_content import render_digest
+from briefs.mail_content import render_mail
 from briefs.models import AgencySettings, User
 from briefs.outbox import Draft
 from briefs.whose_move import CLIENT
@@ -78,7 +78,7 @@ def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list
                     client=brief.client.name,
                 )
             )
-        rendered = render_digest(
+        rendered = render_mail(
             "risk_alert",
             subject,
             {"row": _row(chase), "level": level, "agency": settings.name, "user": user},
@@ -114,11 +114,11 @@ def agency_digests(
     stuck = [
         r
         for r in rows
-        if r.waiting_since and now - r.waiting_since >= STUCK_AFTER and r.risk not in (LATE,)
+        if r.waiting_since and now - r.waiting_since >= STUCK_AFTER and r.risk != LATE
     ]
     arrived = [
-        _row(c)
-        for c in chases
+        row
+        for row, c in zip(rows, chases, strict=True)
         if c.summary.last_client_at and now - c.summary.last_client_at <= timedelta(days=1)
     ]
     if not (late or at_risk or stuck or arrived):
@@ -135,7 +135,7 @@ def agency_digests(
                 stuck=len(stuck),
                 arrived=len(arrived),
             )
-        rendered = render_digest(
+        rendered = render_mail(
             "agency_digest",
             subject,
             {
@@ -181,7 +181,7 @@ def client_digests(
         year, week, _day = local.isocalendar()
         with force_locale(locale):
             subject = _("Weekly status of your briefs with %(agency)s", agency=settings.name)
-        rendered = render_digest(
+        rendered = render_mail(
             "client_digest",
             subject,
             {

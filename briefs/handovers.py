@@ -17,7 +17,7 @@ from sqlalchemy import select
 from briefs.completeness import has_answer
 from briefs.extensions import db
 from briefs.links import form_link
-from briefs.mail_content import render_digest
+from briefs.mail_content import render_mail
 from briefs.models import Brief, BriefField, Handover
 from briefs.outbox import Draft, queue
 from briefs.overview import brief_fields
@@ -177,7 +177,7 @@ def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | No
         "agency": agency,
         "brief": brief,
     }
-    rendered = render_digest("handover", subject, context, brief.locale, brief.client.timezone)
+    rendered = render_mail("handover", subject, context, brief.locale, brief.client.timezone)
     return Draft(
         kind="handover",
         dedupe_key=f"handover:{handover.id}",

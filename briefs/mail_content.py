@@ -101,15 +101,11 @@ def render_brief_mail(kind: str, facts: BriefFacts, locale: str, timezone: str) 
     """Render an invitation, reminder or escalation about one brief."""
     subject, intro = wording(kind, locale)
     context = {"facts": facts, "intro": _fill(intro, facts), "kind": kind}
-    return _render(kind, _fill(subject, facts), context, locale, timezone)
+    return render_mail(kind, _fill(subject, facts), context, locale, timezone)
 
 
-def render_digest(kind: str, subject: str, context: dict, locale: str, timezone: str) -> Rendered:
-    """Render a digest (client or agency) from its template pair."""
-    return _render(kind, subject, context, locale, timezone)
-
-
-def _render(kind: str, subject: str, context: dict, locale: str, timezone: str) -> Rendered:
+def render_mail(kind: str, subject: str, context: dict, locale: str, timezone: str) -> Rendered:
+    """Render templates/email/<kind>.txt and .html in a language and a time zone."""
     previous = getattr(g, "timezone", None)
     g.timezone = timezone
     refresh()  # Babel caches the zone per context; make it read ours.

@@ -43,9 +43,7 @@ def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[
                     message_kind=data.get("message_kind"),
                 )
             )
-        elif event.kind == "brief_sent":
-            out.append(TimelineEvent(event.kind, event.created_at))
-        elif event.kind == "brief_submitted":
+        elif event.kind in ("brief_sent", "brief_submitted"):
             out.append(TimelineEvent(event.kind, event.created_at))
     return out
 

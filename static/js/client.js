@@ -252,9 +252,11 @@
     f.el.querySelector("input[type=file]").focus();
   });
 
-  // Pressing Save or Submit posts the whole form, so pending autosaves are not needed.
+  // Pressing Save or Submit posts the whole form, so pending autosaves are not needed,
+  // and leaving the page then loses nothing.
   form.addEventListener("submit", function () {
     Object.keys(fields).forEach(function (id) { clearTimeout(fields[id].timer); });
+    form.dataset.submitting = "1";
   });
 
   // Send again what an earlier visit typed but the server never confirmed.
@@ -284,5 +286,4 @@
     });
     if (unsaved && !form.dataset.submitting) e.preventDefault();
   });
-  form.addEventListener("submit", function () { form.dataset.submitting = "1"; });
 })();
