@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from briefs import answers, uploads
+from briefs import uploads
+from briefs.rules import answers
 
 
 def answer_error(code: str) -> str:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from briefs.deadlines import info_due_date, risk
 from briefs.models import AgencySettings, Brief
-from briefs.reminders import ReminderPolicy
-from briefs.working_days import WorkCalendar, parse_holidays, public_holidays
+from briefs.rules.deadlines import info_due_date, risk
+from briefs.rules.reminders import ReminderPolicy
+from briefs.rules.working_days import WorkCalendar, parse_holidays, public_holidays
 
 
 def zone(name: str | None) -> ZoneInfo:

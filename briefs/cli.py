@@ -45,7 +45,7 @@ def create_user_command(email: str, name: str) -> None:
 @click.option("--now", "now_text", metavar="ISO-TIME", help="Evaluate the schedule at this time.")
 def send_due_command(dry_run: bool, now_text: str | None) -> None:
     """Queue due reminders, escalations and digests, then deliver the outbox."""
-    from briefs import send_due
+    from briefs.mail import send_due
 
     now = clock.utcnow()
     if now_text:
@@ -79,8 +79,8 @@ def verify_log_command() -> None:
     """Check the event log's hash chain and name the first broken link."""
     from sqlalchemy import select
 
-    from briefs.event_chain import verify
     from briefs.models import Event
+    from briefs.rules.event_chain import verify
 
     columns = [
         Event.id, Event.brief_id, Event.kind, Event.actor_kind, Event.actor_user_id,

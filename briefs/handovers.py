@@ -14,14 +14,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from briefs.completeness import has_answer
 from briefs.extensions import db
-from briefs.links import form_link
-from briefs.mail_content import render_mail
+from briefs.mail.content import render_mail
+from briefs.mail.links import form_link
+from briefs.mail.outbox import Draft, queue
 from briefs.models import Brief, BriefField, Handover
-from briefs.outbox import Draft, queue
 from briefs.overview import brief_fields
-from briefs.tokens import new_token, seal
+from briefs.rules.completeness import has_answer
+from briefs.rules.tokens import new_token, seal
 from briefs.workflow import Actor, record
 
 

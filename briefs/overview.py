@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from briefs.completeness import Progress, has_answer, is_missing, is_sent_back, progress
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection
-from briefs.whose_move import Move, whose_move
+from briefs.rules.completeness import Progress, has_answer, is_missing, is_sent_back, progress
+from briefs.rules.whose_move import Move, whose_move
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from briefs.event_chain import event_hash
 from briefs.extensions import db
 from briefs.models import (
     Answer,
@@ -27,7 +26,8 @@ from briefs.models import (
     User,
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
-from briefs.tokens import new_token, seal
+from briefs.rules.event_chain import event_hash
+from briefs.rules.tokens import new_token, seal
 
 
 class RevisionConflict(Exception):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefs.markdown_export import Words
+from briefs.rules.markdown_export import Words
 
 COMMONMARK = MarkdownIt("commonmark")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefs.answers import (
+from briefs.models.types import FIELD_TYPES
+from briefs.rules.answers import (
     MAX_ANSWER_LENGTH,
     NOT_A_DATE,
     NOT_A_NUMBER,
@@ -16,7 +17,6 @@ from briefs.answers import (
     clean_answer,
     parse_date,
 )
-from briefs.models.types import FIELD_TYPES
 
 CHANNELS = ["Search", "Referrals", "Ads"]
 

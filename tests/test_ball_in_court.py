@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from briefs.ball_in_court import AGENCY, CLIENT, TimelineEvent, measure
-from briefs.working_days import WorkCalendar
+from briefs.rules.ball_in_court import AGENCY, CLIENT, TimelineEvent, measure
+from briefs.rules.working_days import WorkCalendar
 
 CAL = WorkCalendar()
 REQUIRED = frozenset({"name", "price", "photos"})

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
-from briefs import clock, send_due
+from briefs import clock
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import Event, Message
 from tests.conftest import make_brief, make_template
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from briefs import clock
-from briefs.brief_zip import file_names
+from briefs.exports.brief_zip import file_names
 from briefs.extensions import db
 from briefs.models import Upload
 from tests.conftest import NOW, make_brief, make_template

@@ -13,7 +13,7 @@ from briefs import workflow
 from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Event, Review, Template, Upload
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
-from briefs.tokens import hash_token
+from briefs.rules.tokens import hash_token
 from tests.briefs_admin_helpers import count_queries
 from tests.conftest import NOW, make_brief, make_client, make_template
 

@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from briefs import send_due
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import Handover
-from briefs.tokens import new_token, seal
+from briefs.rules.tokens import new_token, seal
 from briefs.workflow import SYSTEM, mark_sent
 from tests.conftest import make_brief
 

@@ -5,8 +5,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from briefs import send_due
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.overview import brief_fields
 from briefs.workflow import Actor, mark_sent, save_answer, submit
 from tests.conftest import make_brief, make_client, make_template

@@ -15,7 +15,7 @@ from briefs.comments import add_comment
 from briefs.extensions import db
 from briefs.models import Handover
 from briefs.prefill import prefill
-from briefs.tokens import unseal
+from briefs.rules.tokens import unseal
 from briefs.workflow import Actor
 from tests.client_form_helpers import fields_by_key, make_full_brief
 from tests.conftest import NOW, PASSWORD, make_brief

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from briefs import clock, send_due
+from briefs import clock
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import Comment, Event, Message
 from tests.client_form_helpers import fields_by_key
 from tests.conftest import NOW, make_brief

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from briefs.completeness import (
+from briefs.rules.completeness import (
     CHANGES_REQUESTED,
     Progress,
     has_answer,

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from briefs.deadlines import AT_RISK, LATE, ON_TRACK, info_due_date, risk
-from briefs.working_days import WorkCalendar
+from briefs.rules.deadlines import AT_RISK, LATE, ON_TRACK, info_due_date, risk
+from briefs.rules.working_days import WorkCalendar
 
 CAL = WorkCalendar()
 LAUNCH = date(2026, 12, 15)  # a Tuesday

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from briefs.event_chain import verify
 from briefs.extensions import db
 from briefs.models import Event
+from briefs.rules.event_chain import verify
 from briefs.workflow import SYSTEM, Actor, mark_sent, save_answer
 from tests.conftest import NOW, make_brief
 

@@ -43,7 +43,7 @@ def hand_choices_section(client, brief, token, **extra):
 
 
 def colleague_token(app, brief) -> str:
-    from briefs.tokens import unseal
+    from briefs.rules.tokens import unseal
 
     handover = db.session.scalars(select(Handover).where(Handover.brief_id == brief.id)).one()
     return unseal(handover.token_sealed, app.config["SECRET_KEY"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from briefs.exports.preview import render_export_html
-from briefs.markdown_export import (
+from briefs.rules.markdown_export import (
     ExportBrief,
     ExportField,
     ExportFile,

@@ -28,7 +28,7 @@ def test_upgrade_on_empty_database_matches_models(tmp_path):
 def test_events_recorded_before_the_chain_are_chained_by_the_upgrade(tmp_path):
     from sqlalchemy import text
 
-    from briefs.event_chain import verify
+    from briefs.rules.event_chain import verify
 
     app = create_app(
         {

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
-from briefs import send_due
 from briefs.accounts import agency_settings
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import Message
 from briefs.models.outbox import FAILED
 from briefs.workflow import SYSTEM, mark_sent

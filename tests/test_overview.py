@@ -8,11 +8,11 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, select
 
-from briefs.completeness import CHANGES_REQUESTED, Progress
 from briefs.extensions import db
 from briefs.models import BriefField
 from briefs.overview import brief_fields, load_summaries, stuck_order, summarize
-from briefs.whose_move import AGENCY, CLIENT
+from briefs.rules.completeness import CHANGES_REQUESTED, Progress
+from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.workflow import Actor, mark_sent, review, save_answer, submit
 from tests.conftest import NOW, make_brief, make_client, make_template
 

@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from briefs.reminders import (
+from briefs.rules.reminders import (
     ReminderPolicy,
     ReminderState,
     escalation_due,
@@ -14,7 +14,7 @@ from briefs.reminders import (
     retry_delay,
     scheduled_reminder,
 )
-from briefs.working_days import WorkCalendar
+from briefs.rules.working_days import WorkCalendar
 
 MOSCOW = ZoneInfo("Europe/Moscow")  # UTC+3 all year
 CAL = WorkCalendar()

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from briefs import send_due
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import Event, Message
 from briefs.workflow import SYSTEM, mark_sent
 from tests.conftest import make_brief
@@ -153,10 +153,10 @@ def test_weekly_digest_goes_to_the_decision_maker_on_monday(app, smtp_server):
 def test_without_smtp_each_queued_message_is_logged_once(app, caplog):
     app.config["SMTP_URL"] = ""
     sent_brief()
-    with caplog.at_level("WARNING", logger="briefs.send_due"):
+    with caplog.at_level("WARNING", logger="briefs.mail.send_due"):
         send_due.run(datetime(2026, 11, 5, 6, 5, tzinfo=UTC))
         send_due.run(datetime(2026, 11, 5, 6, 10, tzinfo=UTC))
-    lines = [r.getMessage() for r in caplog.records if r.name == "briefs.send_due"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "briefs.mail.send_due"]
     assert lines == [
         "No SMTP_URL, so this waits in the outbox: reminder to ivan@acme.example: "
         "Reminder: a few answers for “Teeth whitening page”"

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from briefs import send_due
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import Event, Message
 from briefs.overview import brief_fields
 from briefs.workflow import SYSTEM, Actor, mark_sent, save_answer

@@ -3,12 +3,12 @@
 from datetime import timedelta
 
 from briefs import workflow
-from briefs.ball_in_court import AGENCY, CLIENT
 from briefs.extensions import db
 from briefs.models import Event
 from briefs.models.brief import ACCEPTED
+from briefs.rules.ball_in_court import AGENCY, CLIENT
+from briefs.rules.working_days import WorkCalendar
 from briefs.timeline.loading import load_brief, measure_brief, timeline_events
-from briefs.working_days import WorkCalendar
 from tests.conftest import NOW, make_brief
 from tests.timeline_helpers import IVAN, answer, fields_of, story
 

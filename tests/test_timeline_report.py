@@ -3,8 +3,8 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from briefs.ball_in_court import AGENCY, CLIENT, TimelineEvent, measure
-from briefs.timeline_report import (
+from briefs.rules.ball_in_court import AGENCY, CLIENT, TimelineEvent, measure
+from briefs.rules.timeline_report import (
     Code,
     Day,
     Entry,
@@ -17,7 +17,7 @@ from briefs.timeline_report import (
     render_markdown,
     summarize,
 )
-from briefs.working_days import WorkCalendar
+from briefs.rules.working_days import WorkCalendar
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefs.ball_in_court import AGENCY, CLIENT, Interval
-from briefs.timeline_svg import GUTTER, PLOT_W, BarLabels, render_bar, ticks
+from briefs.rules.ball_in_court import AGENCY, CLIENT, Interval
+from briefs.rules.timeline_svg import GUTTER, PLOT_W, BarLabels, render_bar, ticks
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 UTC_ZONE = ZoneInfo("UTC")

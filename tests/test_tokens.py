@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from briefs.tokens import TOKEN_BYTES, hash_token, new_token, seal, unseal
+from briefs.rules.tokens import TOKEN_BYTES, hash_token, new_token, seal, unseal
 
 
 def raw_bytes(token: str) -> bytes:

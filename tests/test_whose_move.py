@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from briefs.whose_move import AGENCY, CLIENT, Move, whose_move
+from briefs.rules.whose_move import AGENCY, CLIENT, Move, whose_move
 
 CREATED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 SENT = CREATED + timedelta(days=1)

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from briefs import workflow
-from briefs.completeness import is_missing
 from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Event, Review
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
-from briefs.tokens import hash_token, unseal
+from briefs.rules.completeness import is_missing
+from briefs.rules.tokens import hash_token, unseal
 from briefs.workflow import SYSTEM, Actor
 from tests.conftest import NOW, make_brief, make_client, make_template
 

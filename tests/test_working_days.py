@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from briefs.working_days import WorkCalendar, parse_holidays, public_holidays
+from briefs.rules.working_days import WorkCalendar, parse_holidays, public_holidays
 
 PLAIN = WorkCalendar()
 UNITY_DAY = date(2026, 11, 4)  # a Wednesday, a public holiday in Russia

@@ -13,16 +13,16 @@ from wtforms.validators import InputRequired, Length
 from briefs import clock
 from briefs.accounts import agency_settings
 from briefs.answer_messages import answer_error
-from briefs.answers import AnswerError, clean_answer
-from briefs.brief_page import load_page
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import ConfirmForm
+from briefs.briefs_admin.page import load_page
 from briefs.comments import add_comment, clean_body, resolve
 from briefs.extensions import db
 from briefs.handovers import hand_over_by_mail, handover_of, withdraw
 from briefs.models import Brief, BriefField
 from briefs.prefill import prefill
-from briefs.whose_move import AGENCY
+from briefs.rules.answers import AnswerError, clean_answer
+from briefs.rules.whose_move import AGENCY
 from briefs.workflow import Actor
 
 

@@ -19,11 +19,9 @@ from werkzeug.routing import BuildError
 
 from briefs import clock, workflow
 from briefs.accounts import agency_settings
-from briefs.brief_page import BriefPage, load_page
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
-from briefs.chasing import assess_summaries
-from briefs.completeness import has_answer
+from briefs.briefs_admin.page import BriefPage, load_page
 from briefs.extensions import db
 from briefs.labels import (
     FIELD_TYPE_LABELS,
@@ -35,10 +33,12 @@ from briefs.labels import (
     STATUS_BADGES,
     STATUS_LABELS,
 )
+from briefs.mail.chasing import assess_summaries
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
+from briefs.rules.completeness import has_answer
+from briefs.rules.tokens import unseal
 from briefs.timeline.summary import brief_summary
-from briefs.tokens import unseal
 from briefs.workflow import Actor
 
 #: Files a browser may show in the page instead of downloading; never SVG or HTML.

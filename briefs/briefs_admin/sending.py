@@ -14,10 +14,10 @@ from briefs import clock, workflow
 from briefs.accounts import agency_settings
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import ConfirmForm
-from briefs.chasing import invitation
 from briefs.extensions import db
+from briefs.mail.chasing import invitation
+from briefs.mail.outbox import queue
 from briefs.models import Brief
-from briefs.outbox import queue
 
 _OPTIONAL_DAYS = [Optional(), NumberRange(min=1, max=60, message=_l("From 1 to 60."))]
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Handover, Upload
-from briefs.tokens import hash_token
+from briefs.rules.tokens import hash_token
 from briefs.workflow import Actor
 
 

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from briefs.answer_messages import answer_error, file_size, upload_error
-from briefs.answers import AnswerError, clean_answer
 from briefs.conflicts import APPLY, CONFLICT, Conflict, judge, read_base
 from briefs.extensions import db
 from briefs.models import BriefField, Upload
+from briefs.rules.answers import AnswerError, clean_answer
 from briefs.uploads import (
     BRIEF_FULL,
     UploadError,

@@ -15,10 +15,10 @@ from briefs.answer_messages import file_size
 from briefs.client_form.access import Link
 from briefs.client_form.filling import Posted
 from briefs.comments import comments_by_field
-from briefs.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
 from briefs.conflicts import Conflict
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.models import Brief, BriefField, BriefSection, Comment, Upload
+from briefs.rules.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
 from briefs.uploads import uploads_by_field
 
 #: File types the picker suggests; the server still sniffs every file's content.

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 
 from briefs import clock, workflow
 from briefs.answer_messages import answer_error
-from briefs.answers import AnswerError
 from briefs.client_form import bp
 from briefs.client_form.access import Link, field_of, open_link, upload_of
 from briefs.client_form.filling import (
@@ -28,13 +27,14 @@ from briefs.client_form.filling import (
 from briefs.client_form.page import build_page, file_views, saved_message, state_json
 from briefs.client_form.sharing import read_handover_form, scope_fields, share
 from briefs.comments import add_comment, clean_body, resolve
-from briefs.completeness import missing_fields
 from briefs.conflicts import Conflict
 from briefs.extensions import db, limiter
 from briefs.handovers import handover_of, holders, note_done, withdraw
 from briefs.prefill import confirm
+from briefs.rules.answers import AnswerError
+from briefs.rules.completeness import missing_fields
+from briefs.rules.whose_move import CLIENT
 from briefs.uploads import current_uploads, upload_path
-from briefs.whose_move import CLIENT
 
 #: Generous for autosave of a long form, tight enough to stop a script hammering a link.
 POST_LIMIT = "120 per minute"

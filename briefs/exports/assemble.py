@@ -13,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from briefs.accounts import agency_settings
 from briefs.chase_policy import zone
 from briefs.extensions import db
-from briefs.markdown_export import ExportBrief, ExportField, ExportFile, ExportSection, Words
 from briefs.models import Brief, BriefField, BriefSection, Upload
+from briefs.rules.markdown_export import ExportBrief, ExportField, ExportFile, ExportSection, Words
 
 
 def load_brief(brief_id: int) -> Brief:

@@ -8,14 +8,14 @@ from flask import render_template, send_file, url_for
 from flask_babel import force_locale
 from flask_login import login_required
 
-from briefs.brief_zip import write_zip
 from briefs.downloads import disposition, markdown_download
 from briefs.exports import bp
 from briefs.exports.assemble import export_data, export_words, load_brief
+from briefs.exports.brief_zip import write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
-from briefs.markdown_export import render_markdown_export
 from briefs.models import Brief, Upload
+from briefs.rules.markdown_export import render_markdown_export
 from briefs.uploads import upload_path
 
 

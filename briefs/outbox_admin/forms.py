@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
-from briefs.working_days import parse_holidays
+from briefs.rules.working_days import parse_holidays
 
 _DAYS = NumberRange(min=1, max=60, message=_l("Enter a number from 1 to 60."))
 

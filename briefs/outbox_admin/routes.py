@@ -11,10 +11,10 @@ from sqlalchemy import select
 from briefs import clock
 from briefs.accounts import agency_settings
 from briefs.extensions import db
-from briefs.mail_content import DEFAULT_WORDING
+from briefs.mail.content import DEFAULT_WORDING
+from briefs.mail.outbox import retry
 from briefs.models import Brief, Message, MessageWording
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
-from briefs.outbox import retry
 from briefs.outbox_admin import bp
 from briefs.outbox_admin.forms import ReminderPolicyForm, WordingForm
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.models import Brief
+from briefs.rules.timeline_report import Report, ReportPart, render_markdown
 from briefs.timeline import wording
 from briefs.timeline.pages import TimelineView, brief_view, client_view
-from briefs.timeline_report import Report, ReportPart, render_markdown
 
 
 def _report(view: TimelineView, *, per_brief: bool) -> Report:

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.accounts import agency_settings
-from briefs.ball_in_court import Measures, TimelineEvent, measure
 from briefs.chase_policy import calendar, zone
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Client, Event
 from briefs.overview import brief_fields, fields_by_brief
+from briefs.rules.ball_in_court import Measures, TimelineEvent, measure
+from briefs.rules.timeline_report import Entry
+from briefs.rules.working_days import WorkCalendar
 from briefs.timeline.sentences import Context, happened_at, sentence
-from briefs.timeline_report import Entry
-from briefs.working_days import WorkCalendar
 
 
 def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[TimelineEvent]:

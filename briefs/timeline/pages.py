@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from briefs.models import Brief, Client, Event
+from briefs.rules.timeline_report import Day, Summary, combine, group_by_day, summarize
+from briefs.rules.timeline_svg import render_bar
 from briefs.timeline import wording
 from briefs.timeline.loading import (
     BriefTimeline,
@@ -18,8 +20,6 @@ from briefs.timeline.loading import (
     load_brief,
     load_client,
 )
-from briefs.timeline_report import Day, Summary, combine, group_by_day, summarize
-from briefs.timeline_svg import render_bar
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from briefs import clock, workflow
 from briefs.downloads import markdown_download
 from briefs.extensions import db
 from briefs.models import Brief
+from briefs.rules.timeline_report import Sentence
 from briefs.timeline import bp
 from briefs.timeline.export import brief_markdown, client_markdown
 from briefs.timeline.forms import ContactForm
@@ -18,7 +19,6 @@ from briefs.timeline.loading import agency_calendar
 from briefs.timeline.pages import brief_view, client_view
 from briefs.timeline.sentences import Context, happened_at, sentence
 from briefs.timeline.wording import check_sentence
-from briefs.timeline_report import Sentence
 from briefs.workflow import Actor
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from flask_babel import get_translations, lazy_gettext
 
 from briefs.labels import MESSAGE_KIND_LABELS
-from briefs.timeline_report import Sentence
+from briefs.rules.timeline_report import Sentence
 
 #: Names at most this many questions in a line, then "and N more".
 NAMES_SHOWN = 5

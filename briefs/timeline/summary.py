@@ -7,10 +7,10 @@ from datetime import datetime
 
 from markupsafe import Markup
 
+from briefs.rules.timeline_report import Summary, summarize
+from briefs.rules.timeline_svg import render_bar
 from briefs.timeline import wording
 from briefs.timeline.loading import agency_calendar, first_moment, measure_brief
-from briefs.timeline_report import Summary, summarize
-from briefs.timeline_svg import render_bar
 
 
 @dataclass(frozen=True)

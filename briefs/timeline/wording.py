@@ -7,11 +7,11 @@ from datetime import timedelta
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
-from briefs.ball_in_court import AGENCY, CLIENT, Interval
 from briefs.formatting import capitalize_first
+from briefs.rules.ball_in_court import AGENCY, CLIENT, Interval
+from briefs.rules.timeline_report import Code, ReportWords, Sentence, Words
+from briefs.rules.timeline_svg import BarLabels
 from briefs.timeline.sentences import names
-from briefs.timeline_report import Code, ReportWords, Sentence, Words
-from briefs.timeline_svg import BarLabels
 
 
 def duration(value: timedelta) -> str:

@@ -75,7 +75,7 @@ def upgrade():
 
 def _chain_existing_events():
     """Chain the events recorded before the chain existed, in id order."""
-    from briefs.event_chain import event_hash
+    from briefs.rules.event_chain import event_hash
 
     event = sa.table(
         "event",

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from briefs.extensions import db
+from briefs.mail.outbox import record_message
 from briefs.models import Brief, Message
 from briefs.models.outbox import QUEUED
-from briefs.outbox import record_message
 
 #: The status of a message that was not delivered because it no longer applied.
 CANCELLED = "cancelled"

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.comments import comments_by_field
-from briefs.completeness import has_answer
 from briefs.extensions import db
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.models import (
@@ -30,6 +29,7 @@ from briefs.models import (
     User,
 )
 from briefs.overview import BriefSummary, brief_fields, summarize
+from briefs.rules.completeness import has_answer
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from briefs.ball_in_court import AGENCY, CLIENT, Interval, Measures
-from briefs.markdown_export import _heading, _inline, _single_line
+from briefs.rules.ball_in_court import AGENCY, CLIENT, Interval, Measures
+from briefs.rules.markdown_export import _heading, _inline, _single_line
 
 SIDES = (CLIENT, AGENCY)
 

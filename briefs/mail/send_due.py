@@ -12,13 +12,11 @@ from flask import current_app
 
 from briefs.accounts import agency_settings
 from briefs.chase_policy import policy_for
-from briefs.chasing import assess, open_briefs, plan_brief, risk_changes
-from briefs.comment_mail import comment_drafts
-from briefs.digests import agency_digests, client_digests, risk_alerts
 from briefs.extensions import db
-from briefs.mailer import parse_smtp_url, sender_address
-from briefs.models import Message
-from briefs.outbox import (
+from briefs.mail.chasing import assess, open_briefs, plan_brief, risk_changes
+from briefs.mail.comment_mail import comment_drafts
+from briefs.mail.digests import agency_digests, client_digests, risk_alerts
+from briefs.mail.outbox import (
     Draft,
     claim_due,
     deliver,
@@ -26,8 +24,10 @@ from briefs.outbox import (
     queue,
     release_stale_claims,
 )
-from briefs.reminders import wants_reminders
-from briefs.stale_reminders import cancel_stale
+from briefs.mail.smtp import parse_smtp_url, sender_address
+from briefs.mail.stale_reminders import cancel_stale
+from briefs.models import Message
+from briefs.rules.reminders import wants_reminders
 
 log = logging.getLogger(__name__)
 

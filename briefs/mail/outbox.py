@@ -17,11 +17,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from briefs.extensions import db
-from briefs.mail_content import Rendered
-from briefs.mailer import Outgoing, SmtpSettings, send
+from briefs.mail.content import Rendered
+from briefs.mail.smtp import Outgoing, SmtpSettings, send
 from briefs.models import Brief, Message
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
-from briefs.reminders import retry_delay
+from briefs.rules.reminders import retry_delay
 from briefs.workflow import SYSTEM, record
 
 log = logging.getLogger(__name__)

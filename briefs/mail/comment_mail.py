@@ -19,15 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.accounts import agency_settings
-from briefs.chasing import active_handovers, brief_owners
 from briefs.extensions import db
 from briefs.handovers import link_of
-from briefs.links import agency_link, form_link
-from briefs.mail_content import render_mail
+from briefs.mail.chasing import active_handovers, brief_owners
+from briefs.mail.content import render_mail
+from briefs.mail.links import agency_link, form_link
+from briefs.mail.outbox import Draft
 from briefs.models import Brief, BriefSection, Comment, Handover
-from briefs.outbox import Draft
 from briefs.overview import brief_fields
-from briefs.whose_move import AGENCY, CLIENT
+from briefs.rules.whose_move import AGENCY, CLIENT
 
 #: A batch waits until its latest comment is this old, so a burst becomes one e-mail.
 QUIET = timedelta(minutes=5)

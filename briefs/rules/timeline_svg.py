@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from html import escape
 
-from briefs.ball_in_court import AGENCY, CLIENT, Interval
+from briefs.rules.ball_in_court import AGENCY, CLIENT, Interval
 
 #: Drawing units of the viewBox; the SVG scales to its box.
 WIDTH = 1000

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from briefs.completeness import has_answer, is_sent_back, progress
+from briefs.rules.completeness import has_answer, is_sent_back, progress
 
 #: Escaped wherever they appear: each can open inline syntax in CommonMark or in the
 #: common extensions (GFM tables and strikethrough, Python-Markdown tables).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from briefs.tokens import unseal
+from briefs.rules.tokens import unseal
 
 
 def agency_link(brief_id: int) -> str:

@@ -13,9 +13,9 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from briefs.completeness import CHANGES_REQUESTED
-from briefs.whose_move import AGENCY, CLIENT
-from briefs.working_days import WorkCalendar
+from briefs.rules.completeness import CHANGES_REQUESTED
+from briefs.rules.whose_move import AGENCY, CLIENT
+from briefs.rules.working_days import WorkCalendar
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """What `send-due` decides at a moment: reminders, escalations, risk alerts to queue.
 
-The rules themselves are pure (briefs.reminders, briefs.deadlines); this module gathers the
-facts for every open brief in a fixed number of queries and turns due rules into drafts.
+The rules themselves are pure (briefs.rules.reminders, briefs.rules.deadlines); this module
+gathers the facts for every open brief in a fixed number of queries and turns due rules into drafts.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.chase_policy import Deadline, calendar, deadline, policy_for, zone
-from briefs.deadlines import AT_RISK, LATE
 from briefs.extensions import db
-from briefs.links import form_link
-from briefs.mail_content import BriefFacts, MissingItem, render_brief_mail
+from briefs.mail.content import BriefFacts, MissingItem, render_brief_mail
+from briefs.mail.links import form_link
+from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, Brief, Client, Handover, Message, User
-from briefs.outbox import Draft
 from briefs.overview import BriefSummary, load_summaries
-from briefs.reminders import ReminderState, escalation_due, next_reminder_at, reminder_due
-from briefs.working_days import WorkCalendar
+from briefs.rules.deadlines import AT_RISK, LATE
+from briefs.rules.reminders import ReminderState, escalation_due, next_reminder_at, reminder_due
+from briefs.rules.working_days import WorkCalendar
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from briefs.working_days import WorkCalendar
+from briefs.rules.working_days import WorkCalendar
 
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"

@@ -11,15 +11,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from briefs.chase_policy import zone
-from briefs.chasing import BriefChase, brief_owners, client_link
-from briefs.deadlines import AT_RISK, LATE
 from briefs.extensions import db
-from briefs.links import agency_link
-from briefs.mail_content import render_mail
+from briefs.mail.chasing import BriefChase, brief_owners, client_link
+from briefs.mail.content import render_mail
+from briefs.mail.links import agency_link
+from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, User
-from briefs.outbox import Draft
-from briefs.whose_move import CLIENT
-from briefs.working_days import WorkCalendar
+from briefs.rules.deadlines import AT_RISK, LATE
+from briefs.rules.whose_move import CLIENT
+from briefs.rules.working_days import WorkCalendar
 
 #: A brief waiting on the client this long counts as stuck in the agency's digest.
 STUCK_AFTER = timedelta(days=5)

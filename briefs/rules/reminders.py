@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from briefs.working_days import WorkCalendar
+from briefs.rules.working_days import WorkCalendar
 
 
 @dataclass(frozen=True)

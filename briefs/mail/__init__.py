@@ -1,0 +1,1 @@
+"""Mail: deciding what goes out, wording it, storing it in the outbox and delivering it."""
