@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from briefs.extensions import db
+from briefs.links import client_link
 from briefs.mail.content import render_mail
-from briefs.mail.links import form_link
 from briefs.mail.outbox import Draft, queue
 from briefs.models import Brief, BriefField, Handover
 from briefs.overview import brief_fields
@@ -156,7 +156,7 @@ def hand_over_by_mail(
 
 def link_of(handover: Handover) -> str | None:
     """Return the colleague's link, or None if it cannot be read back."""
-    return form_link(handover.token_sealed)
+    return client_link(handover.token_sealed)
 
 
 def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | None) -> Draft:

@@ -271,8 +271,9 @@ def test_brief_page_shows_where_it_stands(auth_client):
     assert "2 of 4 answered" in body and "2 missing" in body
     assert "Agency&#39;s move" in body or "Agency's move" in body
     assert "English" in body and "Ivan Contact" in body
-    # The link, in a labelled read-only input.
-    assert f'value="http://localhost/c/{token}" readonly' in body
+    # The link, in a labelled read-only input: the same BASE_URL link the e-mails carry.
+    base_url = auth_client.application.config["BASE_URL"]
+    assert f'value="{base_url}/c/{token}" readonly' in body
     assert '<label class="label" for="client-link-input">' in body
     # What is missing links to each field.
     missing = body[body.index("Still missing") : body.index('id="details-title"')]

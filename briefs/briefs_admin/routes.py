@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from briefs import clock, workflow
 from briefs.accounts import agency_settings
@@ -33,11 +32,11 @@ from briefs.labels import (
     STATUS_BADGES,
     STATUS_LABELS,
 )
+from briefs.links import client_link
 from briefs.mail.chasing import assess_summaries
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
 from briefs.rules.completeness import has_answer
-from briefs.rules.tokens import unseal
 from briefs.timeline.summary import brief_summary
 from briefs.workflow import Actor
 
@@ -47,18 +46,6 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 def _actor() -> Actor:
     return Actor.user(current_user)
-
-
-def _client_link(brief: Brief) -> str | None:
-    """Return the client's URL, or None when the token cannot be read back."""
-    token = unseal(brief.token_sealed, current_app.config["SECRET_KEY"])
-    if token is None:
-        return None
-    try:
-        return url_for("client_form.form", token=token, _external=True)
-    except BuildError:
-        # The client form may not be registered in every build; its URL is fixed anyway.
-        return f"{request.host_url}c/{token}"
 
 
 def _brief_or_404(brief_id: int) -> Brief:
@@ -137,7 +124,7 @@ def _render_page(
         page=page,
         brief=page.brief,
         summary=summary,
-        client_link=_client_link(page.brief),
+        client_link=client_link(page.brief.token_sealed),
         status_label=STATUS_LABELS[page.brief.status],
         status_badge=STATUS_BADGES[page.brief.status],
         side_label=SIDE_LABELS[summary.move.side],

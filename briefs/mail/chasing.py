@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 
 from briefs.chase_policy import Deadline, calendar, deadline, policy_for, zone
 from briefs.extensions import db
+from briefs.links import client_link
 from briefs.mail.content import BriefFacts, MissingItem, render_brief_mail
-from briefs.mail.links import form_link
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, Brief, Client, Handover, Message, User
 from briefs.overview import BriefSummary, load_summaries
@@ -56,11 +56,6 @@ class BriefChase:
             if keys:
                 theirs.append((handover, keys))
         return [k for k in missing if k not in handed], theirs
-
-
-def client_link(brief: Brief) -> str | None:
-    """Return the brief's client link for e-mails, if the token can be read."""
-    return form_link(brief.token_sealed)
 
 
 def open_briefs(brief_ids: list[int] | None = None) -> list[Brief]:
@@ -170,7 +165,7 @@ def facts_for(chase: BriefChase, settings: AgencySettings) -> BriefFacts:
         agency=settings.name,
         title=brief.title,
         client=brief.client.name,
-        link=client_link(brief),
+        link=client_link(brief.token_sealed),
         questions=len(summary.fields),
         answered=summary.progress.answered,
         required=summary.progress.required,
@@ -285,7 +280,7 @@ def plan_brief(chase: BriefChase, settings: AgencySettings, cal, now: datetime) 
                     recipients,
                     {"number": number, "missing": keys, "handover": handover.id},
                     only=keys,
-                    link=form_link(handover.token_sealed),
+                    link=client_link(handover.token_sealed),
                     holders=[handover.name],
                 )
             )

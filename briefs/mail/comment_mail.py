@@ -21,9 +21,9 @@ from sqlalchemy.orm import selectinload
 from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.handovers import link_of
+from briefs.links import agency_link, client_link
 from briefs.mail.chasing import active_handovers, brief_owners
 from briefs.mail.content import render_mail
-from briefs.mail.links import agency_link, form_link
 from briefs.mail.outbox import Draft
 from briefs.models import Brief, BriefSection, Comment, Handover
 from briefs.overview import brief_fields
@@ -100,7 +100,7 @@ def _to_client(brief: Brief, comments: list[Comment], handovers: list[Handover])
     last = comments[-1].id
     drafts = []
     recipients = [c.email for c in brief.recipients]
-    link = form_link(brief.token_sealed)
+    link = client_link(brief.token_sealed)
     if recipients and link:
         drafts.append(
             _draft(

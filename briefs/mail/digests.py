@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from briefs.chase_policy import zone
 from briefs.extensions import db
-from briefs.mail.chasing import BriefChase, brief_owners, client_link
+from briefs.links import agency_link, client_link
+from briefs.mail.chasing import BriefChase, brief_owners
 from briefs.mail.content import render_mail
-from briefs.mail.links import agency_link
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, User
 from briefs.rules.deadlines import AT_RISK, LATE
@@ -53,7 +53,7 @@ def _row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
         risk=chase.status.deadline.risk,
         info_due=chase.status.deadline.info_due,
         launch=brief.launch_date,
-        url=(client_link(brief) or "") if for_client else agency_url,
+        url=(client_link(brief.token_sealed) or "") if for_client else agency_url,
         waiting_since=summary.move.since if summary.move.side == CLIENT else None,
     )
 

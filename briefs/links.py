@@ -1,4 +1,8 @@
-"""Absolute links for e-mails (a command has no request to take the host from)."""
+"""The one way to build absolute links: BASE_URL, the address clients and the team reach.
+
+E-mails are written by a command with no request to take the host from, and a page must show
+the same link the e-mails carry, so both start from BASE_URL.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ def agency_link(brief_id: int) -> str:
     return f"{current_app.config['BASE_URL']}/briefs/{brief_id}"
 
 
-def form_link(sealed: str | None) -> str | None:
+def client_link(sealed: str | None) -> str | None:
     """Return BASE_URL/c/<token> for a sealed token, or None when it cannot be read back."""
     token = unseal(sealed, current_app.config["SECRET_KEY"])
     return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
