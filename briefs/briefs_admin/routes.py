@@ -21,6 +21,7 @@ from briefs.accounts import agency_settings
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
 from briefs.briefs_admin.page import BriefPage, load_page
+from briefs.chase_status import assess_summaries
 from briefs.extensions import db
 from briefs.labels import (
     FIELD_TYPE_LABELS,
@@ -33,7 +34,6 @@ from briefs.labels import (
     STATUS_LABELS,
 )
 from briefs.links import client_link
-from briefs.mail.chasing import assess_summaries
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
 from briefs.rules.completeness import has_answer
