@@ -14,7 +14,7 @@ from briefs.rules.timeline_report import (
     Sentence,
     Words,
     group_by_day,
-    render_markdown,
+    report_markdown,
     summarize,
 )
 from briefs.rules.working_days import WorkCalendar
@@ -130,7 +130,7 @@ def report(**overrides) -> Report:
 
 
 def test_markdown_report_escapes_what_users_typed():
-    text = render_markdown(report(), REPORT_WORDS)
+    text = report_markdown(report(), REPORT_WORDS)
     assert text.startswith("# Page \\# one\n")
     assert "- **Client:** Acme \\| Co" in text
     assert "- 13:00 · Olga wrote: \\<script\\> # not a heading \\[x\\](y)" in text
@@ -140,19 +140,19 @@ def test_markdown_report_escapes_what_users_typed():
 
 
 def test_markdown_report_is_the_same_bytes_for_the_same_data():
-    assert render_markdown(report(), REPORT_WORDS) == render_markdown(report(), REPORT_WORDS)
-    assert "Measured up to 2026-11-03 13:00." in render_markdown(report(), REPORT_WORDS)
+    assert report_markdown(report(), REPORT_WORDS) == report_markdown(report(), REPORT_WORDS)
+    assert "Measured up to 2026-11-03 13:00." in report_markdown(report(), REPORT_WORDS)
 
 
 def test_markdown_report_without_events_says_so():
-    text = render_markdown(report(days=(), head_event_id=None, head_hash=""), REPORT_WORDS)
+    text = report_markdown(report(days=(), head_event_id=None, head_hash=""), REPORT_WORDS)
     assert "Nothing happened." in text and "No events." in text
 
 
 def test_client_report_names_each_brief_and_its_lines():
     part = report().parts[0]
     entry = Entry(at(2), 1, Sentence("Sent"), brief_title="Prices_page")
-    text = render_markdown(
+    text = report_markdown(
         report(
             parts=(ReportPart("Prices_page", part.summary), ReportPart("Photos", part.summary)),
             days=(Day(date(2026, 11, 2), (entry,)),),

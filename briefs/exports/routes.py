@@ -15,7 +15,7 @@ from briefs.exports.brief_zip import write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
 from briefs.models import Brief, Upload
-from briefs.rules.markdown_export import render_markdown_export
+from briefs.rules.markdown_export import brief_markdown
 from briefs.uploads import upload_path
 
 
@@ -32,7 +32,7 @@ def _markdown(brief: Brief) -> str:
 
     data = export_data(brief, file_url)
     with force_locale(brief.locale):
-        return render_markdown_export(data, export_words())
+        return brief_markdown(data, export_words())
 
 
 @bp.get("/briefs/<int:brief_id>/export.md")

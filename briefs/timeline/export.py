@@ -12,7 +12,7 @@ from sqlalchemy import select
 from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.models import Brief
-from briefs.rules.timeline_report import Report, ReportPart, render_markdown
+from briefs.rules.timeline_report import Report, ReportPart, report_markdown
 from briefs.timeline import wording
 from briefs.timeline.pages import TimelineView, brief_view, client_view
 
@@ -49,11 +49,11 @@ def brief_markdown(brief_id: int, now: datetime) -> tuple[str, str]:
         abort(404)
     with force_locale(locale):
         view = brief_view(brief_id, now, fixed=True)
-        return render_markdown(_report(view, per_brief=True), wording.report_words()), view.title
+        return report_markdown(_report(view, per_brief=True), wording.report_words()), view.title
 
 
 def client_markdown(client_id: int, now: datetime) -> tuple[str, str]:
     """Return a client's timeline as Markdown in the agency's language, and the client's name."""
     with force_locale(agency_settings().default_locale or "en"):
         view = client_view(client_id, now, fixed=True)
-        return render_markdown(_report(view, per_brief=False), wording.report_words()), view.title
+        return report_markdown(_report(view, per_brief=False), wording.report_words()), view.title
