@@ -15,7 +15,7 @@ from briefs.rules.timeline_report import (
     Words,
     group_by_day,
     report_markdown,
-    summarize,
+    summarize_waits,
 )
 from briefs.rules.working_days import WorkCalendar
 
@@ -95,7 +95,7 @@ def test_summary_names_open_waits_with_their_reminders_in_brief_order():
     ]
     labels = {"name": "Name", "price": "Price", "photos": "Photos"}
     measures = measure(events, frozenset(labels), at(6), WorkCalendar())
-    summary = summarize(measures, at(6), WORDS, labels)
+    summary = summarize_waits(measures, at(6), WORDS, labels)
     client, agency = summary.sides
     assert (client.heading, client.total, client.working_days, client.open) == (
         "Waiting on the client", "96 h", "4 wd", 1,
@@ -111,7 +111,7 @@ def report(**overrides) -> Report:
     measures = measure(
         [TimelineEvent("brief_sent", at(2))], frozenset({"name"}), at(3), WorkCalendar()
     )
-    summary = summarize(measures, at(3), WORDS, {"name": "Name *bold*"})
+    summary = summarize_waits(measures, at(3), WORDS, {"name": "Name *bold*"})
     base = dict(
         title="Page # one",
         facts=(("Client:", "Acme | Co"),),

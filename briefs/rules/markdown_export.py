@@ -71,7 +71,7 @@ class ExportBrief:
 
 
 @dataclass(frozen=True)
-class Words:
+class ExportWords:
     """The fixed words of the export, already in the brief's language."""
 
     client: str
@@ -91,7 +91,7 @@ class Words:
     changes_requested: str
 
 
-def brief_markdown(brief: ExportBrief, words: Words) -> str:
+def brief_markdown(brief: ExportBrief, words: ExportWords) -> str:
     """Return the brief as a Markdown document ending in one newline."""
     fields = [field for section in brief.sections for field in section.fields]
     stats = progress(fields)
@@ -116,7 +116,7 @@ def brief_markdown(brief: ExportBrief, words: Words) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def _field_blocks(field: ExportField, words: Words) -> list[str]:
+def _field_blocks(field: ExportField, words: ExportWords) -> list[str]:
     """Return the blocks under a field's heading: its answer or a marker, then any note."""
     blocks: list[str] = []
     if field.not_applicable:
@@ -141,7 +141,7 @@ def _meta(label: str, value: str) -> str:
     return f"- **{inline(single_line(label))}** {inline(single_line(value))}"
 
 
-def _day(value: date | None, words: Words) -> str:
+def _day(value: date | None, words: ExportWords) -> str:
     """Return a date as YYYY-MM-DD, or the words for no date."""
     return value.isoformat() if value else words.not_yet
 

@@ -159,7 +159,7 @@ def _responses(measures: Measures, side: str, now: datetime) -> list[timedelta]:
     return [r.age(now) for r in measures.requests if r.side == side and r.closed_at]
 
 
-def summarize(
+def summarize_waits(
     measures: Measures,
     now: datetime,
     words: Words,

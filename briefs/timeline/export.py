@@ -42,7 +42,7 @@ def _report(view: TimelineView, *, per_brief: bool) -> Report:
     )
 
 
-def brief_markdown(brief_id: int, now: datetime) -> tuple[str, str]:
+def brief_timeline_markdown(brief_id: int, now: datetime) -> tuple[str, str]:
     """Return a brief's timeline as Markdown in its own language, and its title."""
     locale = db.session.scalar(select(Brief.locale).where(Brief.id == brief_id))
     if locale is None:
@@ -52,7 +52,7 @@ def brief_markdown(brief_id: int, now: datetime) -> tuple[str, str]:
         return report_markdown(_report(view, per_brief=True), wording.report_words()), view.title
 
 
-def client_markdown(client_id: int, now: datetime) -> tuple[str, str]:
+def client_timeline_markdown(client_id: int, now: datetime) -> tuple[str, str]:
     """Return a client's timeline as Markdown in the agency's language, and the client's name."""
     with force_locale(agency_settings().default_locale or "en"):
         view = client_view(client_id, now, fixed=True)
