@@ -14,7 +14,7 @@ from briefs.timeline.loading import agency_calendar, first_moment, measure_brief
 
 
 @dataclass(frozen=True)
-class BriefSummaryBlock:
+class TimelineSummary:
     """What the brief page's compact summary shows."""
 
     brief_id: int
@@ -23,7 +23,7 @@ class BriefSummaryBlock:
     measured: bool
 
 
-def brief_summary(page, now: datetime) -> BriefSummaryBlock:
+def timeline_summary(page, now: datetime) -> TimelineSummary:
     """Return what the brief page's summary block shows (no queries of its own)."""
     cal, tz = agency_calendar(now)
     measures = measure_brief(page.fields, page.events, now, cal, tz)
@@ -37,4 +37,4 @@ def brief_summary(page, now: datetime) -> BriefSummaryBlock:
         tz,
         id_prefix=f"summary-bar{page.brief.id}",
     )
-    return BriefSummaryBlock(page.brief.id, summary, Markup(bar), bool(measures.intervals))
+    return TimelineSummary(page.brief.id, summary, Markup(bar), bool(measures.intervals))
