@@ -6,15 +6,13 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json" or request.is_json
+from briefs.response_format import wants_json
 
 
 def handle_http_error(error: HTTPException):
     """Render an HTTP error as the app's own page (or JSON for script requests)."""
     code = error.code or 500
-    if _wants_json():
+    if wants_json():
         return jsonify(error=error.name, status=code), code
     template = "errors/404.html" if code == 404 else "errors/error.html"
     return render_template(template, code=code, error=error), code
@@ -22,7 +20,7 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     """Explain an expired or missing form token without losing the visitor."""
-    if _wants_json():
+    if wants_json():
         return jsonify(error="csrf", status=400), 400
     return render_template("errors/csrf.html", code=400), 400
 
@@ -32,7 +30,7 @@ def handle_revision_conflict(error):
     from briefs.extensions import db
 
     db.session.rollback()
-    if _wants_json() or request.headers.get("X-CSRFToken"):
+    if wants_json() or request.headers.get("X-CSRFToken"):
         return jsonify(error="conflict", field=error.field_id, status=409), 409
     back = (
         request.referrer
@@ -47,7 +45,7 @@ def handle_unexpected(error: Exception):
     from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s", request.path)
-    if _wants_json():
+    if wants_json():
         return jsonify(error="internal", status=500), 500
     return render_template("errors/error.html", code=500, error=None), 500
 

@@ -177,7 +177,9 @@ def handover_draft(brief: Brief, handover: Handover, agency: str, link: str | No
         "agency": agency,
         "brief": brief,
     }
-    rendered = render_mail("handover", subject, context, brief.locale, brief.client.timezone)
+    rendered = render_mail(
+        "handover", subject, context, locale=brief.locale, timezone=brief.client.timezone
+    )
     return Draft(
         kind="handover",
         dedupe_key=f"handover:{handover.id}",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefs.rules.markdown_export import Words
+from briefs.rules.markdown_export import ExportWords
 
 COMMONMARK = MarkdownIt("commonmark")
 
@@ -26,7 +26,7 @@ def _ru_progress(answered: int, required: int, missing: int) -> str:
 
 
 #: The English words, as the view makes them; fixed here so goldens never follow catalogs.
-EN_WORDS = Words(
+EN_WORDS = ExportWords(
     client="Client:",
     created="Created:",
     sent="Sent to the client:",
@@ -42,7 +42,7 @@ EN_WORDS = Words(
     changes_requested="The agency asked for changes",
 )
 
-RU_WORDS = Words(
+RU_WORDS = ExportWords(
     client="Клиент:",
     created="Создан:",
     sent="Отправлен клиенту:",

@@ -298,7 +298,7 @@ def test_count_line_counts_only_long_waits_on_the_client(app):
     mark_sent(waiting, AGENCY, NOW - timedelta(days=8))
     db.session.commit()
     from briefs.accounts import agency_settings
-    from briefs.mail.chasing import assess_summaries
+    from briefs.chase_status import assess_summaries
     from briefs.overview import load_summaries
 
     with app.test_request_context():

@@ -16,8 +16,7 @@ from briefs.rules.markdown_export import (
     ExportField,
     ExportFile,
     ExportSection,
-    render_markdown_export,
-    text_block,
+    brief_markdown,
 )
 from tests.exports_helpers import (
     COMMONMARK,
@@ -67,7 +66,7 @@ def field_body(markdown: str, index: int = 0):
 
 @pytest.mark.parametrize("value", NASTY)
 def test_nasty_answer_renders_as_typed(value):
-    exported = render_markdown_export(brief_of(text_field(value)), EN_WORDS)
+    exported = brief_markdown(brief_of(text_field(value)), EN_WORDS)
     parts = outline(exported)
     assert [(p.level, p.text) for p in parts] == [
         (1, "Teeth whitening page"),
@@ -95,7 +94,7 @@ def test_generated_answers_and_labels_keep_the_structure():
             ExportSection(texts[3], tuple(fields[len(fields) // 2 :])),
         ),
     )
-    exported = render_markdown_export(brief, EN_WORDS)
+    exported = brief_markdown(brief, EN_WORDS)
     parts = outline(exported)
     expected = [(1, one_line(texts[0])), (2, one_line(texts[2]))]
     expected += [(3, one_line(f.label)) for f in fields[: len(fields) // 2]]
@@ -113,20 +112,20 @@ def test_generated_choices_stay_one_item_each():
     options = [one for one in (typed(t).split("\n")[0] for t in generated_strings(200)) if one]
     options = [o for o in options if o.strip()]
     field = ExportField("Pick", "multiple_choice", True, value="\n".join(options))
-    body = field_body(render_markdown_export(brief_of(field), EN_WORDS))
+    body = field_body(brief_markdown(brief_of(field), EN_WORDS))
     assert list_items(body) == options
     assert inline_kinds(body) <= {"text"}
 
 
 def test_labels_with_line_breaks_become_one_line_headings():
     field = text_field("ok", label="First line\nsecond # line ##")
-    parts = outline(render_markdown_export(brief_of(field, title="A\r\n===\nB"), EN_WORDS))
+    parts = outline(brief_markdown(brief_of(field, title="A\r\n===\nB"), EN_WORDS))
     assert [p.text for p in parts] == ["A === B", "The service", "First line second # line ##"]
 
 
 def test_preview_html_keeps_the_same_headings_and_drops_scripts():
     fields = [text_field(value, label=f"Q{i} <b>{value[:8]}</b>") for i, value in enumerate(NASTY)]
-    exported = render_markdown_export(brief_of(*fields), EN_WORDS)
+    exported = brief_markdown(brief_of(*fields), EN_WORDS)
     page = str(render_export_html(exported))
     assert "<script" not in page and "<div>" not in page and "<!--" not in page
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in page
@@ -140,7 +139,7 @@ def test_preview_html_keeps_the_same_headings_and_drops_scripts():
 
 def test_header_lists_client_dates_and_completeness():
     brief = brief_of(text_field("yes"), text_field(""), text_field("", required=False))
-    exported = render_markdown_export(replace(brief, submitted=None), EN_WORDS)
+    exported = brief_markdown(replace(brief, submitted=None), EN_WORDS)
     assert exported.startswith("# Teeth whitening page\n\n- **Client:** Acme Dental\n")
     assert "- **Created:** 2026-11-02\n" in exported
     assert "- **Sent to the client:** 2026-11-03\n" in exported
@@ -155,7 +154,7 @@ def test_markers_for_missing_optional_and_not_applicable():
         ExportField("Optional", "short_text", False),
         ExportField("Does not apply", "short_text", True, value="old", not_applicable=True),
     ]
-    exported = render_markdown_export(brief_of(*fields), EN_WORDS)
+    exported = brief_markdown(brief_of(*fields), EN_WORDS)
     assert "### Required\n\n_Missing_\n" in exported
     assert "### Optional\n\n_No answer (optional)_\n" in exported
     assert "### Does not apply\n\n_Not applicable_\n" in exported
@@ -172,7 +171,7 @@ def test_changes_requested_shows_the_answer_and_the_comment():
         review_verdict=CHANGES,
         review_comment="Please give an exact price.\n\n# Per session?",
     )
-    exported = render_markdown_export(brief_of(field), EN_WORDS)
+    exported = brief_markdown(brief_of(field), EN_WORDS)
     assert "Answered 0 of 1 required question; 1 missing." in exported
     body = field_body(exported)
     assert answer_text(body) == "about 1500"
@@ -184,7 +183,7 @@ def test_changes_requested_shows_the_answer_and_the_comment():
 
 def test_changes_requested_without_comment_and_without_answer():
     field = ExportField("Photos", "file", True, review_verdict=CHANGES)
-    exported = render_markdown_export(brief_of(field), EN_WORDS)
+    exported = brief_markdown(brief_of(field), EN_WORDS)
     assert "### Photos\n\n_Missing_\n\n> **The agency asked for changes**\n" in exported
 
 
@@ -195,7 +194,7 @@ def test_yes_no_words_and_choices():
         ExportField("Format", "single_choice", True, value="* Online"),
         ExportField("Channels", "multiple_choice", True, value="Search\n\n- Ads\n1. Referrals"),
     ]
-    exported = render_markdown_export(brief_of(*fields), RU_WORDS)
+    exported = brief_markdown(brief_of(*fields), RU_WORDS)
     assert answer_text(field_body(exported, 0)) == "Да"
     assert answer_text(field_body(exported, 1)) == "Нет"
     assert answer_text(field_body(exported, 2)) == "* Online"
@@ -208,7 +207,7 @@ def test_files_are_links_to_absolute_urls():
         ExportFile("photo (1).jpg", "https://briefs.example/briefs/1/files/8?x=a b"),
     )
     field = ExportField("Certificates", "file", True, value="7\n8", files=files)
-    body = field_body(render_markdown_export(brief_of(field), EN_WORDS))
+    body = field_body(brief_markdown(brief_of(field), EN_WORDS))
     links = [c for t in body if t.type == "inline" for c in t.children if c.type == "link_open"]
     assert [link.attrs["href"] for link in links] == [
         "https://briefs.example/briefs/1/files/7",
@@ -219,15 +218,8 @@ def test_files_are_links_to_absolute_urls():
 
 def test_file_field_whose_files_were_all_removed_is_missing():
     field = ExportField("Photos", "file", True, value="7")
-    exported = render_markdown_export(brief_of(field), EN_WORDS)
+    exported = brief_markdown(brief_of(field), EN_WORDS)
     assert "### Photos\n\n_Missing_\n" in exported
-
-
-def test_text_block_escapes_only_what_it_must():
-    assert text_block("Price: 1,500.00 (with VAT)!") == "Price: 1,500.00 (with VAT)!"
-    assert text_block("a\nb\n\nc") == "a\\\nb\n\nc"
-    assert text_block("  x ") == "&#32;&#32;x&#32;"
-    assert text_block("1. a & b &amp;") == "1\\. a & b \\&amp;"
 
 
 def test_every_stored_text_type_is_written_as_typed():
@@ -240,7 +232,7 @@ def test_every_stored_text_type_is_written_as_typed():
         "single_choice": "Clinic",
     }
     fields = [ExportField(kind, kind, True, value=value) for kind, value in values.items()]
-    exported = render_markdown_export(brief_of(*fields), EN_WORDS)
+    exported = brief_markdown(brief_of(*fields), EN_WORDS)
     for index, value in enumerate(values.values()):
         assert answer_text(field_body(exported, index)) == value
 
@@ -309,7 +301,7 @@ def every_type_brief(locale: str) -> ExportBrief:
 
 @pytest.mark.parametrize("locale,words", [("en", EN_WORDS), ("ru", RU_WORDS)])
 def test_golden_export(locale, words):
-    exported = render_markdown_export(every_type_brief(locale), words).encode("utf-8")
+    exported = brief_markdown(every_type_brief(locale), words).encode("utf-8")
     path = GOLDEN / f"brief_export.{locale}.md"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_bytes(exported)
@@ -318,8 +310,8 @@ def test_golden_export(locale, words):
 
 @pytest.mark.parametrize("locale,words", [("en", EN_WORDS), ("ru", RU_WORDS)])
 def test_same_brief_gives_the_same_bytes(locale, words):
-    first = render_markdown_export(every_type_brief(locale), words)
-    second = render_markdown_export(every_type_brief(locale), words)
+    first = brief_markdown(every_type_brief(locale), words)
+    second = brief_markdown(every_type_brief(locale), words)
     assert first == second
     assert first.endswith("\n") and not first.endswith("\n\n")
     assert "\r" not in first
@@ -327,10 +319,10 @@ def test_same_brief_gives_the_same_bytes(locale, words):
 
 def test_golden_headings_are_the_brief_own():
     brief = every_type_brief("en")
-    parts = outline(render_markdown_export(brief, EN_WORDS))
+    parts = outline(brief_markdown(brief, EN_WORDS))
     expected = [(1, brief.title)]
     for section in brief.sections:
         expected.append((2, section.title))
         expected.extend((3, field.label) for field in section.fields)
     assert [(p.level, p.text) for p in parts] == expected
-    assert COMMONMARK.render(render_markdown_export(brief, EN_WORDS)).count("<script") == 0
+    assert COMMONMARK.render(brief_markdown(brief, EN_WORDS)).count("<script") == 0

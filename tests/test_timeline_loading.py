@@ -8,7 +8,7 @@ from briefs.models import Event
 from briefs.models.brief import ACCEPTED
 from briefs.rules.ball_in_court import AGENCY, CLIENT
 from briefs.rules.working_days import WorkCalendar
-from briefs.timeline.loading import load_brief, measure_brief, timeline_events
+from briefs.timeline.loading import load_brief_history, measure_brief, timeline_events
 from tests.conftest import NOW, make_brief
 from tests.timeline_helpers import IVAN, answer, fields_of, story
 
@@ -18,7 +18,7 @@ D = timedelta(days=1)
 
 
 def measured(brief, now):
-    _brief, fields, events = load_brief(brief.id)
+    _brief, fields, events = load_brief_history(brief.id)
     return measure_brief(fields, events, now, CAL)
 
 
@@ -28,7 +28,7 @@ def spans(measures, side):
 
 def test_events_become_measure_inputs(app, user):
     brief = story(user)
-    _brief, fields, events = load_brief(brief.id)
+    _brief, fields, events = load_brief_history(brief.id)
     inputs = timeline_events(events, {f.id: f.key for f in fields})
     kinds = [(e.kind, e.keys, e.verdict, e.message_kind) for e in inputs]
     assert kinds[:4] == [

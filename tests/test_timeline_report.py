@@ -14,8 +14,8 @@ from briefs.rules.timeline_report import (
     Sentence,
     Words,
     group_by_day,
-    render_markdown,
-    summarize,
+    report_markdown,
+    summarize_waits,
 )
 from briefs.rules.working_days import WorkCalendar
 
@@ -95,7 +95,7 @@ def test_summary_names_open_waits_with_their_reminders_in_brief_order():
     ]
     labels = {"name": "Name", "price": "Price", "photos": "Photos"}
     measures = measure(events, frozenset(labels), at(6), WorkCalendar())
-    summary = summarize(measures, at(6), WORDS, labels)
+    summary = summarize_waits(measures, at(6), WORDS, labels)
     client, agency = summary.sides
     assert (client.heading, client.total, client.working_days, client.open) == (
         "Waiting on the client", "96 h", "4 wd", 1,
@@ -111,7 +111,7 @@ def report(**overrides) -> Report:
     measures = measure(
         [TimelineEvent("brief_sent", at(2))], frozenset({"name"}), at(3), WorkCalendar()
     )
-    summary = summarize(measures, at(3), WORDS, {"name": "Name *bold*"})
+    summary = summarize_waits(measures, at(3), WORDS, {"name": "Name *bold*"})
     base = dict(
         title="Page # one",
         facts=(("Client:", "Acme | Co"),),
@@ -130,7 +130,7 @@ def report(**overrides) -> Report:
 
 
 def test_markdown_report_escapes_what_users_typed():
-    text = render_markdown(report(), REPORT_WORDS)
+    text = report_markdown(report(), REPORT_WORDS)
     assert text.startswith("# Page \\# one\n")
     assert "- **Client:** Acme \\| Co" in text
     assert "- 13:00 · Olga wrote: \\<script\\> # not a heading \\[x\\](y)" in text
@@ -140,19 +140,19 @@ def test_markdown_report_escapes_what_users_typed():
 
 
 def test_markdown_report_is_the_same_bytes_for_the_same_data():
-    assert render_markdown(report(), REPORT_WORDS) == render_markdown(report(), REPORT_WORDS)
-    assert "Measured up to 2026-11-03 13:00." in render_markdown(report(), REPORT_WORDS)
+    assert report_markdown(report(), REPORT_WORDS) == report_markdown(report(), REPORT_WORDS)
+    assert "Measured up to 2026-11-03 13:00." in report_markdown(report(), REPORT_WORDS)
 
 
 def test_markdown_report_without_events_says_so():
-    text = render_markdown(report(days=(), head_event_id=None, head_hash=""), REPORT_WORDS)
+    text = report_markdown(report(days=(), head_event_id=None, head_hash=""), REPORT_WORDS)
     assert "Nothing happened." in text and "No events." in text
 
 
 def test_client_report_names_each_brief_and_its_lines():
     part = report().parts[0]
     entry = Entry(at(2), 1, Sentence("Sent"), brief_title="Prices_page")
-    text = render_markdown(
+    text = report_markdown(
         report(
             parts=(ReportPart("Prices_page", part.summary), ReportPart("Photos", part.summary)),
             days=(Day(date(2026, 11, 2), (entry,)),),

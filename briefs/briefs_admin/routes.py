@@ -21,6 +21,7 @@ from briefs.accounts import agency_settings
 from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
 from briefs.briefs_admin.page import BriefPage, load_page
+from briefs.chase_status import assess_summaries
 from briefs.extensions import db
 from briefs.labels import (
     FIELD_TYPE_LABELS,
@@ -33,11 +34,10 @@ from briefs.labels import (
     STATUS_LABELS,
 )
 from briefs.links import client_link
-from briefs.mail.chasing import assess_summaries
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
 from briefs.rules.completeness import has_answer
-from briefs.timeline.summary import brief_summary
+from briefs.timeline.summary import timeline_summary
 from briefs.workflow import Actor
 
 #: Files a browser may show in the page instead of downloading; never SVG or HTML.
@@ -139,7 +139,7 @@ def _render_page(
         risk_badge=RISK_BADGES[chase.status.deadline.risk],
         reminder_form=BriefReminderForm(obj=page.brief, formdata=None),
         agency=agency_settings(),
-        timeline_summary=brief_summary(page, now),
+        timeline_summary=timeline_summary(page, now),
         assign_form=extra.get("assign_form") or AssignForm(formdata=None),
         assign_choices=assign_choices(page.brief),
         comment_error=extra.get("comment_error"),

@@ -31,6 +31,7 @@ from briefs.conflicts import Conflict
 from briefs.extensions import db, limiter
 from briefs.handovers import handover_of, holders, note_done, withdraw
 from briefs.prefill import confirm
+from briefs.response_format import wants_json
 from briefs.rules.answers import AnswerError
 from briefs.rules.completeness import missing_fields
 from briefs.rules.whose_move import CLIENT
@@ -46,12 +47,6 @@ def keep_private(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best_match(("text/html", "application/json")) == (
-        "application/json"
-    )
 
 
 def _back(token: str, field_id: int | None = None, anchor: str | None = None):
@@ -243,7 +238,7 @@ def confirm_field(token: str, field_id: int):
     now = clock.utcnow()
     confirmed = confirm(link.brief, field, actor=link.actor, now=now)
     db.session.commit()
-    if _wants_json():
+    if wants_json():
         return jsonify(ok=confirmed, revision=field.revision, **state_json(link))
     if confirmed:
         flash(_("Answer confirmed."), "success")
@@ -258,13 +253,13 @@ def comment(token: str, field_id: int):
     field = field_of(link, field_id)
     body = clean_body(request.form.get("body") or request.form.get(f"comment-{field.id}"))
     if body is None:
-        if _wants_json():
+        if wants_json():
             return jsonify(ok=False, error=_("Please write a comment.")), 422
         flash(_("Please write a comment of up to 5,000 characters."), "error")
         return _back(token, field.id)
     add_comment(link.brief, field, body, side=CLIENT, actor=link.actor, now=clock.utcnow())
     db.session.commit()
-    if _wants_json():
+    if wants_json():
         return jsonify(ok=True)
     flash(_("Comment sent."), "success")
     return _back(token, field.id)
@@ -273,7 +268,7 @@ def comment(token: str, field_id: int):
 def _files_answer(link: Link, field, outcome: Outcome, done: str):
     """Answer a file change: JSON with the new list for scripts, else back to the form."""
     error = outcome.errors.get(field.id)
-    if _wants_json():
+    if wants_json():
         files_html = render_template(
             "client_form/_files.html",
             files=file_views(link.token, current_uploads(field)),

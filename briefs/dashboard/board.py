@@ -16,10 +16,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from briefs.accounts import agency_settings
+from briefs.chase_status import BriefChase, assess_summaries
 from briefs.dashboard.filters import STATUS_FILTERS, Filters, parse_filters
 from briefs.extensions import db
 from briefs.labels import RISK_BADGES, RISK_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
-from briefs.mail.chasing import BriefChase, assess_summaries
 from briefs.models import Brief, Client, Template
 from briefs.overview import load_summaries, stuck_order
 from briefs.rules.completeness import Progress

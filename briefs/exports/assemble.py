@@ -14,10 +14,16 @@ from briefs.accounts import agency_settings
 from briefs.chase_policy import zone
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Upload
-from briefs.rules.markdown_export import ExportBrief, ExportField, ExportFile, ExportSection, Words
+from briefs.rules.markdown_export import (
+    ExportBrief,
+    ExportField,
+    ExportFile,
+    ExportSection,
+    ExportWords,
+)
 
 
-def load_brief(brief_id: int) -> Brief:
+def load_brief_for_export(brief_id: int) -> Brief:
     """Fetch a brief with its client, sections and fields, or raise 404."""
     return db.get_or_404(
         Brief,
@@ -82,9 +88,9 @@ def _local_day(moment: datetime | None, zone: ZoneInfo) -> date | None:
     return moment.astimezone(zone).date() if moment else None
 
 
-def export_words() -> Words:
+def export_words() -> ExportWords:
     """Return the export's fixed words in the current locale (wrap in force_locale)."""
-    return Words(
+    return ExportWords(
         client=_("Client:"),
         created=_("Created:"),
         sent=_("Sent to the client:"),

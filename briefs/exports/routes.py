@@ -10,12 +10,12 @@ from flask_login import login_required
 
 from briefs.downloads import disposition, markdown_download
 from briefs.exports import bp
-from briefs.exports.assemble import export_data, export_words, load_brief
+from briefs.exports.assemble import export_data, export_words, load_brief_for_export
 from briefs.exports.brief_zip import write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
 from briefs.models import Brief, Upload
-from briefs.rules.markdown_export import render_markdown_export
+from briefs.rules.markdown_export import brief_markdown
 from briefs.uploads import upload_path
 
 
@@ -32,14 +32,14 @@ def _markdown(brief: Brief) -> str:
 
     data = export_data(brief, file_url)
     with force_locale(brief.locale):
-        return render_markdown_export(data, export_words())
+        return brief_markdown(data, export_words())
 
 
 @bp.get("/briefs/<int:brief_id>/export.md")
 @login_required
 def export_markdown(brief_id: int):
     """Download the brief as Markdown."""
-    brief = load_brief(brief_id)
+    brief = load_brief_for_export(brief_id)
     return markdown_download(_markdown(brief), brief.title, f"brief-{brief.id}")
 
 
@@ -47,7 +47,7 @@ def export_markdown(brief_id: int):
 @login_required
 def export_zip(brief_id: int):
     """Download brief.md and the brief's current files as one ZIP."""
-    brief = load_brief(brief_id)
+    brief = load_brief_for_export(brief_id)
     uploads = db.session.scalars(db.select(Upload).where(Upload.brief_id == brief.id)).all()
     # Built in a temporary file, not in memory; it is deleted when the response closes.
     archive = tempfile.TemporaryFile()
@@ -69,6 +69,6 @@ def export_zip(brief_id: int):
 @login_required
 def preview(brief_id: int):
     """Preview the Markdown export as HTML."""
-    brief = load_brief(brief_id)
+    brief = load_brief_for_export(brief_id)
     html = render_export_html(_markdown(brief))
     return render_template("exports/preview.html", brief=brief, html=html)

@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.accounts import agency_settings
+from briefs.chase_status import active_handovers
 from briefs.extensions import db
 from briefs.handovers import link_of
 from briefs.links import agency_link, client_link
-from briefs.mail.chasing import active_handovers, brief_owners
+from briefs.mail.chasing import brief_owners
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
 from briefs.models import Brief, BriefSection, Comment, Handover
@@ -171,7 +172,7 @@ def _draft(
         "agency": agency.name,
     }
     timezone = brief.client.timezone if audience == CLIENT else agency.timezone
-    rendered = render_mail("comment_digest", subject, context, locale, timezone)
+    rendered = render_mail("comment_digest", subject, context, locale=locale, timezone=timezone)
     return Draft(
         kind="comment_digest",
         dedupe_key=key,

@@ -97,14 +97,14 @@ def _fill(text: str, facts: BriefFacts) -> str:
         return text
 
 
-def render_brief_mail(kind: str, facts: BriefFacts, locale: str, timezone: str) -> Rendered:
+def render_brief_mail(kind: str, facts: BriefFacts, *, locale: str, timezone: str) -> Rendered:
     """Render an invitation, reminder or escalation about one brief."""
     subject, intro = wording(kind, locale)
     context = {"facts": facts, "intro": _fill(intro, facts), "kind": kind}
-    return render_mail(kind, _fill(subject, facts), context, locale, timezone)
+    return render_mail(kind, _fill(subject, facts), context, locale=locale, timezone=timezone)
 
 
-def render_mail(kind: str, subject: str, context: dict, locale: str, timezone: str) -> Rendered:
+def render_mail(kind: str, subject: str, context: dict, *, locale: str, timezone: str) -> Rendered:
     """Render templates/email/<kind>.txt and .html in a language and a time zone."""
     previous = getattr(g, "timezone", None)
     g.timezone = timezone

@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from briefs.chase_policy import zone
+from briefs.chase_status import BriefChase
 from briefs.extensions import db
 from briefs.links import agency_link, client_link
-from briefs.mail.chasing import BriefChase, brief_owners
+from briefs.mail.chasing import brief_owners
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, User
@@ -82,8 +83,8 @@ def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list
             "risk_alert",
             subject,
             {"row": _row(chase), "level": level, "agency": settings.name, "user": user},
-            locale,
-            settings.timezone,
+            locale=locale,
+            timezone=settings.timezone,
         )
         drafts.append(
             Draft(
@@ -100,7 +101,7 @@ def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list
 
 
 def agency_digests(
-    chases: list[BriefChase], settings: AgencySettings, cal: WorkCalendar, now: datetime
+    chases: list[BriefChase], *, settings: AgencySettings, cal: WorkCalendar, now: datetime
 ) -> list[Draft]:
     """Draft the daily digest for each teammate, once a working day after the window opens."""
     local = now.astimezone(zone(settings.timezone))
@@ -146,8 +147,8 @@ def agency_digests(
                 "agency": settings.name,
                 "now": now,
             },
-            locale,
-            settings.timezone,
+            locale=locale,
+            timezone=settings.timezone,
         )
         drafts.append(
             Draft(
@@ -162,7 +163,7 @@ def agency_digests(
 
 
 def client_digests(
-    chases: list[BriefChase], settings: AgencySettings, cal: WorkCalendar, now: datetime
+    chases: list[BriefChase], *, settings: AgencySettings, cal: WorkCalendar, now: datetime
 ) -> list[Draft]:
     """Draft the weekly digest to decision-makers of clients who asked for one (Mondays)."""
     by_client: dict[int, list[BriefChase]] = defaultdict(list)
@@ -189,8 +190,8 @@ def client_digests(
                 "client": client.name,
                 "agency": settings.name,
             },
-            locale,
-            client.timezone,
+            locale=locale,
+            timezone=client.timezone,
         )
         drafts.append(
             Draft(

@@ -12,8 +12,9 @@ from flask import current_app
 
 from briefs.accounts import agency_settings
 from briefs.chase_policy import policy_for
+from briefs.chase_status import assess
 from briefs.extensions import db
-from briefs.mail.chasing import assess, open_briefs, plan_brief, risk_changes
+from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.digests import agency_digests, client_digests, risk_alerts
 from briefs.mail.outbox import (
@@ -66,14 +67,14 @@ def plan(now: datetime) -> Plan:
         brief = chase.summary.brief
         if wants_reminders(chase.state, policy_for(brief, settings)):
             chased.add(brief.id)
-        drafts += plan_brief(chase, settings, cal, now)
-        level, late_drafts = risk_changes(chase, settings, now)
+        drafts += plan_brief(chase, settings=settings, cal=cal, now=now)
+        level, late_drafts = risk_changes(chase, settings)
         drafts += late_drafts
         if level and level != brief.risk_notified:
             drafts += risk_alerts(chase, level, settings)
         levels[brief.id] = level
-    drafts += agency_digests(chases, settings, cal, now)
-    drafts += client_digests(chases, settings, cal, now)
+    drafts += agency_digests(chases, settings=settings, cal=cal, now=now)
+    drafts += client_digests(chases, settings=settings, cal=cal, now=now)
     # Marks its comments as told in the session; a dry run rolls that back.
     drafts += comment_drafts(now)
     return Plan(drafts, levels, chased)

@@ -1,41 +1,25 @@
 """Write a brief as a CommonMark document whose structure no answer can break.
 
 Pure: takes plain data and the fixed words in the brief's language, returns the text. The
-same data always gives the same bytes.
-
-How text stays text. Every piece of user text (titles, labels, answers, file names) goes
-through `_inline`, which backslash-escapes the characters that start inline syntax anywhere
-on a line (backslash, code, emphasis, links, raw HTML, tables, strikethrough) and any `&`
-that could start an entity. Answer lines also go through `_line`, which escapes what only
-matters at the start of a line (headings, quotes, list markers, setext underlines, fences),
-writes leading and trailing white space as numeric character references (parsers strip it,
-and four spaces would start a code block), and drops control characters nobody types.
-Lines of one paragraph end in a backslash (a hard line break); an empty line is a
-paragraph break; a run of empty lines keeps its length with extra hard breaks.
+same data always gives the same bytes. Every piece of user text goes through the escaping
+of briefs.rules.markdown_text.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from briefs.rules.completeness import has_answer, is_sent_back, progress
-
-#: Escaped wherever they appear: each can open inline syntax in CommonMark or in the
-#: common extensions (GFM tables and strikethrough, Python-Markdown tables).
-_ALWAYS = frozenset("\\`*_[]<>|~")
-
-#: Escaped when a line starts with them: headings, quotes, list items, setext underlines.
-_LINE_START = frozenset("#>-+=*~`|")
-
-#: `&` followed by something that reads as an entity (`&amp;`, `&#32;`, `&#x41;`).
-_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-
-#: A run of digits then `.` or `)` at the start of a line would start an ordered list.
-_ORDERED_MARKER = re.compile(r"^(\d+)([.)])")
+from briefs.rules.markdown_text import (
+    heading,
+    inline,
+    paragraph,
+    plain_line,
+    single_line,
+    text_block,
+)
 
 YES = "yes"
 NO = "no"
@@ -87,7 +71,7 @@ class ExportBrief:
 
 
 @dataclass(frozen=True)
-class Words:
+class ExportWords:
     """The fixed words of the export, already in the brief's language."""
 
     client: str
@@ -107,12 +91,12 @@ class Words:
     changes_requested: str
 
 
-def render_markdown_export(brief: ExportBrief, words: Words) -> str:
+def brief_markdown(brief: ExportBrief, words: ExportWords) -> str:
     """Return the brief as a Markdown document ending in one newline."""
     fields = [field for section in brief.sections for field in section.fields]
     stats = progress(fields)
     blocks = [
-        _heading(1, brief.title),
+        heading(1, brief.title),
         "\n".join(
             [
                 _meta(words.client, brief.client_name),
@@ -122,17 +106,17 @@ def render_markdown_export(brief: ExportBrief, words: Words) -> str:
                 _meta(words.launch_date, _day(brief.launch, words)),
             ]
         ),
-        _paragraph(words.progress(stats.answered, stats.required, stats.missing)),
+        paragraph(words.progress(stats.answered, stats.required, stats.missing)),
     ]
     for section in brief.sections:
-        blocks.append(_heading(2, section.title))
+        blocks.append(heading(2, section.title))
         for field in section.fields:
-            blocks.append(_heading(3, field.label))
+            blocks.append(heading(3, field.label))
             blocks.extend(_field_blocks(field, words))
     return "\n\n".join(blocks) + "\n"
 
 
-def _field_blocks(field: ExportField, words: Words) -> list[str]:
+def _field_blocks(field: ExportField, words: ExportWords) -> list[str]:
     """Return the blocks under a field's heading: its answer or a marker, then any note."""
     blocks: list[str] = []
     if field.not_applicable:
@@ -144,7 +128,7 @@ def _field_blocks(field: ExportField, words: Words) -> list[str]:
     elif field.type == "file":
         blocks.append("\n".join(f"- {_link(file)}" for file in field.files))
     elif field.type == "yes_no" and field.value.strip() in (YES, NO):
-        blocks.append(_paragraph(words.yes if field.value.strip() == YES else words.no))
+        blocks.append(paragraph(words.yes if field.value.strip() == YES else words.no))
     else:
         blocks.append(text_block(field.value))
     if is_sent_back(field):
@@ -152,102 +136,29 @@ def _field_blocks(field: ExportField, words: Words) -> list[str]:
     return blocks
 
 
-def text_block(text: str, prefix: str = "") -> str:
-    """Return text as paragraphs that render exactly as typed; `prefix` starts each line."""
-    lines = _lines(text)
-    out: list[str] = []
-    empty_run = 0
-    for index, line in enumerate(lines):
-        if not line:
-            empty_run += 1
-            continue
-        if out and empty_run:
-            # The first empty line ends the paragraph; any more become hard breaks.
-            out.append(prefix.rstrip())
-            out.extend(prefix + "\\" for _ in range(empty_run - 1))
-        empty_run = 0
-        last_in_paragraph = index + 1 == len(lines) or not lines[index + 1]
-        out.append(prefix + _line(line) + ("" if last_in_paragraph else "\\"))
-    return "\n".join(out)
-
-
-def _lines(text: str) -> list[str]:
-    """Split text into lines without control characters or outer empty lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cc")
-    return text.strip("\n").split("\n")
-
-
-def _line(line: str) -> str:
-    """Escape one non-empty line of an answer so it stays one line of plain text."""
-    body = line.lstrip()
-    lead = line[: len(line) - len(body)]
-    stripped = body.rstrip()
-    trail = body[len(stripped) :]
-    body = _inline(stripped)
-    if body and not lead:
-        body = _protect_line_start(body)
-    return _refs(lead) + body + _refs(trail)
-
-
-def _protect_line_start(text: str) -> str:
-    """Escape a character that would make the line a heading, quote or list item."""
-    if text and text[0] in _LINE_START:
-        return "\\" + text
-    return _ORDERED_MARKER.sub(r"\1\\\2", text, count=1)
-
-
-def _inline(text: str) -> str:
-    """Escape characters that open inline syntax anywhere in a line."""
-    text = "".join("\\" + ch if ch in _ALWAYS else ch for ch in text)
-    return _ENTITY_LIKE.sub(r"\\&", text)
-
-
-def _refs(spaces: str) -> str:
-    """Write white space as character references so no parser strips or reads it."""
-    return "".join(f"&#{ord(ch)};" for ch in spaces)
-
-
-def _single_line(text: str) -> str:
-    """Return text on one line: line breaks become spaces, control characters go."""
-    return " ".join(_lines(text)).strip()
-
-
-def _heading(level: int, text: str) -> str:
-    """Return an ATX heading that shows exactly `text` on one line."""
-    # `#` anywhere could close the heading early, so it is escaped throughout.
-    content = _inline(_single_line(text)).replace("#", "\\#")
-    return "#" * level + (" " + content if content else "")
-
-
-def _paragraph(text: str) -> str:
-    """Return a one-line paragraph of fixed words."""
-    return _protect_line_start(_inline(_single_line(text)))
-
-
 def _meta(label: str, value: str) -> str:
     """Return one list item of the brief's facts: a bold label and its value."""
-    return f"- **{_inline(_single_line(label))}** {_inline(_single_line(value))}"
+    return f"- **{inline(single_line(label))}** {inline(single_line(value))}"
 
 
-def _day(value: date | None, words: Words) -> str:
+def _day(value: date | None, words: ExportWords) -> str:
     """Return a date as YYYY-MM-DD, or the words for no date."""
     return value.isoformat() if value else words.not_yet
 
 
 def _marker(text: str) -> str:
     """Return an emphasised marker line (missing, not applicable, no answer)."""
-    return f"_{_inline(_single_line(text))}_"
+    return f"_{inline(single_line(text))}_"
 
 
 def _bullets(items) -> str:
     """Return a bullet list, one escaped line per item."""
-    return "\n".join(f"- {_line(item)}" for item in items)
+    return "\n".join(f"- {plain_line(item)}" for item in items)
 
 
 def _link(file: ExportFile) -> str:
     """Return a Markdown link to a file, its name as the text."""
-    name = _inline(_single_line(file.name)) or "\\_"
+    name = inline(single_line(file.name)) or "\\_"
     return f"[{name}]({_destination(file.url)})"
 
 
@@ -261,6 +172,6 @@ def _destination(url: str) -> str:
 
 def _note(title: str, comment: str) -> str:
     """Return a quoted note: the agency asked for changes, with its comment."""
-    head = f"> **{_inline(_single_line(title))}**"
+    head = f"> **{inline(single_line(title))}**"
     body = text_block(comment, prefix="> ") if comment.strip() else ""
     return head + ("\\\n" + body if body else "")

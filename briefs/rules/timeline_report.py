@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from briefs.rules.ball_in_court import AGENCY, CLIENT, Interval, Measures
-from briefs.rules.markdown_export import _heading, _inline, _single_line
+from briefs.rules.markdown_text import heading, inline, single_line
 
 SIDES = (CLIENT, AGENCY)
 
@@ -159,7 +159,7 @@ def _responses(measures: Measures, side: str, now: datetime) -> list[timedelta]:
     return [r.age(now) for r in measures.requests if r.side == side and r.closed_at]
 
 
-def summarize(
+def summarize_waits(
     measures: Measures,
     now: datetime,
     words: Words,
@@ -298,12 +298,12 @@ class Report:
 
 def _md_value(text: str) -> str:
     """Escape user text (or a whole line of fixed words) onto one Markdown line."""
-    return _inline(_single_line(text))
+    return inline(single_line(text))
 
 
 def _md_words(text: str) -> str:
     """Escape a piece of a sentence's fixed words, keeping the spaces around it."""
-    return _inline(" ".join(text.splitlines()))
+    return inline(" ".join(text.splitlines()))
 
 
 def _md_code(text: str) -> str:
@@ -321,7 +321,7 @@ def _local(moment: datetime, zone: tzinfo) -> str:
 def _md_summary(summary: Summary, words: ReportWords, zone: tzinfo, level: int) -> list[str]:
     blocks: list[str] = []
     for side in summary.sides:
-        blocks.append(_heading(level, side.heading))
+        blocks.append(heading(level, side.heading))
         blocks.append(
             "\n".join(
                 [
@@ -337,7 +337,7 @@ def _md_summary(summary: Summary, words: ReportWords, zone: tzinfo, level: int) 
 
 
 def _md_open(summary: Summary, words: ReportWords, zone: tzinfo, level: int) -> list[str]:
-    blocks = [_heading(level, words.open_heading)]
+    blocks = [heading(level, words.open_heading)]
     if not summary.open:
         return blocks + [_md_value(words.nothing_open)]
     lines = []
@@ -350,10 +350,10 @@ def _md_open(summary: Summary, words: ReportWords, zone: tzinfo, level: int) -> 
     return blocks + ["\n".join(lines)]
 
 
-def render_markdown(report: Report, words: ReportWords) -> str:
+def report_markdown(report: Report, words: ReportWords) -> str:
     """Return the report as a Markdown document ending in one newline."""
     zone = report.zone
-    blocks = [_heading(1, report.title)]
+    blocks = [heading(1, report.title)]
     if report.facts:
         blocks.append(
             "\n".join(
@@ -361,32 +361,32 @@ def render_markdown(report: Report, words: ReportWords) -> str:
             )
         )
     measured_to = max((p.summary.measured_to for p in report.parts), default=None)
-    blocks.append(_heading(2, words.summary_heading))
+    blocks.append(heading(2, words.summary_heading))
     if measured_to is not None:
         blocks.append(_md_value(words.measured_to(_local(measured_to, zone))))
     for part in report.parts:
         level = 3
         if part.title is not None:
-            blocks.append(_heading(3, part.title))
+            blocks.append(heading(3, part.title))
             level = 4
         if not part.summary.intervals:
             blocks.append(_md_value(words.nothing_measured))
         blocks.extend(_md_summary(part.summary, words, zone, level))
         blocks.extend(_md_open(part.summary, words, zone, level))
     if report.totals is not None and report.totals_title:
-        blocks.append(_heading(3, report.totals_title))
+        blocks.append(heading(3, report.totals_title))
         blocks.extend(_md_summary(report.totals, words, zone, 4))
     if not report.days:
         blocks.append(_md_value(words.no_events))
     for day in report.days:
-        blocks.append(_heading(2, words.day(day.day)))
+        blocks.append(heading(2, words.day(day.day)))
         lines = []
         for entry in day.entries:
             where = f"{_md_value(entry.brief_title)} · " if entry.brief_title is not None else ""
             time = entry.at.astimezone(zone).strftime("%H:%M")
             lines.append(f"- {time} · {where}{_md_sentence(entry.sentence)}")
         blocks.append("\n".join(lines))
-    blocks.append(_heading(2, words.chain_heading))
+    blocks.append(heading(2, words.chain_heading))
     if report.head_event_id is None:
         blocks.append(_md_value(words.empty_chain))
     else:

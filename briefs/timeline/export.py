@@ -12,7 +12,7 @@ from sqlalchemy import select
 from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.models import Brief
-from briefs.rules.timeline_report import Report, ReportPart, render_markdown
+from briefs.rules.timeline_report import Report, ReportPart, report_markdown
 from briefs.timeline import wording
 from briefs.timeline.pages import TimelineView, brief_view, client_view
 
@@ -42,18 +42,18 @@ def _report(view: TimelineView, *, per_brief: bool) -> Report:
     )
 
 
-def brief_markdown(brief_id: int, now: datetime) -> tuple[str, str]:
+def brief_timeline_markdown(brief_id: int, now: datetime) -> tuple[str, str]:
     """Return a brief's timeline as Markdown in its own language, and its title."""
     locale = db.session.scalar(select(Brief.locale).where(Brief.id == brief_id))
     if locale is None:
         abort(404)
     with force_locale(locale):
         view = brief_view(brief_id, now, fixed=True)
-        return render_markdown(_report(view, per_brief=True), wording.report_words()), view.title
+        return report_markdown(_report(view, per_brief=True), wording.report_words()), view.title
 
 
-def client_markdown(client_id: int, now: datetime) -> tuple[str, str]:
+def client_timeline_markdown(client_id: int, now: datetime) -> tuple[str, str]:
     """Return a client's timeline as Markdown in the agency's language, and the client's name."""
     with force_locale(agency_settings().default_locale or "en"):
         view = client_view(client_id, now, fixed=True)
-        return render_markdown(_report(view, per_brief=False), wording.report_words()), view.title
+        return report_markdown(_report(view, per_brief=False), wording.report_words()), view.title

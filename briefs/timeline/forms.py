@@ -19,7 +19,7 @@ NOTE_MAX = 2000
 FUTURE_SLACK = timedelta(minutes=5)
 
 
-class ContactForm(FlaskForm):
+class LoggedContactForm(FlaskForm):
     """When a call, message or meeting happened, with whom, and what was said."""
 
     day = DateField(

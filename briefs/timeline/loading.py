@@ -21,6 +21,9 @@ from briefs.rules.timeline_report import Entry
 from briefs.rules.working_days import WorkCalendar
 from briefs.timeline.sentences import Context, happened_at, sentence
 
+#: A brief, its fields and its events in recording order: what its timeline is built from.
+BriefHistory = tuple[Brief, list[BriefField], list[Event]]
+
 
 def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[TimelineEvent]:
     """Turn stored events (in recording order) into what ball_in_court measures."""
@@ -135,7 +138,7 @@ def agency_calendar(now: datetime) -> tuple[WorkCalendar, ZoneInfo]:
     return calendar(settings, now.astimezone(tz).date()), tz
 
 
-def load_brief(brief_id: int) -> tuple[Brief, list[BriefField], list[Event]]:
+def load_brief_history(brief_id: int) -> BriefHistory:
     """Fetch a brief, its fields and its events (404 for an unknown id)."""
     brief = db.get_or_404(
         Brief,
@@ -151,7 +154,7 @@ def load_brief(brief_id: int) -> tuple[Brief, list[BriefField], list[Event]]:
     return brief, brief_fields(brief), list(events)
 
 
-def load_client(client_id: int) -> tuple[Client, list[tuple[Brief, list[BriefField], list[Event]]]]:
+def load_client_history(client_id: int) -> tuple[Client, list[BriefHistory]]:
     """Fetch a client with every brief, field and event in a fixed number of queries."""
     client = db.get_or_404(Client, client_id, options=[selectinload(Client.contacts)])
     briefs = db.session.scalars(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from briefs.models import Brief, Client, Event
-from briefs.rules.timeline_report import Day, Summary, combine, group_by_day, summarize
+from briefs.rules.timeline_report import Day, Summary, combine, group_by_day, summarize_waits
 from briefs.rules.timeline_svg import render_bar
 from briefs.timeline import wording
 from briefs.timeline.loading import (
@@ -17,8 +17,8 @@ from briefs.timeline.loading import (
     agency_calendar,
     build,
     last_moment,
-    load_brief,
-    load_client,
+    load_brief_history,
+    load_client_history,
 )
 
 
@@ -55,7 +55,7 @@ class TimelineView:
 
 
 def _part(tl: BriefTimeline, tz: ZoneInfo, index: int) -> Part:
-    summary = summarize(tl.measures, tl.now, wording.words(), tl.labels_by_key)
+    summary = summarize_waits(tl.measures, tl.now, wording.words(), tl.labels_by_key)
     start = tl.start or tl.now
     end = tl.now if tl.now > start else max((e.at for e in tl.entries), default=start)
     label = wording.bar_title(tl.brief.title)
@@ -72,7 +72,7 @@ def _part(tl: BriefTimeline, tz: ZoneInfo, index: int) -> Part:
 
 def brief_view(brief_id: int, now: datetime, *, fixed: bool = False) -> TimelineView:
     """Gather a brief's timeline; `fixed` measures up to the last event instead of `now`."""
-    brief, fields, events = load_brief(brief_id)
+    brief, fields, events = load_brief_history(brief_id)
     cal, tz = agency_calendar(now)
     until = (last_moment(events) or brief.created_at) if fixed else now
     tl = build(brief, fields, events, until, cal, tz=tz)
@@ -89,7 +89,7 @@ def brief_view(brief_id: int, now: datetime, *, fixed: bool = False) -> Timeline
 
 def client_view(client_id: int, now: datetime, *, fixed: bool = False) -> TimelineView:
     """Gather a client's timeline across its briefs, each measured, and their totals."""
-    client, loaded = load_client(client_id)
+    client, loaded = load_client_history(client_id)
     cal, tz = agency_calendar(now)
     all_events = [e for _b, _f, events in loaded for e in events]
     until = (last_moment(all_events) or client.created_at) if fixed else now

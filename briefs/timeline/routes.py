@@ -13,8 +13,8 @@ from briefs.extensions import db
 from briefs.models import Brief
 from briefs.rules.timeline_report import Sentence
 from briefs.timeline import bp
-from briefs.timeline.export import brief_markdown, client_markdown
-from briefs.timeline.forms import ContactForm
+from briefs.timeline.export import brief_timeline_markdown, client_timeline_markdown
+from briefs.timeline.forms import LoggedContactForm
 from briefs.timeline.loading import agency_calendar
 from briefs.timeline.pages import brief_view, client_view
 from briefs.timeline.sentences import Context, happened_at, sentence
@@ -40,7 +40,7 @@ def event_sentence(event, labels_by_key=None, labels_by_id=None) -> Markup:
 def brief_timeline(brief_id: int):
     """Show a brief's timeline; add a contact that happened outside Briefs."""
     now = clock.utcnow()
-    form = ContactForm()
+    form = LoggedContactForm()
     _cal, tz = agency_calendar(now)
     if form.validate_on_submit() and form.check_not_future(tz, now):
         brief = db.get_or_404(Brief, brief_id)
@@ -79,7 +79,7 @@ def brief_print(brief_id: int):
 @login_required
 def brief_markdown_download(brief_id: int):
     """Download a brief's timeline as Markdown."""
-    text, title = brief_markdown(brief_id, clock.utcnow())
+    text, title = brief_timeline_markdown(brief_id, clock.utcnow())
     return markdown_download(text, title, f"brief-{brief_id}", "-timeline.md")
 
 
@@ -105,7 +105,7 @@ def client_print(client_id: int):
 @login_required
 def client_markdown_download(client_id: int):
     """Download a client's timeline as Markdown."""
-    text, title = client_markdown(client_id, clock.utcnow())
+    text, title = client_timeline_markdown(client_id, clock.utcnow())
     return markdown_download(text, title, f"client-{client_id}", "-timeline.md")
 
 

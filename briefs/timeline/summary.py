@@ -7,14 +7,14 @@ from datetime import datetime
 
 from markupsafe import Markup
 
-from briefs.rules.timeline_report import Summary, summarize
+from briefs.rules.timeline_report import Summary, summarize_waits
 from briefs.rules.timeline_svg import render_bar
 from briefs.timeline import wording
 from briefs.timeline.loading import agency_calendar, first_moment, measure_brief
 
 
 @dataclass(frozen=True)
-class BriefSummaryBlock:
+class TimelineSummary:
     """What the brief page's compact summary shows."""
 
     brief_id: int
@@ -23,11 +23,11 @@ class BriefSummaryBlock:
     measured: bool
 
 
-def brief_summary(page, now: datetime) -> BriefSummaryBlock:
+def timeline_summary(page, now: datetime) -> TimelineSummary:
     """Return what the brief page's summary block shows (no queries of its own)."""
     cal, tz = agency_calendar(now)
     measures = measure_brief(page.fields, page.events, now, cal, tz)
-    summary = summarize(measures, now, wording.words(), page.labels_by_key)
+    summary = summarize_waits(measures, now, wording.words(), page.labels_by_key)
     start = first_moment(page.events) or now
     bar = render_bar(
         measures.intervals,
@@ -37,4 +37,4 @@ def brief_summary(page, now: datetime) -> BriefSummaryBlock:
         tz,
         id_prefix=f"summary-bar{page.brief.id}",
     )
-    return BriefSummaryBlock(page.brief.id, summary, Markup(bar), bool(measures.intervals))
+    return TimelineSummary(page.brief.id, summary, Markup(bar), bool(measures.intervals))
