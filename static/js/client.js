@@ -14,8 +14,8 @@
   // (routes.py allows a link 120 posts a minute).
   var AUTOSAVE_DELAY_MS = 800;
   // First wait before sending again when the server was busy or out of reach: long enough
-  // for a flaky connection to come back, short enough to go unnoticed. Every answer from
-  // the server starts the wait from here again.
+  // for a flaky connection to come back, short enough to go unnoticed. A reply that settles
+  // the save (saved, refused, or in conflict) starts the wait from here again.
   var FIRST_RETRY_DELAY_MS = 2000;
   // The wait doubles after each failure up to this, so a long outage costs one request a
   // minute per field; coming back online (the "online" event) sends at once anyway.
