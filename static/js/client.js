@@ -1,289 +1,451 @@
 /* The client's form, enhanced: each field saves itself, progress updates live.
-   Without this file the form still works: Save and Submit post the whole form. */
+   Without this file the form still works: Save and Submit post the whole form.
+
+   How it fits together: typing in a field schedules a save of that field alone (a POST
+   to its data-url, answered in JSON by client_form.save_field). Until the server confirms
+   it, what was typed is also kept in localStorage, so a reload or a lost connection loses
+   nothing. The reply fills the field's status line ("Saved at 14:05"), its error, the
+   conflict view when someone else saved first, and the progress card. */
 (function () {
   "use strict";
-  var form = document.getElementById("brief-form");
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  if (!form || !meta || !window.fetch || !window.URLSearchParams) return;
-  var csrf = meta.content;
-  var t = JSON.parse(document.getElementById("client-texts").textContent);
-  var fields = {};
-  // Typing the server has not confirmed is kept here, by link, field and base revision.
-  var prefix = "briefs:" + location.pathname + ":";
 
-  function post(url, body) {
+  // Pause in typing before a field is sent: short enough that "Saved at …" follows the
+  // typist, long enough to send one request per pause rather than one per keystroke
+  // (routes.py allows a link 120 posts a minute).
+  var AUTOSAVE_DELAY_MS = 800;
+  // First wait before sending again when the server was busy or out of reach: long enough
+  // for a flaky connection to come back, short enough to go unnoticed. A reply that settles
+  // the save (saved, refused, or in conflict) starts the wait from here again.
+  var FIRST_RETRY_DELAY_MS = 2000;
+  // The wait doubles after each failure up to this, so a long outage costs one request a
+  // minute per field; coming back online (the "online" event) sends at once anyway.
+  var MAX_RETRY_DELAY_MS = 60000;
+  // Unconfirmed typing is stored under "<prefix><field id>:<base revision>". The path holds
+  // the link's token, so two links opened in one browser never mix their answers.
+  var BACKUP_KEY_PREFIX = "briefs:" + location.pathname + ":";
+  // Inputs that hold the answer: "f-<id>" the value, "na-<id>" the "does not apply" box.
+  var ANSWER_NAME = /^(f|na)-/;
+  // What a field's save posts: the answer plus "base-<id>", the revision it was typed over.
+  var POSTED_NAME = /^(f|na|base)-/;
+  // Inputs saved after a pause in typing; choices and dates save as soon as they change.
+  var TYPED_INPUT_TYPES = /^(text|email|url)$/;
+
+  var form = document.getElementById("brief-form");
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  // Other pages, and browsers without fetch, keep the plain form posts.
+  if (!form || !csrfMeta || !window.fetch || !window.URLSearchParams) return;
+  var csrfToken = csrfMeta.content;
+  // The words this script shows, in the page's language (page.js_texts).
+  var texts = JSON.parse(document.getElementById("client-texts").textContent);
+
+  // What the page tracks. A field's last saved revision is not kept here: it stays in the
+  // field's hidden "base-<id>" input, because the whole-form Save posts it too.
+  var state = {
+    // Each field's save state (see newFieldState) by field id, made when first touched.
+    fields: {},
+    // Save or Submit has posted the whole form, so leaving the page is expected.
+    formSubmitted: false
+  };
+
+  // Start tracking one field's saves.
+  function newFieldState(element) {
+    return {
+      id: element.dataset.field,
+      element: element, // the field's [data-field] block
+      statusLine: element.querySelector(".save-status"), // "Saving…", "Saved at 14:05"
+      timer: null, // the scheduled autosave or retry; at most one at a time
+      retryDelayMs: FIRST_RETRY_DELAY_MS, // how long the next retry waits
+      inFlight: false, // a save of this field is on its way
+      saveAgain: false, // it changed while in flight: save again when the reply comes
+      needsSave: false // it has changes not sent yet (waiting to, or failed offline)
+    };
+  }
+
+  // Return the tracked state of the field a node belongs to, or null outside any field.
+  function fieldStateOf(node) {
+    var element = node.closest && node.closest("[data-field]");
+    if (!element) return null;
+    var id = element.dataset.field;
+    if (!state.fields[id]) state.fields[id] = newFieldState(element);
+    return state.fields[id];
+  }
+
+  // Call back with the state of every field touched so far.
+  function eachField(callback) {
+    Object.keys(state.fields).forEach(function (id) { callback(state.fields[id]); });
+  }
+
+  // POST a body; resolve with the JSON reply and its status as httpStatus (an empty reply
+  // when the body is not JSON, e.g. a proxy's error page).
+  function postForJson(url, body) {
     return fetch(url, {
       method: "POST",
       body: body,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Accept": "application/json" }
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (d) {
-        d.httpStatus = r.status;
-        return d;
+      headers: { "X-CSRFToken": csrfToken, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (reply) {
+        reply.httpStatus = response.status;
+        return reply;
       });
     });
   }
 
-  function say(f, text, bad) {
-    f.status.textContent = text;
-    f.status.classList.toggle("bad", !!bad);
+  // Write a field's status line; a problem is shown in the warning colour.
+  function showStatus(field, text, isProblem) {
+    field.statusLine.textContent = text;
+    field.statusLine.classList.toggle("bad", !!isProblem);
   }
 
-  function showError(f, message) {
-    var err = f.el.querySelector(".field-error");
+  // Say "Not saved: <reason>".
+  function notSaved(reason) {
+    return texts.notSaved.replace("%(reason)s", reason);
+  }
+
+  // Show or clear the server's error under a field, marked for screen readers as the
+  // template marks it after a whole-form post.
+  function showFieldError(field, message) {
+    var errorLine = field.element.querySelector(".field-error");
+    errorLine.textContent = message || "";
+    errorLine.hidden = !message;
+    if (message) errorLine.setAttribute("role", "alert"); else errorLine.removeAttribute("role");
+    field.element.classList.toggle("has-error", !!message);
+    field.element.querySelectorAll("input, textarea").forEach(function (input) {
+      if (input.name.indexOf("na-") === 0) return; // "does not apply" is never the wrong part
+      if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    });
     // A group of choices is described on its fieldset; any other field on its input.
-    var describe = f.el.querySelector("fieldset") || f.el.querySelector("#f-" + f.el.dataset.field);
-    err.textContent = message || "";
-    err.hidden = !message;
-    if (message) err.setAttribute("role", "alert"); else err.removeAttribute("role");
-    f.el.classList.toggle("has-error", !!message);
-    f.el.querySelectorAll("input, textarea").forEach(function (i) {
-      if (i.name.indexOf("na-") === 0) return;
-      if (message) i.setAttribute("aria-invalid", "true"); else i.removeAttribute("aria-invalid");
-    });
-    if (describe) {
-      var ids = (describe.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-        return id && id !== err.id;
-      });
-      if (message) ids.push(err.id);
-      describe.setAttribute("aria-describedby", ids.join(" "));
-    }
+    var described = field.element.querySelector("fieldset") || field.element.querySelector("#f-" + field.id);
+    if (described) linkDescription(described, errorLine.id, !!message);
   }
 
-  function updateProgress(d) {
-    if (!d.progress) return;
-    var bar = document.querySelector(".bar");
-    document.getElementById("progress-fill").style.width = d.progress.percent + "%";
-    bar.setAttribute("aria-valuenow", d.progress.percent);
-    document.getElementById("progress-text").textContent = d.progress.text;
-    var list = document.getElementById("missing-list");
-    list.textContent = "";
-    d.missing.forEach(function (m) {
-      var li = document.createElement("li");
-      var a = document.createElement("a");
-      a.href = "#field-" + m.id;
-      a.textContent = m.label;
-      li.appendChild(a);
-      list.appendChild(li);
+  // Add or drop one id in an element's aria-describedby, keeping the others.
+  function linkDescription(described, id, present) {
+    var ids = (described.getAttribute("aria-describedby") || "").split(" ").filter(function (other) {
+      return other && other !== id;
     });
-    document.getElementById("missing-box").hidden = !d.missing.length;
-    document.getElementById("done-box").hidden = !!d.missing.length;
+    if (present) ids.push(id);
+    described.setAttribute("aria-describedby", ids.join(" "));
   }
 
-  // Answer a save: show the result, or try again later if the server was out of reach.
-  function settle(f, d, retry) {
-    var s = d.httpStatus;
-    if (s === 409) {
-      f.delay = 2000;
-      base(f).value = d.revision;
-      f.el.querySelector(".conflict-slot").innerHTML = d.conflict_html;
-      var box = f.el.querySelector("textarea[name^='f-']");
-      if (box) box.value = d.merged;
-      f.el.querySelectorAll("[data-use]").forEach(function (b) { b.hidden = false; });
-      keep(f);
-      say(f, t.conflict, true);
-      return;
-    }
-    if (s === 200 || s === 422) {
-      f.delay = 2000;
-      showError(f, d.error);
-      if (d.files_html !== undefined) f.el.querySelector(".files").innerHTML = d.files_html;
-      // The reason is announced by the error itself, right under the answer.
-      say(f, d.error ? t.notSavedShort : d.message, !!d.error);
-      updateProgress(d);
-    } else if (s === 413) {
-      say(f, t.notSaved.replace("%(reason)s", t.tooBig), true);
-    } else if (s === 429 || s >= 500) {
-      say(f, t.notSaved.replace("%(reason)s", t.busy), true);
-      later(f, retry);
+  // Redraw the progress card from a reply's progress and missing list (page.state_json).
+  function showProgress(reply) {
+    if (!reply.progress) return;
+    var percent = reply.progress.percent;
+    document.getElementById("progress-fill").style.width = percent + "%";
+    document.querySelector(".bar").setAttribute("aria-valuenow", percent);
+    document.getElementById("progress-text").textContent = reply.progress.text;
+    var missingList = document.getElementById("missing-list");
+    missingList.textContent = "";
+    reply.missing.forEach(function (missing) { missingList.appendChild(missingItem(missing)); });
+    document.getElementById("missing-box").hidden = !reply.missing.length;
+    document.getElementById("done-box").hidden = !!reply.missing.length;
+  }
+
+  // Build one "Still missing" entry, a link to the question, as form.html renders it.
+  function missingItem(missing) {
+    var item = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = "#field-" + missing.id;
+    link.textContent = missing.label;
+    item.appendChild(link);
+    return item;
+  }
+
+  // Show the server's answer to a save or a file change; retry later if it was busy.
+  function showReply(field, reply, retry) {
+    var status = reply.httpStatus;
+    if (status === 409) {
+      showConflict(field, reply);
+    } else if (status === 200 || status === 422) {
+      showAnswer(field, reply);
+    } else if (status === 413) {
+      showStatus(field, notSaved(texts.tooBig), true);
+    } else if (status === 429 || status >= 500) {
+      showStatus(field, notSaved(texts.busy), true);
+      retryLater(field, retry);
     } else {
-      say(f, t.notSaved.replace("%(reason)s", t.reload), true);
+      // Such as an expired CSRF token or a withdrawn link: only a reload can tell.
+      showStatus(field, notSaved(texts.reload), true);
     }
   }
 
-  function later(f, retry) {
-    clearTimeout(f.timer);
-    f.timer = setTimeout(retry, f.delay);
-    f.delay = Math.min(f.delay * 2, 60000);
+  // Someone saved this field meanwhile (409): show both versions, put them together in the
+  // text box, and type over their revision from now on, so the next save can succeed.
+  function showConflict(field, reply) {
+    field.retryDelayMs = FIRST_RETRY_DELAY_MS;
+    revisionInput(field).value = reply.revision;
+    field.element.querySelector(".conflict-slot").innerHTML = reply.conflict_html;
+    var textBox = field.element.querySelector("textarea[name^='f-']");
+    if (textBox) textBox.value = reply.merged;
+    revealVersionButtons(field.element);
+    keepBackup(field); // the combined text is not saved yet
+    showStatus(field, texts.conflict, true);
   }
 
-  function inputs(f) {
-    return Array.prototype.filter.call(f.el.querySelectorAll("input[name], textarea[name]"), function (i) {
-      return i.type !== "file" && /^(f|na|base)-/.test(i.name);
+  // The server saved the answer (200) or refused it (422): show its word and the progress.
+  function showAnswer(field, reply) {
+    field.retryDelayMs = FIRST_RETRY_DELAY_MS;
+    showFieldError(field, reply.error);
+    if (reply.files_html !== undefined) field.element.querySelector(".files").innerHTML = reply.files_html;
+    // The reason is announced by the error itself, right under the answer.
+    showStatus(field, reply.error ? texts.notSavedShort : reply.message, !!reply.error);
+    showProgress(reply);
+  }
+
+  // Show the conflict view's "Use this version" buttons, hidden as they need this script.
+  function revealVersionButtons(container) {
+    container.querySelectorAll("[data-use]").forEach(function (button) { button.hidden = false; });
+  }
+
+  // Run retry after the field's current wait, then double the wait for the time after.
+  function retryLater(field, retry) {
+    clearTimeout(field.timer);
+    field.timer = setTimeout(retry, field.retryDelayMs);
+    field.retryDelayMs = Math.min(field.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
+  }
+
+  // Return the hidden input holding the revision the field's answer was typed over.
+  function revisionInput(field) {
+    return field.element.querySelector("input[name^='base-']");
+  }
+
+  // Return the field's inputs a save posts (files go on their own, by upload).
+  function postedInputs(field) {
+    var named = field.element.querySelectorAll("input[name], textarea[name]");
+    return Array.prototype.filter.call(named, function (input) {
+      return input.type !== "file" && POSTED_NAME.test(input.name);
     });
   }
 
-  function values(f, withoutBase) {
-    var p = new URLSearchParams();
-    inputs(f).forEach(function (i) {
-      if ((i.type === "checkbox" || i.type === "radio") && !i.checked) return;
-      if (withoutBase && i.name.indexOf("base-") === 0) return;
-      p.append(i.name, i.value);
+  // Read the field as the whole form would post it (ticked choices only), with or
+  // without its base revision.
+  function readParams(field, withRevision) {
+    var params = new URLSearchParams();
+    postedInputs(field).forEach(function (input) {
+      if ((input.type === "checkbox" || input.type === "radio") && !input.checked) return;
+      if (!withRevision && input.name.indexOf("base-") === 0) return;
+      params.append(input.name, input.value);
     });
-    return p;
+    return params;
   }
 
-  function base(f) { return f.el.querySelector("input[name^='base-']"); }
+  // The field's answer alone: what is compared and backed up.
+  function answerParams(field) { return readParams(field, false); }
 
-  function keys(id) {
+  // The answer with its base revision: what a save posts.
+  function saveParams(field) { return readParams(field, true); }
+
+  // Return this link's backup keys in localStorage, for one field or, without an id, all.
+  function backupKeys(fieldId) {
+    var prefix = BACKUP_KEY_PREFIX + (fieldId ? fieldId + ":" : "");
     var found = [];
     try {
       for (var n = 0; n < localStorage.length; n++) {
-        var k = localStorage.key(n);
-        if (k && k.indexOf(prefix + (id ? id + ":" : "")) === 0) found.push(k);
+        var key = localStorage.key(n);
+        if (key && key.indexOf(prefix) === 0) found.push(key);
       }
     } catch (e) { /* storage may be disabled; saving still works */ }
     return found;
   }
 
-  function forget(f) {
-    keys(f.el.dataset.field).forEach(function (k) { localStorage.removeItem(k); });
+  // Drop a field's backup: the server holds what it held.
+  function forgetBackup(field) {
+    backupKeys(field.id).forEach(function (key) { localStorage.removeItem(key); });
   }
 
-  function keep(f) {
+  // Back up what the field holds now, under the revision it was typed over, until the
+  // server confirms it.
+  function keepBackup(field) {
     try {
-      forget(f);
-      localStorage.setItem(prefix + f.el.dataset.field + ":" + base(f).value, values(f, true).toString());
+      forgetBackup(field);
+      var key = BACKUP_KEY_PREFIX + field.id + ":" + revisionInput(field).value;
+      localStorage.setItem(key, answerParams(field).toString());
     } catch (e) { /* full or disabled storage: the autosave still runs */ }
   }
 
-  function restore(f, p) {
-    inputs(f).forEach(function (i) {
-      if (i.name.indexOf("base-") === 0) return;
-      if (i.type === "checkbox" || i.type === "radio") i.checked = p.getAll(i.name).indexOf(i.value) >= 0;
-      else i.value = p.get(i.name) || "";
-    });
-  }
-
-  function save(f) {
-    clearTimeout(f.timer);
-    if (f.busy) { f.again = true; return; }
-    f.busy = true;
-    f.pending = false;
-    say(f, t.saving);
-    var retry = function () { save(f); };
-    var sent = values(f, true).toString();
-    post(f.el.dataset.url, values(f)).then(function (d) {
-      f.busy = false;
-      if (d.httpStatus === 200) {
-        base(f).value = d.revision;
-        f.el.querySelector(".conflict-slot").innerHTML = "";
-        if (values(f, true).toString() === sent) forget(f); else keep(f);
+  // Put a backed-up answer back into the field's inputs (the revision is set apart).
+  function restoreAnswer(field, backup) {
+    postedInputs(field).forEach(function (input) {
+      if (input.name.indexOf("base-") === 0) return;
+      if (input.type === "checkbox" || input.type === "radio") {
+        input.checked = backup.getAll(input.name).indexOf(input.value) >= 0;
+      } else {
+        input.value = backup.get(input.name) || "";
       }
-      settle(f, d, retry);
-      if (f.again) { f.again = false; save(f); }
+    });
+  }
+
+  // Send one field's answer now; if a save of it is already on its way, send once more
+  // after its reply, so the last change is never lost.
+  function saveField(field) {
+    clearTimeout(field.timer);
+    if (field.inFlight) { field.saveAgain = true; return; }
+    field.inFlight = true;
+    field.needsSave = false;
+    showStatus(field, texts.saving);
+    var retry = function () { saveField(field); };
+    var sentAnswer = answerParams(field).toString();
+    postForJson(field.element.dataset.url, saveParams(field)).then(function (reply) {
+      field.inFlight = false;
+      if (reply.httpStatus === 200) noteSaved(field, reply, sentAnswer);
+      showReply(field, reply, retry);
+      if (field.saveAgain) { field.saveAgain = false; saveField(field); }
     }, function () {
-      f.busy = false;
-      f.again = false;
-      f.pending = true;
-      say(f, t.offline, true);
-      later(f, retry);
+      // Out of reach: try again later, or as soon as the browser is back online.
+      field.inFlight = false;
+      field.saveAgain = false;
+      field.needsSave = true;
+      showStatus(field, texts.offline, true);
+      retryLater(field, retry);
     });
   }
 
-  function schedule(f, ms) {
-    clearTimeout(f.timer);
-    f.pending = true;
-    f.timer = setTimeout(function () { save(f); }, ms);
+  // Take the saved revision, close any conflict view, and drop the backup unless the field
+  // changed while the save was on its way (then back that up over the new revision).
+  function noteSaved(field, reply, sentAnswer) {
+    revisionInput(field).value = reply.revision;
+    field.element.querySelector(".conflict-slot").innerHTML = "";
+    if (answerParams(field).toString() === sentAnswer) forgetBackup(field); else keepBackup(field);
   }
 
-  function send(f, url, body, busyText) {
-    say(f, busyText);
-    var retry = function () { send(f, url, body, busyText); };
-    post(url, body).then(function (d) { settle(f, d, retry); }, function () {
-      say(f, t.offline, true);
-      later(f, retry);
+  // Save the field once typing pauses; each keystroke starts the wait again.
+  function scheduleAutosave(field) {
+    clearTimeout(field.timer);
+    field.needsSave = true;
+    field.timer = setTimeout(function () { saveField(field); }, AUTOSAVE_DELAY_MS);
+  }
+
+  // Send a file upload or removal for a field, retrying like a save when out of reach.
+  function sendFileChange(field, url, body, busyText) {
+    showStatus(field, busyText);
+    var retry = function () { sendFileChange(field, url, body, busyText); };
+    postForJson(url, body).then(function (reply) { showReply(field, reply, retry); }, function () {
+      showStatus(field, texts.offline, true);
+      retryLater(field, retry);
     });
   }
 
-  function fieldOf(node) {
-    var el = node.closest && node.closest("[data-field]");
-    if (!el) return null;
-    var id = el.dataset.field;
-    if (!fields[id]) {
-      fields[id] = { el: el, status: el.querySelector(".save-status"), delay: 2000 };
-    }
-    return fields[id];
+  // Upload the files picked in a field's file input, then empty the input so the
+  // whole-form Save does not send them a second time.
+  function uploadPicked(field, fileInput) {
+    if (!fileInput.files.length) return;
+    var body = new FormData();
+    Array.prototype.forEach.call(fileInput.files, function (file) { body.append("files", file); });
+    fileInput.value = "";
+    sendFileChange(field, field.element.dataset.uploadUrl, body, texts.uploading);
   }
 
-  function answerInput(node) { return /^(f|na)-/.test(node.name || ""); }
+  // Tell whether an input holds an answer, rather than a comment or a hand-over.
+  function isAnswerInput(node) {
+    return ANSWER_NAME.test(node.name || "");
+  }
 
-  form.addEventListener("input", function (e) {
-    var f = fieldOf(e.target);
-    if (f && answerInput(e.target) && (e.target.tagName === "TEXTAREA" || /^(text|email|url)$/.test(e.target.type))) {
-      keep(f);
-      schedule(f, 800);
+  // Tell whether an input is typed into, and so saved after a pause rather than at once.
+  function isTypedInput(node) {
+    return node.tagName === "TEXTAREA" || TYPED_INPUT_TYPES.test(node.type);
+  }
+
+  // Typing in an answer: back it up at once, save it when typing pauses.
+  function onInput(event) {
+    var field = fieldStateOf(event.target);
+    if (field && isAnswerInput(event.target) && isTypedInput(event.target)) {
+      keepBackup(field);
+      scheduleAutosave(field);
     }
-  });
+  }
 
-  form.addEventListener("change", function (e) {
-    var f = fieldOf(e.target);
-    if (!f || !(answerInput(e.target) || e.target.type === "file")) return;
-    if (e.target.type === "file") {
-      if (!e.target.files.length) return;
-      var body = new FormData();
-      Array.prototype.forEach.call(e.target.files, function (file) { body.append("files", file); });
-      e.target.value = "";
-      send(f, f.el.dataset.uploadUrl, body, t.uploading);
+  // A choice ticked, a text box left, or files picked: save or upload at once.
+  function onChange(event) {
+    var target = event.target;
+    var field = fieldStateOf(target);
+    if (!field || !(isAnswerInput(target) || target.type === "file")) return;
+    if (target.type === "file") {
+      uploadPicked(field, target);
     } else {
-      keep(f);
-      save(f);
+      keepBackup(field);
+      saveField(field);
     }
-  });
+  }
 
-  form.addEventListener("click", function (e) {
-    var use = e.target.closest && e.target.closest("button[data-use]");
-    if (use) {
-      var g = fieldOf(use);
-      var input = g.el.querySelector("#f-" + g.el.dataset.field);
-      input.value = use.dataset.use;
-      g.el.querySelector(".conflict-slot").innerHTML = "";
-      input.focus();
-      keep(g);
-      save(g);
+  // Handle the conflict view's "Use … version" buttons and the files' Remove buttons.
+  function onClick(event) {
+    var target = event.target;
+    var versionButton = target.closest && target.closest("button[data-use]");
+    if (versionButton) {
+      useVersion(versionButton);
       return;
     }
-    var button = e.target.closest && e.target.closest("button[data-remove-url]");
-    if (!button) return;
-    e.preventDefault();
-    var f = fieldOf(button);
-    send(f, button.dataset.removeUrl, new URLSearchParams(), t.saving);
-    f.el.querySelector("input[type=file]").focus();
-  });
+    var removeButton = target.closest && target.closest("button[data-remove-url]");
+    if (!removeButton) return;
+    event.preventDefault(); // without this script the button posts the whole form instead
+    removeFile(removeButton);
+  }
+
+  // Put the chosen version in the field, close the conflict view, and save it.
+  function useVersion(button) {
+    var field = fieldStateOf(button);
+    var input = field.element.querySelector("#f-" + field.id);
+    input.value = button.dataset.use;
+    field.element.querySelector(".conflict-slot").innerHTML = "";
+    input.focus();
+    keepBackup(field);
+    saveField(field);
+  }
+
+  // Remove one file of a field, and keep the focus in the field as its button goes away.
+  function removeFile(button) {
+    var field = fieldStateOf(button);
+    sendFileChange(field, button.dataset.removeUrl, new URLSearchParams(), texts.saving);
+    field.element.querySelector("input[type=file]").focus();
+  }
 
   // Pressing Save or Submit posts the whole form, so pending autosaves are not needed,
   // and leaving the page then loses nothing.
-  form.addEventListener("submit", function () {
-    Object.keys(fields).forEach(function (id) { clearTimeout(fields[id].timer); });
-    form.dataset.submitting = "1";
-  });
-
-  // Send again what an earlier visit typed but the server never confirmed.
-  keys().forEach(function (k) {
-    var parts = k.slice(prefix.length).split(":");
-    var el = form.querySelector('[data-field="' + parts[0] + '"]');
-    if (!el) { localStorage.removeItem(k); return; }
-    var f = fieldOf(el);
-    var stored = new URLSearchParams(localStorage.getItem(k));
-    if (stored.toString() === values(f, true).toString()) { localStorage.removeItem(k); return; }
-    restore(f, stored);
-    base(f).value = parts[1];
-    say(f, t.restored);
-    save(f);
-  });
-  if (form.querySelector(".conflict [data-use]")) {
-    form.querySelectorAll("[data-use]").forEach(function (b) { b.hidden = false; });
+  function onSubmit() {
+    eachField(function (field) { clearTimeout(field.timer); });
+    state.formSubmitted = true;
   }
 
-  window.addEventListener("online", function () {
-    Object.keys(fields).forEach(function (id) { if (fields[id].pending) save(fields[id]); });
-  });
+  // Back online: send at once what failed to go out, instead of waiting for its retry.
+  function onOnline() {
+    eachField(function (field) { if (field.needsSave) saveField(field); });
+  }
 
-  window.addEventListener("beforeunload", function (e) {
-    var unsaved = Object.keys(fields).some(function (id) {
-      return fields[id].pending || fields[id].busy;
+  // Ask before leaving while a field is unsent or still on its way.
+  function onBeforeUnload(event) {
+    var unsaved = Object.keys(state.fields).some(function (id) {
+      return state.fields[id].needsSave || state.fields[id].inFlight;
     });
-    if (unsaved && !form.dataset.submitting) e.preventDefault();
-  });
+    if (unsaved && !state.formSubmitted) event.preventDefault();
+  }
+
+  // Send again what an earlier visit typed but the server never confirmed.
+  function resendBackups() {
+    backupKeys().forEach(function (key) {
+      var parts = key.slice(BACKUP_KEY_PREFIX.length).split(":");
+      var fieldId = parts[0];
+      var revision = parts[1];
+      var element = form.querySelector('[data-field="' + fieldId + '"]');
+      if (!element) { localStorage.removeItem(key); return; } // no longer on this page
+      var field = fieldStateOf(element);
+      var backup = new URLSearchParams(localStorage.getItem(key));
+      if (backup.toString() === answerParams(field).toString()) { localStorage.removeItem(key); return; }
+      restoreAnswer(field, backup);
+      // Typed over that revision: if someone saved since, the server shows a conflict
+      // instead of letting the old typing overwrite theirs.
+      revisionInput(field).value = revision;
+      showStatus(field, texts.restored);
+      saveField(field);
+    });
+  }
+
+  form.addEventListener("input", onInput);
+  form.addEventListener("change", onChange);
+  form.addEventListener("click", onClick);
+  form.addEventListener("submit", onSubmit);
+  resendBackups();
+  revealVersionButtons(form); // a conflict the server rendered after a whole-form post
+  window.addEventListener("online", onOnline);
+  window.addEventListener("beforeunload", onBeforeUnload);
 })();
