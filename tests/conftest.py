@@ -191,7 +191,10 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    # Links on pages and in e-mails start with BASE_URL, as they do behind a real server.
+    app.config["BASE_URL"] = base_url
+    yield base_url
     server.shutdown()
     thread.join(timeout=5)
 
