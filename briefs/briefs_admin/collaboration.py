@@ -56,9 +56,6 @@ def assign(brief_id: int):
     form.contact_id.choices = [(c.id, c.name) for c in brief.client.contacts]
     form.scope.choices = assign_choices(brief)
     fields = _chosen_fields(brief, form.scope.data or [])
-    if brief.status == "closed":
-        flash(_("The brief is closed. Reopen it to assign questions."), "warning")
-        return _to_brief(brief.id, "who-has-what")
     if not form.validate_on_submit() or not fields:
         if not fields:
             form.scope.errors = [*form.scope.errors, _("Choose at least one question.")]
@@ -130,7 +127,7 @@ def prefill_field(brief_id: int, field_id: int):
     """Save an answer the agency already knows, for the client to confirm."""
     field = _field_or_404(brief_id, field_id)
     raw = request.form.get("value", "")
-    if field.type == "file" or field.brief.status == "closed":
+    if field.type == "file":
         abort(404)
     value = raw.splitlines() if field.type == "multiple_choice" else raw
     try:

@@ -105,12 +105,9 @@ def mark_sent(brief_id: int):
     """Record that the agency sent the client link itself."""
     brief = _brief_or_404(brief_id)
     if ConfirmForm().validate_on_submit():
-        if brief.status == "closed":
-            flash(_("The brief is closed. Reopen it before sending the link."), "warning")
-        else:
-            workflow.mark_sent(brief, _actor(), clock.utcnow())
-            db.session.commit()
-            flash(_("Noted: the link was sent to the client."), "success")
+        workflow.mark_sent(brief, _actor(), clock.utcnow())
+        db.session.commit()
+        flash(_("Noted: the link was sent to the client."), "success")
     return _to_brief(brief)
 
 
@@ -131,8 +128,7 @@ def regenerate_link(brief_id: int):
 def close(brief_id: int):
     """Close the brief."""
     brief = _brief_or_404(brief_id)
-    if ConfirmForm().validate_on_submit() and brief.status != "closed":
-        workflow.close(brief, _actor(), clock.utcnow())
+    if ConfirmForm().validate_on_submit() and workflow.close(brief, _actor(), clock.utcnow()):
         db.session.commit()
         flash(_("The brief is closed. Its link no longer opens the form."), "success")
     return _to_brief(brief)
@@ -142,8 +138,7 @@ def close(brief_id: int):
 def reopen(brief_id: int):
     """Reopen a closed brief."""
     brief = _brief_or_404(brief_id)
-    if ConfirmForm().validate_on_submit() and brief.status == "closed":
-        workflow.reopen(brief, _actor(), clock.utcnow())
+    if ConfirmForm().validate_on_submit() and workflow.reopen(brief, _actor(), clock.utcnow()):
         db.session.commit()
         flash(_("The brief is open again."), "success")
     return _to_brief(brief)
@@ -158,9 +153,6 @@ def review(brief_id: int, field_id: int):
     brief = field.brief
     anchor = f"field-{field.id}"
     form = ReviewForm(prefix=f"f{field.id}")
-    if brief.status == "closed":
-        flash(_("The brief is closed. Reopen it to review answers."), "warning")
-        return _to_brief(brief, anchor)
     if not form.validate_on_submit():
         if form.errors.keys() - {"comment"}:
             # Not a form this page renders (a stale tab, a hand-made request): start over.

@@ -25,9 +25,8 @@ def send_by_email(brief_id: int):
     brief = db.get_or_404(Brief, brief_id)
     if not ConfirmForm().validate_on_submit():
         return _to_brief(brief)
-    if brief.status == "closed":
-        flash(_("The brief is closed. Reopen it before sending the link."), "warning")
-        return _to_brief(brief)
+    # queue() commits the invitation, so a closed brief is refused before it is drafted.
+    workflow.refuse_if_closed(brief, "send")
     if not brief.recipients:
         flash(_("The brief has no contacts to send it to."), "warning")
         return _to_brief(brief)
