@@ -42,16 +42,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
     cli.init_app(app)
 
-    from briefs.auth import bp as auth_bp
-    from briefs.brief_templates import bp as templates_bp
-    from briefs.briefs_admin import bp as briefs_bp
-    from briefs.client_form import bp as client_form_bp
-    from briefs.clients import bp as clients_bp
-    from briefs.dashboard import bp as dashboard_bp
-    from briefs.exports import bp as exports_bp
-    from briefs.outbox_admin import bp as outbox_bp
-    from briefs.timeline import bp as timeline_bp
+    from briefs.auth import session
+    from briefs.auth.routes import bp as auth_bp
+    from briefs.brief_templates.routes import bp as templates_bp
+    from briefs.briefs_admin.blueprint import bp as briefs_bp
+    from briefs.client_form.routes import bp as client_form_bp
+    from briefs.clients.routes import bp as clients_bp
+    from briefs.dashboard.routes import bp as dashboard_bp
+    from briefs.exports.routes import bp as exports_bp
+    from briefs.outbox_admin.routes import bp as outbox_bp
+    from briefs.settings.routes import bp as settings_bp
+    from briefs.timeline.routes import bp as timeline_bp
 
+    session.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -61,5 +64,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(client_form_bp)
     app.register_blueprint(outbox_bp)
+    app.register_blueprint(settings_bp)
     app.register_blueprint(timeline_bp)
     return app

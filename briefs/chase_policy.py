@@ -63,6 +63,6 @@ def deadline(
 ) -> Deadline:
     """Judge a brief's info due date and risk as of `now` in the agency's zone."""
     due = info_due_date(brief.launch_date, brief.work_days, cal)
-    if brief.status in ("draft", "closed"):
+    if brief.status == "draft" or brief.is_closed:
         return Deadline(due, None)
     return Deadline(due, risk(due, now.astimezone(tz).date(), missing, cal))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, Comment
-from briefs.workflow import Actor, record
+from briefs.workflow import Actor, record, refuse_if_closed
 
 #: Longest comment accepted, in characters.
 MAX_COMMENT = 5000
@@ -19,6 +19,7 @@ def add_comment(
     brief: Brief, field: BriefField, body: str, *, side: str, actor: Actor, now: datetime
 ) -> Comment:
     """Add a comment to a field's thread; a resolved thread opens again."""
+    refuse_if_closed(brief, "comment")
     comment = Comment(
         brief_id=brief.id,
         field_id=field.id,
@@ -36,6 +37,7 @@ def add_comment(
 
 def resolve(brief: Brief, field: BriefField, *, actor: Actor, now: datetime) -> bool:
     """Mark a field's thread resolved; False when it already was."""
+    refuse_if_closed(brief, "comment")
     if field.comments_resolved_at is not None:
         return False
     field.comments_resolved_at = now

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from briefs.response_format import wants_json
 
@@ -40,6 +41,29 @@ def handle_revision_conflict(error):
     return render_template("errors/conflict.html", code=409, back=back), 409
 
 
+#: What the agency is told when a change to a closed brief is refused, by what was refused.
+CLOSED_MESSAGES = {
+    "send": _l("The brief is closed. Reopen it before sending the link."),
+    "review": _l("The brief is closed. Reopen it to review answers."),
+    "assign": _l("The brief is closed. Reopen it to assign questions."),
+}
+CLOSED_MESSAGE = _l("The brief is closed. Reopen it to change it.")
+
+
+def handle_brief_closed(error):
+    """Refuse a change to a closed brief the same way wherever it was asked for."""
+    from briefs.extensions import db
+
+    db.session.rollback()
+    if request.blueprint == "client_form":
+        # A closed brief's links answer like unknown ones: nothing to learn.
+        return handle_http_error(NotFound())
+    if wants_json():
+        return jsonify(error="closed", status=409), 409
+    flash(str(CLOSED_MESSAGES.get(error.change, CLOSED_MESSAGE)), "warning")
+    return redirect(url_for("briefs_admin.brief", brief_id=error.brief_id))
+
+
 def handle_unexpected(error: Exception):
     """Log the failure and show a calm page instead of a trace."""
     from flask import current_app
@@ -52,10 +76,11 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
-    from briefs.workflow import RevisionConflict
+    from briefs.workflow import BriefClosed, RevisionConflict
 
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(RevisionConflict, handle_revision_conflict)
+    app.register_error_handler(BriefClosed, handle_brief_closed)
     app.register_error_handler(HTTPException, handle_http_error)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -22,7 +22,7 @@ from briefs.models import Brief, BriefField, Handover
 from briefs.overview import brief_fields
 from briefs.rules.completeness import has_answer
 from briefs.rules.tokens import new_token, seal
-from briefs.workflow import Actor, record
+from briefs.workflow import Actor, record, refuse_if_closed
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ def hand_over(
     contact_id: int | None = None,
 ) -> tuple[Handover, str]:
     """Give a colleague a link to some fields; record it and return it with its token."""
+    refuse_if_closed(brief, "assign")
     token, token_hash = new_token()
     keys = [field.key for field in _in_brief_order(brief, fields)]
     handover = Handover(

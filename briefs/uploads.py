@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Upload
-from briefs.workflow import Actor, record, save_answer
+from briefs.workflow import Actor, record, refuse_if_closed, save_answer
 
 #: Types a client may upload, by the extension `filetype` sniffs from the content.
 ALLOWED_EXTENSIONS = frozenset(
@@ -88,6 +88,7 @@ def store_upload(
     field: BriefField, stream: BinaryIO, filename: str | None, *, actor: Actor, now: datetime
 ) -> Upload:
     """Write one uploaded file to disk and record it; raise UploadError if refused."""
+    refuse_if_closed(field.brief, "upload")
     name = display_name(filename)
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -171,6 +172,7 @@ def remove_upload(
     upload: Upload, field: BriefField, *, actor: Actor, now: datetime
 ) -> Answer | None:
     """Take a file off its field; the file and its record stay for the history."""
+    refuse_if_closed(field.brief, "upload")
     if upload.removed_at is None:
         upload.removed_at = now
         db.session.flush()

@@ -25,7 +25,7 @@ from briefs.models import (
     Template,
     User,
 )
-from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.rules.event_chain import event_hash
 from briefs.rules.tokens import new_token, seal
 
@@ -36,6 +36,22 @@ class RevisionConflict(Exception):
     def __init__(self, field_id: int) -> None:
         super().__init__(field_id)
         self.field_id = field_id
+
+
+class BriefClosed(Exception):
+    """A change was asked of a closed brief, which stays read-only until it is reopened."""
+
+    def __init__(self, brief_id: int, change: str) -> None:
+        super().__init__(brief_id, change)
+        self.brief_id = brief_id
+        #: What was refused: "send", "review", "assign", "answer", "comment" or "upload".
+        self.change = change
+
+
+def refuse_if_closed(brief: Brief, change: str) -> None:
+    """Raise BriefClosed if the brief is closed; every change to a brief asks this first."""
+    if brief.is_closed:
+        raise BriefClosed(brief.id, change)
 
 
 #: A client link opening is recorded at most this often per link.
@@ -183,6 +199,7 @@ def regenerate_link(brief: Brief, actor: Actor, now: datetime, secret_key: str) 
 
 def mark_sent(brief: Brief, actor: Actor, now: datetime, *, channel: str = "manual") -> None:
     """Record that the client link went to the client."""
+    refuse_if_closed(brief, "send")
     if brief.status == "draft":
         brief.status = "sent"
     if brief.sent_at is None:
@@ -230,6 +247,7 @@ def save_answer(
     With force, an unchanged answer is stored again: a client confirming the agency's
     suggestion makes it their own.
     """
+    refuse_if_closed(field.brief, "answer")
     unchanged = field.value == value and field.not_applicable == not_applicable
     if field.revision and unchanged and not force:
         return None
@@ -299,6 +317,7 @@ def record_answers_saved(
 
 def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> None:
     """Mark the brief submitted, even with fields missing, and record what was missing."""
+    refuse_if_closed(brief, "answer")
     brief.status = "submitted"
     brief.submitted_at = now
     record(brief, "brief_submitted", actor, now, missing=missing)
@@ -306,6 +325,7 @@ def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> 
 
 def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: datetime) -> Review:
     """Accept the field's current answer, or send it back with a comment."""
+    refuse_if_closed(field.brief, "review")
     if verdict not in (ACCEPTED, CHANGES_REQUESTED):
         raise ValueError(f"unknown verdict {verdict!r}")
     item = Review(
@@ -329,15 +349,24 @@ def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: dat
     return item
 
 
-def close(brief: Brief, actor: Actor, now: datetime) -> None:
-    """Close the brief: it leaves the dashboard and its link stops working."""
-    brief.status = "closed"
+def close(brief: Brief, actor: Actor, now: datetime) -> bool:
+    """Close the brief: it leaves the dashboard and its link stops working.
+
+    Return False when it already was closed.
+    """
+    if brief.is_closed:
+        return False
+    brief.status = CLOSED
     brief.closed_at = now
     record(brief, "brief_closed", actor, now)
+    return True
 
 
-def reopen(brief: Brief, actor: Actor, now: datetime) -> None:
-    """Reopen a closed brief."""
+def reopen(brief: Brief, actor: Actor, now: datetime) -> bool:
+    """Reopen a closed brief; False when it was not closed."""
+    if not brief.is_closed:
+        return False
     brief.status = "submitted" if brief.submitted_at else ("sent" if brief.sent_at else "draft")
     brief.closed_at = None
     record(brief, "brief_reopened", actor, now)
+    return True

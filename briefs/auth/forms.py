@@ -1,4 +1,4 @@
-"""Forms for accounts and agency settings."""
+"""Forms for setup, signing in, teammates and one's own account."""
 
 from __future__ import annotations
 
@@ -59,12 +59,6 @@ class LoginForm(FlaskForm):
 class TeammateForm(PasswordMixin, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-
-
-class AgencySettingsForm(FlaskForm):
-    name = StringField(_l("Agency name"), validators=[DataRequired(), Length(max=200)])
-    timezone = SelectField(_l("Time zone"), validators=[valid_timezone])
-    default_locale = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
 
 
 class AccountForm(FlaskForm):

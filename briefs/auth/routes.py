@@ -1,10 +1,10 @@
-"""Routes for setup, sign-in, the team and settings."""
+"""Routes of the auth blueprint: setup, sign-in, the team and one's own account."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -12,17 +12,11 @@ from werkzeug.security import check_password_hash
 
 from briefs import clock
 from briefs.accounts import agency_settings, create_user, email_taken, has_users, hash_password
-from briefs.auth import bp
-from briefs.auth.forms import (
-    AccountForm,
-    AgencySettingsForm,
-    LoginForm,
-    SetupForm,
-    TeammateForm,
-    timezone_choices,
-)
+from briefs.auth.forms import AccountForm, LoginForm, SetupForm, TeammateForm, timezone_choices
 from briefs.extensions import db, limiter
 from briefs.models import User
+
+bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
@@ -120,23 +114,6 @@ def toggle_active(user_id: int):
     user.active = not user.active
     db.session.commit()
     return redirect(url_for("auth.team"))
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings():
-    """Edit the agency's name, time zone and default language (owner only)."""
-    settings = agency_settings()
-    form = AgencySettingsForm(obj=settings)
-    form.timezone.choices = timezone_choices()
-    if form.validate_on_submit():
-        if not current_user.is_owner:
-            abort(403)
-        form.populate_obj(settings)
-        db.session.commit()
-        flash(_("Settings saved."), "success")
-        return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form)
 
 
 @bp.route("/account", methods=["GET", "POST"])

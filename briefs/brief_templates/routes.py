@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from briefs import clock, starters
 from briefs import template_editing as editing
-from briefs.brief_templates import bp
 from briefs.brief_templates.forms import FieldForm, ImportForm, SectionForm, TemplateForm
 from briefs.extensions import db
 from briefs.labels import FIELD_TYPE_LABELS, LANGUAGE_LABELS
@@ -23,6 +22,8 @@ from briefs.template_yaml import (
     dump_template,
     load_template,
 )
+
+bp = Blueprint("brief_templates", __name__, url_prefix="/templates")
 
 #: The import page lists at most this many problems of one file.
 SHOWN_PROBLEMS = 50

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length
 
 from briefs import clock
 from briefs.accounts import agency_settings
 from briefs.answer_messages import answer_error
-from briefs.briefs_admin import bp
-from briefs.briefs_admin.forms import ConfirmForm
+from briefs.briefs_admin.forms import AssignForm, ConfirmForm, assign_choices
 from briefs.briefs_admin.page import load_page
 from briefs.comments import add_comment, clean_body, resolve
 from briefs.extensions import db
@@ -24,16 +19,6 @@ from briefs.prefill import prefill
 from briefs.rules.answers import AnswerError, clean_answer
 from briefs.rules.whose_move import AGENCY
 from briefs.workflow import Actor
-
-
-class AssignForm(FlaskForm):
-    """Give a client contact a link to some questions: sections ("s-<id>") or fields ("f-<id>")."""
-
-    contact_id = SelectField(
-        _l("Client contact"), coerce=int, validators=[InputRequired(_l("Choose a contact."))]
-    )
-    scope = SelectMultipleField(_l("Questions"), choices=[])
-    note = TextAreaField(_l("Note for them (optional)"), validators=[Length(max=2000)])
 
 
 def _to_brief(brief_id: int, anchor: str | None = None):
@@ -47,19 +32,10 @@ def _field_or_404(brief_id: int, field_id: int) -> BriefField:
     return field
 
 
-def _rerender(brief_id: int, **extra):
-    from briefs.briefs_admin.routes import _render_page
-
-    return _render_page(load_page(brief_id), status=422, **extra)
-
-
-def assign_choices(brief: Brief) -> list[tuple[str, str]]:
-    """Offer each section, then its questions, as things to assign."""
-    choices = []
-    for section in brief.sections:
-        choices.append((f"s-{section.id}", section.title))
-        choices += [(f"f-{field.id}", field.label) for field in section.fields]
-    return choices
+def _rerender(brief_id: int, **shown_again):
+    """Show the brief page again with a refused form and its errors."""
+    page = load_page(brief_id, clock.utcnow(), **shown_again)
+    return render_template("briefs_admin/brief.html", page=page), 422
 
 
 def _chosen_fields(brief: Brief, scope: list[str]) -> list[BriefField]:
@@ -72,7 +48,6 @@ def _chosen_fields(brief: Brief, scope: list[str]) -> list[BriefField]:
     ]
 
 
-@bp.post("/briefs/<int:brief_id>/handovers")
 @login_required
 def assign(brief_id: int):
     """Give one of the client's contacts a link to some questions and e-mail it."""
@@ -81,9 +56,6 @@ def assign(brief_id: int):
     form.contact_id.choices = [(c.id, c.name) for c in brief.client.contacts]
     form.scope.choices = assign_choices(brief)
     fields = _chosen_fields(brief, form.scope.data or [])
-    if brief.status == "closed":
-        flash(_("The brief is closed. Reopen it to assign questions."), "warning")
-        return _to_brief(brief.id, "who-has-what")
     if not form.validate_on_submit() or not fields:
         if not fields:
             form.scope.errors = [*form.scope.errors, _("Choose at least one question.")]
@@ -108,7 +80,6 @@ def assign(brief_id: int):
     return _to_brief(brief.id, "who-has-what")
 
 
-@bp.post("/briefs/<int:brief_id>/handovers/<int:handover_id>/withdraw")
 @login_required
 def withdraw_handover(brief_id: int, handover_id: int):
     """Stop a colleague's link from opening anything."""
@@ -124,7 +95,6 @@ def withdraw_handover(brief_id: int, handover_id: int):
     return _to_brief(brief.id, "who-has-what")
 
 
-@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/comments")
 @login_required
 def comment(brief_id: int, field_id: int):
     """Add the agency's comment to a field's thread."""
@@ -142,7 +112,6 @@ def comment(brief_id: int, field_id: int):
     return _to_brief(brief_id, f"field-{field.id}")
 
 
-@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/resolve")
 @login_required
 def resolve_thread(brief_id: int, field_id: int):
     """Mark a field's comment thread resolved."""
@@ -153,13 +122,12 @@ def resolve_thread(brief_id: int, field_id: int):
     return _to_brief(brief_id, f"field-{field.id}")
 
 
-@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/prefill")
 @login_required
 def prefill_field(brief_id: int, field_id: int):
     """Save an answer the agency already knows, for the client to confirm."""
     field = _field_or_404(brief_id, field_id)
     raw = request.form.get("value", "")
-    if field.type == "file" or field.brief.status == "closed":
+    if field.type == "file":
         abort(404)
     value = raw.splitlines() if field.type == "multiple_choice" else raw
     try:

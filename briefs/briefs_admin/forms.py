@@ -1,10 +1,11 @@
-"""Forms for creating a brief and reviewing its answers."""
+"""Forms of the brief pages: create a brief, review answers, assign questions, reminders."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -25,6 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from briefs.labels import LANGUAGE_LABELS
+from briefs.models import Brief
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 
 #: The empty choice means "the language the template is written in".
@@ -113,3 +115,38 @@ class ReviewForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button and a CSRF token: for actions that need no input."""
+
+
+class AssignForm(FlaskForm):
+    """Give a client contact a link to some questions: sections ("s-<id>") or fields ("f-<id>")."""
+
+    contact_id = SelectField(
+        _l("Client contact"), coerce=int, validators=[InputRequired(_l("Choose a contact."))]
+    )
+    scope = SelectMultipleField(_l("Questions"), choices=[])
+    note = TextAreaField(_l("Note for them (optional)"), validators=[Length(max=2000)])
+
+
+def assign_choices(brief: Brief) -> list[tuple[str, str]]:
+    """Offer each section, then its questions, as things to assign."""
+    choices = []
+    for section in brief.sections:
+        choices.append((f"s-{section.id}", section.title))
+        choices += [(f"f-{field.id}", field.label) for field in section.fields]
+    return choices
+
+
+_OPTIONAL_DAYS = [Optional(), NumberRange(min=1, max=60, message=_l("From 1 to 60."))]
+
+
+class BriefReminderForm(FlaskForm):
+    """One brief's departures from the agency's reminder policy (empty = the default)."""
+
+    reminder_first_after = IntegerField(_l("First reminder after (working days)"), _OPTIONAL_DAYS)
+    reminder_every = IntegerField(_l("Then every (working days)"), _OPTIONAL_DAYS)
+    reminder_max = IntegerField(
+        _l("At most (reminders)"),
+        [Optional(), NumberRange(min=0, max=20, message=_l("From 0 to 20."))],
+    )
+    reminders_paused = BooleanField(_l("Pause reminders for this brief"))
+    escalation_enabled = BooleanField(_l("Tell the client's decision-maker when it stalls"))

@@ -2,22 +2,43 @@
 
 However many fields, revisions, reviews, files and events a brief has, loading it costs
 the same handful of queries: relationships are fetched with selectinload, the rest in one
-query each.
+query each. The page's words (status, side, risk) and its forms are built here too, so the
+views that show the page only render `BriefPage`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
+from datetime import datetime
 from functools import cached_property
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from briefs.accounts import agency_settings
+from briefs.briefs_admin.forms import (
+    AssignForm,
+    BriefReminderForm,
+    ConfirmForm,
+    ReviewForm,
+    assign_choices,
+)
+from briefs.chase_status import ChaseStatus, assess_summaries
 from briefs.comments import comments_by_field
 from briefs.extensions import db
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
+from briefs.labels import (
+    LANGUAGE_LABELS,
+    RISK_BADGES,
+    RISK_LABELS,
+    SIDE_LABELS,
+    STATUS_BADGES,
+    STATUS_LABELS,
+)
+from briefs.links import client_link
 from briefs.models import (
+    AgencySettings,
     Brief,
     BriefField,
     BriefSection,
@@ -30,11 +51,16 @@ from briefs.models import (
 )
 from briefs.overview import BriefSummary, brief_fields, summarize
 from briefs.rules.completeness import has_answer
+from briefs.timeline import summary as timeline
+from briefs.timeline.summary import TimelineSummary
+
+#: What a comment or suggested answer form shows again: (field id, message, typed text).
+FieldError = tuple[int, str, str]
 
 
 @dataclass(frozen=True)
 class BriefPage:
-    """One brief with its fields, what is missing, its files and its record."""
+    """One brief with its fields, files and record, in the words and forms the page shows."""
 
     brief: Brief
     fields: list[BriefField]
@@ -45,11 +71,36 @@ class BriefPage:
     #: Names of the users who reviewed, by user id.
     reviewers: dict[int, str]
     #: Every hand-over of the brief, active and withdrawn, oldest first.
-    handovers: list[Handover] = dataclass_field(default_factory=list)
+    handovers: list[Handover]
     #: Colleagues holding questions now, with how far each is.
-    holders: list[Holder] = dataclass_field(default_factory=list)
+    holders: list[Holder]
     #: Comment threads by field id, oldest first.
-    comments: dict[int, list[Comment]] = dataclass_field(default_factory=dict)
+    comments: dict[int, list[Comment]]
+    #: The client link to copy, or None when it cannot be read back.
+    client_link: str | None
+    status_label: str
+    status_badge: str
+    side_label: str
+    language_label: str
+    #: Reminders and the launch risk, with the risk in words.
+    chase: ChaseStatus
+    risk_label: str
+    risk_badge: str
+    agency: AgencySettings
+    #: The words of a yes/no answer.
+    yes_no: dict[str, str]
+    #: One review form per field id; a refused one comes back with its errors.
+    review_forms: dict[int, ReviewForm]
+    #: The field whose "Request changes" form is shown open with its errors.
+    failed_field_id: int | None
+    action_form: ConfirmForm
+    reminder_form: BriefReminderForm
+    assign_form: AssignForm
+    assign_choices: list[tuple[str, str]]
+    comment_error: FieldError | None
+    prefill_error: FieldError | None
+    #: When the page was built, for the whose-move summary.
+    now: datetime
 
     @property
     def missing(self) -> list[BriefField]:
@@ -78,8 +129,13 @@ class BriefPage:
     def labels_by_id(self) -> dict[int, str]:
         return {field.id: field.label for field in self.fields}
 
+    @cached_property
+    def timeline_summary(self) -> TimelineSummary:
+        """The whose-move summary, measured from the events already loaded."""
+        return timeline.timeline_summary(self, self.now)
 
-def load_brief(brief_id: int) -> Brief | None:
+
+def load_brief_for_page(brief_id: int) -> Brief | None:
     """Load a brief with its client, recipients, fields and their history."""
     return db.session.scalar(
         select(Brief)
@@ -94,9 +150,21 @@ def load_brief(brief_id: int) -> Brief | None:
     )
 
 
-def load_page(brief_id: int) -> BriefPage | None:
-    """Gather what the brief page shows, or None for an unknown brief."""
-    brief = load_brief(brief_id)
+def load_page(
+    brief_id: int,
+    now: datetime,
+    *,
+    failed: tuple[int, ReviewForm] | None = None,
+    assign_form: AssignForm | None = None,
+    comment_error: FieldError | None = None,
+    prefill_error: FieldError | None = None,
+) -> BriefPage | None:
+    """Gather what the brief page shows, or None for an unknown brief.
+
+    `failed` is a review form to show again with its errors; `assign_form`,
+    `comment_error` and `prefill_error` show the working-together forms again.
+    """
+    brief = load_brief_for_page(brief_id)
     if brief is None:
         return None
     fields = brief_fields(brief)
@@ -112,14 +180,39 @@ def load_page(brief_id: int) -> BriefPage | None:
         db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all()
     )
     handovers = brief_handovers(brief.id)
+    summary = summarize(brief, fields)
+    agency = agency_settings()
+    [chase], _cal = assess_summaries([summary], agency, now)
+    review_forms = {field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in fields}
+    if failed:
+        review_forms[failed[0]] = failed[1]
     return BriefPage(
         brief=brief,
         fields=fields,
-        summary=summarize(brief, fields),
+        summary=summary,
         uploads={str(upload.id): upload for upload in uploads},
         events=list(events),
         reviewers=reviewers,
         handovers=handovers,
         holders=holders(brief, handovers),
         comments=comments_by_field(brief.id),
+        client_link=client_link(brief.token_sealed),
+        status_label=STATUS_LABELS[brief.status],
+        status_badge=STATUS_BADGES[brief.status],
+        side_label=SIDE_LABELS[summary.move.side],
+        language_label=LANGUAGE_LABELS.get(brief.locale, brief.locale),
+        chase=chase.status,
+        risk_label=RISK_LABELS[chase.status.deadline.risk],
+        risk_badge=RISK_BADGES[chase.status.deadline.risk],
+        agency=agency,
+        yes_no={"yes": _("Yes"), "no": _("No")},
+        review_forms=review_forms,
+        failed_field_id=failed[0] if failed else None,
+        action_form=ConfirmForm(),
+        reminder_form=BriefReminderForm(obj=brief, formdata=None),
+        assign_form=assign_form or AssignForm(formdata=None),
+        assign_choices=assign_choices(brief),
+        comment_error=comment_error,
+        prefill_error=prefill_error,
+        now=now,
     )

@@ -1,4 +1,7 @@
-"""Routes of the briefs_admin blueprint: create a brief, share its link, review answers."""
+"""Views of one brief: create it, show it, share its link, review answers, close it.
+
+briefs_admin/blueprint.py maps their URLs.
+"""
 
 from __future__ import annotations
 
@@ -17,27 +20,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from briefs import clock, workflow
-from briefs.accounts import agency_settings
-from briefs.briefs_admin import bp
 from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
 from briefs.briefs_admin.page import BriefPage, load_page
-from briefs.chase_status import assess_summaries
 from briefs.extensions import db
-from briefs.labels import (
-    FIELD_TYPE_LABELS,
-    LANGUAGE_LABELS,
-    RISK_BADGES,
-    RISK_LABELS,
-    ROLE_LABELS,
-    SIDE_LABELS,
-    STATUS_BADGES,
-    STATUS_LABELS,
-)
-from briefs.links import client_link
+from briefs.labels import ROLE_LABELS
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
 from briefs.rules.completeness import has_answer
-from briefs.timeline.summary import timeline_summary
 from briefs.workflow import Actor
 
 #: Files a browser may show in the page instead of downloading; never SVG or HTML.
@@ -56,7 +45,6 @@ def _to_brief(brief: Brief, anchor: str | None = None):
     return redirect(url_for("briefs_admin.brief", brief_id=brief.id, _anchor=anchor))
 
 
-@bp.route("/briefs/new", methods=["GET", "POST"])
 @login_required
 def new_brief():
     """Create a brief in two steps: pick the client, then everything else."""
@@ -100,79 +88,29 @@ def new_brief():
     ), (422 if form.errors else 200)
 
 
-def _render_page(
-    page: BriefPage, failed: tuple[int, ReviewForm] | None = None, status=200, **extra
-):
-    """Render the brief page; `failed` is a review form to show again with its errors.
-
-    `extra` carries the working-together forms to show again: assign_form, and
-    comment_error / prefill_error as (field id, message, typed text).
-    """
-    review_forms = {
-        field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in page.fields
-    }
-    if failed:
-        review_forms[failed[0]] = failed[1]
-    summary = page.summary
-    from briefs.briefs_admin.collaboration import AssignForm, assign_choices
-    from briefs.briefs_admin.sending import BriefReminderForm
-
-    now = clock.utcnow()
-    [chase], _cal = assess_summaries([summary], agency_settings(), now)
-    return render_template(
-        "briefs_admin/brief.html",
-        page=page,
-        brief=page.brief,
-        summary=summary,
-        client_link=client_link(page.brief.token_sealed),
-        status_label=STATUS_LABELS[page.brief.status],
-        status_badge=STATUS_BADGES[page.brief.status],
-        side_label=SIDE_LABELS[summary.move.side],
-        language_label=LANGUAGE_LABELS.get(page.brief.locale, page.brief.locale),
-        type_labels=FIELD_TYPE_LABELS,
-        yes_no={"yes": _("Yes"), "no": _("No")},
-        review_forms=review_forms,
-        failed_field_id=failed[0] if failed else None,
-        action_form=ConfirmForm(),
-        chase=chase.status,
-        risk_label=RISK_LABELS[chase.status.deadline.risk],
-        risk_badge=RISK_BADGES[chase.status.deadline.risk],
-        reminder_form=BriefReminderForm(obj=page.brief, formdata=None),
-        agency=agency_settings(),
-        timeline_summary=timeline_summary(page, now),
-        assign_form=extra.get("assign_form") or AssignForm(formdata=None),
-        assign_choices=assign_choices(page.brief),
-        comment_error=extra.get("comment_error"),
-        prefill_error=extra.get("prefill_error"),
-    ), status
+def _render_page(page: BriefPage | None, status: int = 200):
+    if page is None:
+        abort(404)
+    return render_template("briefs_admin/brief.html", page=page), status
 
 
-@bp.get("/briefs/<int:brief_id>")
 @login_required
 def brief(brief_id: int):
     """Show one brief: where it stands, its link, every answer and its record."""
-    page = load_page(brief_id)
-    if page is None:
-        abort(404)
-    return _render_page(page)
+    return _render_page(load_page(brief_id, clock.utcnow()))
 
 
-@bp.post("/briefs/<int:brief_id>/sent")
 @login_required
 def mark_sent(brief_id: int):
     """Record that the agency sent the client link itself."""
     brief = _brief_or_404(brief_id)
     if ConfirmForm().validate_on_submit():
-        if brief.status == "closed":
-            flash(_("The brief is closed. Reopen it before sending the link."), "warning")
-        else:
-            workflow.mark_sent(brief, _actor(), clock.utcnow())
-            db.session.commit()
-            flash(_("Noted: the link was sent to the client."), "success")
+        workflow.mark_sent(brief, _actor(), clock.utcnow())
+        db.session.commit()
+        flash(_("Noted: the link was sent to the client."), "success")
     return _to_brief(brief)
 
 
-@bp.route("/briefs/<int:brief_id>/link/regenerate", methods=["GET", "POST"])
 @login_required
 def regenerate_link(brief_id: int):
     """Ask, then replace the client link; the old one stops working."""
@@ -186,31 +124,26 @@ def regenerate_link(brief_id: int):
     return render_template("briefs_admin/regenerate.html", brief=brief, form=form)
 
 
-@bp.post("/briefs/<int:brief_id>/close")
 @login_required
 def close(brief_id: int):
     """Close the brief."""
     brief = _brief_or_404(brief_id)
-    if ConfirmForm().validate_on_submit() and brief.status != "closed":
-        workflow.close(brief, _actor(), clock.utcnow())
+    if ConfirmForm().validate_on_submit() and workflow.close(brief, _actor(), clock.utcnow()):
         db.session.commit()
         flash(_("The brief is closed. Its link no longer opens the form."), "success")
     return _to_brief(brief)
 
 
-@bp.post("/briefs/<int:brief_id>/reopen")
 @login_required
 def reopen(brief_id: int):
     """Reopen a closed brief."""
     brief = _brief_or_404(brief_id)
-    if ConfirmForm().validate_on_submit() and brief.status == "closed":
-        workflow.reopen(brief, _actor(), clock.utcnow())
+    if ConfirmForm().validate_on_submit() and workflow.reopen(brief, _actor(), clock.utcnow()):
         db.session.commit()
         flash(_("The brief is open again."), "success")
     return _to_brief(brief)
 
 
-@bp.post("/briefs/<int:brief_id>/fields/<int:field_id>/review")
 @login_required
 def review(brief_id: int, field_id: int):
     """Accept a field's answer, or send it back to the client with a comment."""
@@ -220,15 +153,12 @@ def review(brief_id: int, field_id: int):
     brief = field.brief
     anchor = f"field-{field.id}"
     form = ReviewForm(prefix=f"f{field.id}")
-    if brief.status == "closed":
-        flash(_("The brief is closed. Reopen it to review answers."), "warning")
-        return _to_brief(brief, anchor)
     if not form.validate_on_submit():
         if form.errors.keys() - {"comment"}:
             # Not a form this page renders (a stale tab, a hand-made request): start over.
             flash(_("The review could not be saved. Please try again."), "error")
             return _to_brief(brief, anchor)
-        return _render_page(load_page(brief.id), (field.id, form), 422)
+        return _render_page(load_page(brief.id, clock.utcnow(), failed=(field.id, form)), 422)
     if not field.revision:
         # A review is about one revision of an answer; there is none yet.
         flash(
@@ -259,7 +189,6 @@ def review(brief_id: int, field_id: int):
     return _to_brief(brief, anchor)
 
 
-@bp.get("/briefs/<int:brief_id>/files/<int:upload_id>")
 @login_required
 def download_upload(brief_id: int, upload_id: int):
     """Send a file the client uploaded to this brief."""

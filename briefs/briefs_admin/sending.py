@@ -1,54 +1,32 @@
-"""Routes for sending a brief by e-mail and for its own reminder settings."""
+"""Views for sending a brief by e-mail and for its own reminder settings."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField
-from wtforms.validators import NumberRange, Optional
 
 from briefs import clock, workflow
 from briefs.accounts import agency_settings
-from briefs.briefs_admin import bp
-from briefs.briefs_admin.forms import ConfirmForm
+from briefs.briefs_admin.forms import BriefReminderForm, ConfirmForm
 from briefs.extensions import db
 from briefs.mail.chasing import invitation
 from briefs.mail.outbox import queue
 from briefs.models import Brief
-
-_OPTIONAL_DAYS = [Optional(), NumberRange(min=1, max=60, message=_l("From 1 to 60."))]
-
-
-class BriefReminderForm(FlaskForm):
-    """One brief's departures from the agency's reminder policy (empty = the default)."""
-
-    reminder_first_after = IntegerField(_l("First reminder after (working days)"), _OPTIONAL_DAYS)
-    reminder_every = IntegerField(_l("Then every (working days)"), _OPTIONAL_DAYS)
-    reminder_max = IntegerField(
-        _l("At most (reminders)"),
-        [Optional(), NumberRange(min=0, max=20, message=_l("From 0 to 20."))],
-    )
-    reminders_paused = BooleanField(_l("Pause reminders for this brief"))
-    escalation_enabled = BooleanField(_l("Tell the client's decision-maker when it stalls"))
 
 
 def _to_brief(brief: Brief, anchor: str = "chasing"):
     return redirect(url_for("briefs_admin.brief", brief_id=brief.id, _anchor=anchor))
 
 
-@bp.post("/briefs/<int:brief_id>/send")
 @login_required
 def send_by_email(brief_id: int):
     """Queue the invitation e-mail to the brief's contacts; send-due delivers it."""
     brief = db.get_or_404(Brief, brief_id)
     if not ConfirmForm().validate_on_submit():
         return _to_brief(brief)
-    if brief.status == "closed":
-        flash(_("The brief is closed. Reopen it before sending the link."), "warning")
-        return _to_brief(brief)
+    # queue() commits the invitation, so a closed brief is refused before it is drafted.
+    workflow.refuse_if_closed(brief, "send")
     if not brief.recipients:
         flash(_("The brief has no contacts to send it to."), "warning")
         return _to_brief(brief)
@@ -69,7 +47,6 @@ def send_by_email(brief_id: int):
     return _to_brief(brief, "client-link")
 
 
-@bp.post("/briefs/<int:brief_id>/reminders")
 @login_required
 def reminder_settings(brief_id: int):
     """Save the brief's own reminder settings."""

@@ -89,7 +89,7 @@ def open_link(token: str) -> Link:
         )
         brief = _load(Brief.id == handover.brief_id) if handover else None
     # Unknown, regenerated, withdrawn and closed links look the same: nothing to learn.
-    if brief is None or brief.status == "closed":
+    if brief is None or brief.is_closed:
         abort(404)
     g.locale = brief.locale
     g.timezone = brief.client.timezone

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import os
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from briefs import clock, workflow
 from briefs.answer_messages import answer_error
-from briefs.client_form import bp
 from briefs.client_form.access import Link, field_of, open_link, upload_of
 from briefs.client_form.filling import (
     Outcome,
@@ -36,6 +45,8 @@ from briefs.rules.answers import AnswerError
 from briefs.rules.completeness import missing_fields
 from briefs.rules.whose_move import CLIENT
 from briefs.uploads import current_uploads, upload_path
+
+bp = Blueprint("client_form", __name__)
 
 #: Generous for autosave of a long form, tight enough to stop a script hammering a link.
 POST_LIMIT = "120 per minute"

@@ -30,7 +30,7 @@ def client_rows() -> list[ClientRow]:
     )
     open_briefs = (
         select(func.count(Brief.id))
-        .where(Brief.client_id == Client.id, Brief.status != "closed")
+        .where(Brief.client_id == Client.id, ~Brief.is_closed)
         .correlate(Client)
         .scalar_subquery()
     )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from briefs import clock
 from briefs.auth.forms import timezone_choices
-from briefs.clients import bp
 from briefs.clients.directory import client_briefs, client_rows
 from briefs.clients.forms import ClientForm, ContactForm, ContactRemoveForm
 from briefs.extensions import db
 from briefs.labels import ROLE_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
 from briefs.models import Client, Contact
+
+bp = Blueprint("clients", __name__, url_prefix="/clients")
 
 
 def _client_form(client: Client | None = None) -> ClientForm:

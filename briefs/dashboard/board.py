@@ -150,7 +150,7 @@ def filtered_briefs(filters: Filters) -> list[Brief]:
     """Return the briefs the filters select, each with its client loaded."""
     query = select(Brief).options(joinedload(Brief.client), selectinload(Brief.recipients))
     if filters.status is None:
-        query = query.where(Brief.status != "closed")
+        query = query.where(~Brief.is_closed)
     else:
         query = query.where(Brief.status == filters.status)
     if filters.client_id is not None:

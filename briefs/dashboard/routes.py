@@ -1,11 +1,12 @@
 """Routes of the dashboard blueprint."""
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from briefs.clock import utcnow
-from briefs.dashboard import bp
 from briefs.dashboard.board import load_board
+
+bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import render_template, send_file, url_for
+from flask import Blueprint, render_template, send_file, url_for
 from flask_babel import force_locale
 from flask_login import login_required
 
 from briefs.downloads import disposition, markdown_download
-from briefs.exports import bp
 from briefs.exports.assemble import export_data, export_words, load_brief_for_export
 from briefs.exports.brief_zip import write_zip
 from briefs.exports.preview import render_export_html
@@ -17,6 +16,8 @@ from briefs.extensions import db
 from briefs.models import Brief, Upload
 from briefs.rules.markdown_export import brief_markdown
 from briefs.uploads import upload_path
+
+bp = Blueprint("exports", __name__)
 
 
 def _markdown(brief: Brief) -> str:

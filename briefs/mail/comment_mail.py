@@ -96,7 +96,7 @@ def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None
 
 
 def _to_client(brief: Brief, comments: list[Comment], handovers: list[Handover]) -> list[Draft]:
-    if brief.status == "closed":
+    if brief.is_closed:
         return []  # the links open nothing; the agency sees the comments on its page
     last = comments[-1].id
     drafts = []

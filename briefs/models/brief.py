@@ -16,14 +16,18 @@ from sqlalchemy import (
     false,
     true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefs.extensions import db
 from briefs.models.client import Client, Contact
 from briefs.models.types import UTCDateTime
 
+#: A closed brief is read-only until it is reopened; its links open nothing.
+CLOSED = "closed"
+
 #: Brief statuses in the order a brief normally moves through them.
-BRIEF_STATUSES = ("draft", "sent", "submitted", "closed")
+BRIEF_STATUSES = ("draft", "sent", "submitted", CLOSED)
 
 #: Review verdicts.
 ACCEPTED = "accepted"
@@ -88,6 +92,14 @@ class Brief(db.Model):
     sections: Mapped[list[BriefSection]] = relationship(
         back_populates="brief", order_by="BriefSection.position", cascade="all, delete-orphan"
     )
+
+    @hybrid_property
+    def is_closed(self) -> bool:
+        """A closed brief is read-only: workflow.refuse_if_closed guards every change.
+
+        In a query, `~Brief.is_closed` selects the open briefs.
+        """
+        return self.status == CLOSED
 
 
 class BriefSection(db.Model):

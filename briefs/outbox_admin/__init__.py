@@ -1,7 +1,1 @@
-"""The outbox page and the chasing settings: reminder policy, holidays, wording."""
-
-from flask import Blueprint
-
-bp = Blueprint("outbox_admin", __name__)
-
-from briefs.outbox_admin import routes  # noqa: E402,F401  (routes attach themselves to bp)
+"""The outbox: every message Briefs sends, its delivery status, and retrying it."""

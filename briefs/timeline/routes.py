@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -12,7 +12,6 @@ from briefs.downloads import markdown_download
 from briefs.extensions import db
 from briefs.models import Brief
 from briefs.rules.timeline_report import Sentence
-from briefs.timeline import bp
 from briefs.timeline.export import brief_timeline_markdown, client_timeline_markdown
 from briefs.timeline.forms import LoggedContactForm
 from briefs.timeline.loading import agency_calendar
@@ -20,6 +19,8 @@ from briefs.timeline.pages import brief_view, client_view
 from briefs.timeline.sentences import Context, happened_at, sentence
 from briefs.timeline.wording import check_sentence
 from briefs.workflow import Actor
+
+bp = Blueprint("timeline", __name__)
 
 
 @bp.app_template_filter("sentence")

@@ -1,15 +1,29 @@
-"""Forms for the chasing settings."""
+"""Forms for the agency's settings: its name and language, reminders, message wording."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from briefs.auth.forms import LANGUAGE_CHOICES, valid_timezone
 from briefs.rules.working_days import parse_holidays
 
 _DAYS = NumberRange(min=1, max=60, message=_l("Enter a number from 1 to 60."))
+
+
+class AgencySettingsForm(FlaskForm):
+    name = StringField(_l("Agency name"), validators=[DataRequired(), Length(max=200)])
+    timezone = SelectField(_l("Time zone"), validators=[valid_timezone])
+    default_locale = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
 
 
 class ReminderPolicyForm(FlaskForm):

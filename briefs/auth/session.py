@@ -1,0 +1,50 @@
+"""Who is signed in, and the language and time zone each request is shown in."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext
+from flask_login import current_user
+
+from briefs.extensions import babel, db, login_manager
+from briefs.models import AgencySettings, User
+
+LANGUAGES = ("en", "ru")
+
+
+def select_locale() -> str:
+    """Pick the UI language: a page's own choice, the user's setting, then the browser's."""
+    forced = getattr(g, "locale", None)
+    if forced in LANGUAGES:
+        return forced
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    best = request.accept_languages.best_match(LANGUAGES)
+    if best:
+        return best
+    settings = db.session.get(AgencySettings, 1)
+    return settings.default_locale if settings else "en"
+
+
+def select_timezone() -> str:
+    """Show agency pages in the agency's time zone; a page may force another one."""
+    forced = getattr(g, "timezone", None)
+    if forced:
+        return forced
+    settings = db.session.get(AgencySettings, 1)
+    return settings.timezone if settings else "UTC"
+
+
+def load_user(user_id: str) -> User | None:
+    """Return the signed-in user of a session, unless they were deactivated."""
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user and user.active else None
+
+
+def init_app(app: Flask) -> None:
+    """Wire sign-in, the language and the time zone of each request to the app."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

@@ -1,0 +1,1 @@
+"""The agency's settings: its name and language, the reminder policy, message wording."""
