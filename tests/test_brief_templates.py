@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from sqlalchemy import event
 
 from briefs.extensions import db
 from briefs.models import Template, TemplateField, TemplateSection
 from briefs.template_editing import set_archived
 from briefs.template_yaml import load_template
-from tests.conftest import NOW, PASSWORD, make_brief, make_template
+from tests.factories import NOW, PASSWORD, make_brief, make_template
 
 
 def _get(model, ident):
@@ -119,38 +118,30 @@ def test_index_without_templates_offers_the_starter(auth_client):
     assert 'action="/templates/starters/ru"' in body
 
 
-def _count_queries(client, url) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
+def _queries_of_page(client, count_queries, url) -> int:
     client.get(url)  # warm up: the first request loads settings the next ones reuse
     db.session.expire_all()
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 
-def test_index_query_count_does_not_grow_with_templates(auth_client):
+def test_index_query_count_does_not_grow_with_templates(auth_client, count_queries):
     for number in range(2):
         make_brief(make_template(f"T{number}"))
-    few = _count_queries(auth_client, "/templates/")
+    few = _queries_of_page(auth_client, count_queries, "/templates/")
     for number in range(10):
         make_template(f"More {number}")
-    assert _count_queries(auth_client, "/templates/") == few
+    assert _queries_of_page(auth_client, count_queries, "/templates/") == few > 0
 
 
-def test_editor_query_count_does_not_grow_with_sections(auth_client):
+def test_editor_query_count_does_not_grow_with_sections(auth_client, count_queries):
     template = make_template()
-    few = _count_queries(auth_client, f"/templates/{template.id}")
+    few = _queries_of_page(auth_client, count_queries, f"/templates/{template.id}")
     bigger = make_template(
         "Big", sections=[(f"S{n}", [{"key": f"k{n}", "label": "L"}]) for n in range(8)]
     )
-    assert _count_queries(auth_client, f"/templates/{bigger.id}") == few
+    assert _queries_of_page(auth_client, count_queries, f"/templates/{bigger.id}") == few > 0
 
 
 # -- Template details --------------------------------------------------------------------

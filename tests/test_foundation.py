@@ -2,7 +2,7 @@
 
 from briefs.extensions import db
 from briefs.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_healthz_round_trips_the_database(client):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +17,7 @@ from briefs.rules.markdown_export import (
     render_markdown_export,
     text_block,
 )
-from tests.exports_helpers import (
+from tests.markdown_reading import (
     COMMONMARK,
     EN_WORDS,
     NASTY,
@@ -35,7 +33,6 @@ from tests.exports_helpers import (
     typed,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
 CHANGES = "changes_requested"
 
 
@@ -308,12 +305,9 @@ def every_type_brief(locale: str) -> ExportBrief:
 
 
 @pytest.mark.parametrize("locale,words", [("en", EN_WORDS), ("ru", RU_WORDS)])
-def test_golden_export(locale, words):
-    exported = render_markdown_export(every_type_brief(locale), words).encode("utf-8")
-    path = GOLDEN / f"brief_export.{locale}.md"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_bytes(exported)
-    assert path.read_bytes() == exported, f"run with UPDATE_GOLDEN=1 to accept: {path}"
+def test_golden_export(locale, words, assert_golden):
+    exported = render_markdown_export(every_type_brief(locale), words)
+    assert_golden(f"brief_export.{locale}.md", exported)
 
 
 @pytest.mark.parametrize("locale,words", [("en", EN_WORDS), ("ru", RU_WORDS)])

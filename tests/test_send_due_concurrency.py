@@ -9,7 +9,7 @@ from pathlib import Path
 from briefs.extensions import db
 from briefs.models import Message
 from briefs.workflow import SYSTEM, mark_sent
-from tests.conftest import make_brief, make_client, make_template
+from tests.factories import make_brief, make_client, make_template
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent

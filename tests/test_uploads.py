@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from briefs import clock
 from briefs.extensions import db
 from briefs.models import Answer, Event, Upload
 from briefs.uploads import display_name
-from tests.client_form_helpers import (
+from tests.factories import (
+    NOW,
     fields_by_key,
     make_full_brief,
 )
-from tests.conftest import NOW
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -27,9 +26,7 @@ PNG = bytes.fromhex(
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from flask import render_template, request
 from flask_login import login_required
 
-from briefs.clock import utcnow
+from briefs import clock
 from briefs.dashboard import bp
 from briefs.dashboard.board import load_board
 
@@ -12,5 +12,5 @@ from briefs.dashboard.board import load_board
 @login_required
 def index():
     """Show every open brief, the most stuck first, narrowed by the filters."""
-    board = load_board(request.args, utcnow())
+    board = load_board(request.args, clock.utcnow())
     return render_template("dashboard/index.html", board=board)
