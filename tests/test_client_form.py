@@ -215,6 +215,8 @@ def test_a_wrong_option_is_refused(client, frozen_clock):
     response = client.post(f"/c/{token}", data=form_data(brief, format="Somewhere else"))
     assert response.status_code == 422
     assert "Please choose one of the options shown." in response.get_data(as_text=True)
+    assert fields_by_key(brief)["format"].revision == 0
+    assert count(Answer) == 0 and count(Event, kind="answer_saved") == 0
 
 
 def test_too_long_answer_is_refused(client, frozen_clock):
@@ -315,6 +317,9 @@ def test_autosave_of_choices_and_not_applicable(client, frozen_clock):
     body = client.post(url, data={f"na-{channels.id}": "1"}).get_json()
     assert body["revision"] == 2 and body["not_applicable"] is True
     assert body["progress"]["answered"] == 1
+    db.session.refresh(channels)
+    assert (channels.revision, channels.not_applicable) == (2, True)
+    assert count(Answer, field_id=channels.id) == 2
 
 
 def test_autosave_refuses_a_bad_value_with_a_message(client, frozen_clock):

@@ -208,3 +208,4 @@ def test_assign_without_questions_is_refused_next_to_the_list(auth_client):
     response = auth_client.post(f"/briefs/{brief.id}/handovers", data={"contact_id": contact.id})
     assert response.status_code == 422
     assert "Choose at least one question." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Handover)).all() == []

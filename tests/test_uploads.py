@@ -178,6 +178,7 @@ def test_the_whole_form_reports_a_refused_file(client, brief_and_token):
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "The file a.txt was not accepted" in body
+    assert db.session.scalar(select(func.count(Upload.id))) == 0
     assert f'href="#field-{photos.id}"' in body
 
 
