@@ -205,11 +205,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list = []
+        #: The bytes of each message as they came over the wire.
+        self.raw: list[bytes] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
         from email import message_from_bytes, policy
 
         mail = message_from_bytes(envelope.content, policy=policy.default)
+        self.raw.append(envelope.content)
         self.messages.append((envelope.rcpt_tos, mail))
         return "250 Message accepted for delivery"
 
