@@ -1,28 +1,31 @@
-"""Shared fixtures: an app on a fresh database, signed-in clients, factories, a browser."""
+"""Shared fixtures: an app on a fresh database, signed-in clients, a frozen clock, a query
+counter, golden files, a local SMTP server, a browser. Factories live in tests/factories.py."""
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import threading
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from werkzeug.serving import make_server
 
-from briefs import accounts, create_app
+from briefs import accounts, clock, create_app
 from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
-from briefs.models import Client, Contact, Template, TemplateField, TemplateSection, User
-from briefs.workflow import Actor, create_brief
+from briefs.models import User
+from tests.factories import NOW, PASSWORD
 
 # Strong password hashing costs a fifth of a second per sign-in; tests need no such cost.
 accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
-#: A fixed moment so tests never depend on the clock.
-NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-PASSWORD = "correct horse battery"
+GOLDEN = Path(__file__).parent / "golden"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 #: Run the suite on another database (e.g. PostgreSQL) instead of a SQLite file per test.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -89,99 +92,66 @@ def login(client, email: str, password: str = PASSWORD):
     return response
 
 
-def make_template(
-    name: str = "Service page",
-    sections: list[tuple[str, list[dict]]] | None = None,
-    locale: str = "en",
-) -> Template:
-    """Create a template; each field dict may override key, label, type, required, options."""
-    if sections is None:
-        sections = [
-            (
-                "The service",
-                [
-                    {"key": "name", "label": "Service name"},
-                    {"key": "what", "label": "What exactly is done", "type": "long_text"},
-                    {"key": "price", "label": "Price", "type": "number", "required": False},
-                ],
-            ),
-            (
-                "Audience",
-                [
-                    {
-                        "key": "channels",
-                        "label": "Where customers come from",
-                        "type": "multiple_choice",
-                        "options": ["Search", "Referrals", "Ads"],
-                    },
-                    {"key": "who", "label": "Who it is for", "type": "long_text"},
-                ],
-            ),
-        ]
-    template = Template(name=name, locale=locale, created_at=NOW, updated_at=NOW)
-    db.session.add(template)
-    db.session.flush()
-    for s_pos, (title, fields) in enumerate(sections):
-        section = TemplateSection(title=title, position=s_pos)
-        template.sections.append(section)
-        for f_pos, spec in enumerate(fields):
-            section.fields.append(
-                TemplateField(
-                    template_id=template.id,
-                    position=f_pos,
-                    key=spec["key"],
-                    label=spec["label"],
-                    help=spec.get("help", ""),
-                    example=spec.get("example", ""),
-                    type=spec.get("type", "short_text"),
-                    required=spec.get("required", True),
-                    options=spec.get("options", []),
-                )
+@pytest.fixture
+def frozen_clock(monkeypatch) -> Callable[[datetime], None]:
+    """Stop `briefs.clock.utcnow` at NOW; return a setter that moves it."""
+
+    def set_now(moment: datetime) -> None:
+        # Every module calls clock.utcnow() through the module, so this one patch reaches all.
+        monkeypatch.setattr(clock, "utcnow", lambda: moment)
+
+    set_now(NOW)
+    return set_now
+
+
+@pytest.fixture
+def count_queries(app):
+    """Return a context manager that collects the SQL statements sent inside it."""
+
+    @contextmanager
+    def counting(*, fresh_session: bool = False) -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def count(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        # A fresh app context has an empty session, so a page loads everything it shows.
+        with app.app_context() if fresh_session else nullcontext():
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                yield statements
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+
+    return counting
+
+
+@pytest.fixture
+def assert_golden() -> Callable[[str, str], None]:
+    """Return a check of text against tests/golden/<name>; UPDATE_GOLDEN=1 rewrites the file."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if os.environ.get("UPDATE_GOLDEN") == "1":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+        if not path.exists():
+            pytest.fail(f"no golden file {path}: run with UPDATE_GOLDEN=1 to write it")
+        expected = path.read_bytes().decode("utf-8")
+        if text != expected:
+            diff = difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"golden/{name}",
+                "now",
             )
-    db.session.commit()
-    return template
+            pytest.fail(
+                f"{name} differs from its golden file (run with UPDATE_GOLDEN=1 to accept):\n"
+                + "".join(diff),
+                pytrace=False,
+            )
 
-
-def make_client(name: str = "Acme Dental", timezone: str = "Europe/Moscow") -> Client:
-    """Create a client with a contact and a decision-maker."""
-    client = Client(name=name, timezone=timezone, created_at=NOW)
-    client.contacts.append(Contact(name="Ivan Contact", email="ivan@acme.example", role="contact"))
-    client.contacts.append(
-        Contact(name="Daria Director", email="daria@acme.example", role="decision_maker")
-    )
-    db.session.add(client)
-    db.session.commit()
-    return client
-
-
-def make_brief(
-    template: Template | None = None,
-    client: Client | None = None,
-    *,
-    title: str = "Teeth whitening page",
-    locale: str = "en",
-    launch_date: date | None = date(2026, 12, 15),
-    user: User | None = None,
-    now: datetime = NOW,
-):
-    """Create a brief; return (brief, token)."""
-    template = template or make_template()
-    client = client or make_client()
-    actor = Actor.user(user) if user else Actor("system", "Tests")
-    brief, token = create_brief(
-        template=template,
-        client=client,
-        title=title,
-        locale=locale,
-        recipients=[c for c in client.contacts if c.role == "contact"],
-        launch_date=launch_date,
-        work_days=5,
-        actor=actor,
-        now=now,
-        secret_key="test",
-    )
-    db.session.commit()
-    return brief, token
+    return check
 
 
 @pytest.fixture
@@ -238,11 +208,14 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list = []
+        #: The bytes of each message as they came over the wire.
+        self.raw: list[bytes] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
         from email import message_from_bytes, policy
 
         mail = message_from_bytes(envelope.content, policy=policy.default)
+        self.raw.append(envelope.content)
         self.messages.append((envelope.rcpt_tos, mail))
         return "250 Message accepted for delivery"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_template
+from tests.factories import PASSWORD, make_template
 
 pytestmark = pytest.mark.browser
 

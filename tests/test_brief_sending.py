@@ -6,15 +6,15 @@ from briefs import clock
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Event, Message
-from tests.conftest import make_brief, make_template
+from tests.factories import make_brief, make_template
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
 
 
 def test_send_by_email_queues_the_invitation_and_send_due_delivers_it(
-    app, auth_client, smtp_server, monkeypatch
+    app, auth_client, smtp_server, frozen_clock
 ):
-    monkeypatch.setattr(clock, "utcnow", lambda: MONDAY)
+    frozen_clock(MONDAY)
     brief, token = make_brief(now=MONDAY)
     response = auth_client.post(f"/briefs/{brief.id}/send")
     assert response.status_code == 302
@@ -63,8 +63,8 @@ def page_text(auth_client, brief) -> str:
     return auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True).replace("\u202f", " ")
 
 
-def test_brief_page_shows_next_reminder_and_saves_overrides(app, auth_client, monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: MONDAY)
+def test_brief_page_shows_next_reminder_and_saves_overrides(app, auth_client, frozen_clock):
+    frozen_clock(MONDAY)
     brief, _token = make_brief(now=MONDAY)
     auth_client.post(f"/briefs/{brief.id}/sent")
     body = page_text(auth_client, brief)

@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from sqlalchemy import event
 
 from briefs.extensions import db
 from briefs.models import Template, TemplateField, TemplateSection
 from briefs.template_editing import set_archived
 from briefs.template_yaml import load_template
-from tests.conftest import NOW, PASSWORD, make_brief, make_template
+from tests.factories import NOW, PASSWORD, make_brief, make_template
 
 
 def _get(model, ident):
@@ -119,38 +118,30 @@ def test_index_without_templates_offers_the_starter(auth_client):
     assert 'action="/templates/starters/ru"' in body
 
 
-def _count_queries(client, url) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
+def _queries_of_page(client, count_queries, url) -> int:
     client.get(url)  # warm up: the first request loads settings the next ones reuse
     db.session.expire_all()
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 
-def test_index_query_count_does_not_grow_with_templates(auth_client):
+def test_index_query_count_does_not_grow_with_templates(auth_client, count_queries):
     for number in range(2):
         make_brief(make_template(f"T{number}"))
-    few = _count_queries(auth_client, "/templates/")
+    few = _queries_of_page(auth_client, count_queries, "/templates/")
     for number in range(10):
         make_template(f"More {number}")
-    assert _count_queries(auth_client, "/templates/") == few
+    assert _queries_of_page(auth_client, count_queries, "/templates/") == few > 0
 
 
-def test_editor_query_count_does_not_grow_with_sections(auth_client):
+def test_editor_query_count_does_not_grow_with_sections(auth_client, count_queries):
     template = make_template()
-    few = _count_queries(auth_client, f"/templates/{template.id}")
+    few = _queries_of_page(auth_client, count_queries, f"/templates/{template.id}")
     bigger = make_template(
         "Big", sections=[(f"S{n}", [{"key": f"k{n}", "label": "L"}]) for n in range(8)]
     )
-    assert _count_queries(auth_client, f"/templates/{bigger.id}") == few
+    assert _queries_of_page(auth_client, count_queries, f"/templates/{bigger.id}") == few > 0
 
 
 # -- Template details --------------------------------------------------------------------
@@ -317,7 +308,8 @@ def test_bad_field_input_keeps_typed_values(auth_client, overrides, message):
 
 
 def test_a_field_in_another_template_does_not_block_a_key(auth_client):
-    make_template("Other")
+    other = make_template("Other", sections=[("Extras", [{"key": "extra", "label": "Extra"}])])
+    other_section = other.sections[0]
     template = make_template()
     section = template.sections[0]
     response = auth_client.post(
@@ -325,6 +317,9 @@ def test_a_field_in_another_template_does_not_block_a_key(auth_client):
         data=_field_data(section.id, key="extra"),
     )
     assert response.status_code == 302
+    # The key is kept as typed, not made "extra_2" because the other template has it.
+    assert _keys_of(section.id) == ["name", "what", "price", "extra"]
+    assert _keys_of(other_section.id) == ["extra"]
 
 
 def test_edit_a_field_and_move_it_to_another_section(auth_client):
@@ -355,6 +350,10 @@ def test_edit_keeps_its_own_key(auth_client):
         data=_field_data(field.section_id, label="Name", key="name"),
     )
     assert response.status_code == 302
+    # Saved under the same key: a field's own key does not count as taken.
+    edited = _get(TemplateField, field.id)
+    assert (edited.key, edited.label) == ("name", "Name")
+    assert _keys_of(field.section_id) == ["name", "what", "price"]
 
 
 def test_move_to_a_section_of_another_template_is_refused(auth_client):
@@ -366,6 +365,10 @@ def test_move_to_a_section_of_another_template_is_refused(auth_client):
         data=_field_data(other.sections[0].id, label="Name", key="name"),
     )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+    # Nothing moved and nothing changed, in either template.
+    refused = _get(TemplateField, field.id)
+    assert (refused.section_id, refused.label) == (template.sections[0].id, "Service name")
+    assert _keys_of(other.sections[0].id) == ["name", "what", "price"]
 
 
 def test_reorder_fields_and_sections(auth_client):
@@ -540,6 +543,7 @@ def test_import_without_a_file(auth_client):
     response = auth_client.post("/templates/import", data={})
     assert response.status_code == 200
     assert "Choose a file to import." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Template.id))) == 0
 
 
 def test_import_lists_at_most_fifty_problems(auth_client):

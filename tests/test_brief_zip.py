@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from briefs import clock
-from briefs.exports.brief_zip import file_names
+from briefs.exports.brief_zip import file_names, write_zip
 from briefs.extensions import db
 from briefs.models import Upload
-from tests.conftest import NOW, make_brief, make_template
-from tests.test_uploads import PNG, docx_bytes
+from tests.factories import NOW, PDF, PNG, docx_bytes, make_brief, make_template
 
 SECTIONS = [
     ("The service", [{"key": "name", "label": "Service name"}]),
@@ -28,9 +27,7 @@ SECTIONS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def send(client, token, field_id, content, name):
@@ -44,7 +41,7 @@ def send(client, token, field_id, content, name):
 def test_zip_holds_brief_md_and_files_in_brief_order(auth_client):
     brief, token = make_brief(make_template("Zip", SECTIONS))
     by_key = {f.key: f for s in brief.sections for f in s.fields}
-    send(auth_client, token, by_key["certs"].id, b"%PDF-1.4\n" + b"x" * 50, "Licence 2024.pdf")
+    send(auth_client, token, by_key["certs"].id, PDF, "Licence 2024.pdf")
     send(auth_client, token, by_key["photos"].id, PNG, "Front desk.png")
     send(auth_client, token, by_key["photos"].id, PNG, "Front desk.png")
     send(auth_client, token, by_key["certs"].id, docx_bytes(), "ISO.docx")
@@ -59,6 +56,8 @@ def test_zip_holds_brief_md_and_files_in_brief_order(auth_client):
     data = response.get_data()
     response.close()  # closes the temporary file the archive was built in
     archive = zipfile.ZipFile(io.BytesIO(data))
+    # Entries carry the brief's last change (the removal), not the moment of the download.
+    assert {info.date_time for info in archive.infolist()} == {(2026, 11, 2, 9, 30, 0)}
     assert archive.namelist() == [
         "brief.md",
         "02-facts-proof/02-photos/01-front-desk.png",
@@ -70,6 +69,42 @@ def test_zip_holds_brief_md_and_files_in_brief_order(auth_client):
     assert archive.read("brief.md") == markdown
     assert archive.read("02-facts-proof/02-photos/01-front-desk.png") == PNG
     assert archive.read("02-facts-proof/03-certificates-licences/02-iso.docx") == docx_bytes()
+
+
+def test_the_same_brief_gives_the_same_bytes_at_any_time(auth_client, frozen_clock):
+    brief, token = make_brief(make_template("Zip", SECTIONS))
+    by_key = {f.key: f for s in brief.sections for f in s.fields}
+    send(auth_client, token, by_key["photos"].id, PNG, "Front desk.png")
+
+    def build() -> bytes:
+        response = auth_client.get(f"/briefs/{brief.id}/export.zip")
+        data = response.get_data()
+        response.close()
+        return data
+
+    first = build()
+    # An hour on: a ZIP stamped with the clock would differ at once (its tick is 2 seconds).
+    frozen_clock(NOW + timedelta(hours=1, seconds=3))
+    assert build() == first
+    send(auth_client, token, by_key["photos"].id, PNG, "Back door.png")
+    changed = build()
+    assert changed != first
+    assert zipfile.ZipFile(io.BytesIO(changed)).infolist()[0].date_time == (2026, 11, 2, 10, 30, 2)
+
+
+def test_write_zip_stamps_every_entry_with_the_given_moment(tmp_path):
+    class B:
+        sections = []
+
+    stamp = datetime(2026, 11, 2, 9, 30, 7, tzinfo=UTC)
+    builds = []
+    for _ in range(2):
+        out = io.BytesIO()
+        write_zip(out, B(), b"# Brief\n", [], lambda u: "", stamp)
+        builds.append(out.getvalue())
+    assert builds[0] == builds[1]
+    [info] = zipfile.ZipFile(io.BytesIO(builds[0])).infolist()
+    assert info.filename == "brief.md" and info.date_time == (2026, 11, 2, 9, 30, 6)
 
 
 def test_zip_of_an_unknown_brief_is_404(auth_client):

@@ -14,8 +14,7 @@ from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Event, Review, Template, Upload
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.rules.tokens import hash_token
-from tests.briefs_admin_helpers import count_queries
-from tests.conftest import NOW, make_brief, make_client, make_template
+from tests.factories import NOW, make_brief, make_client, make_template
 
 
 def _fields(brief: Brief) -> dict[str, BriefField]:
@@ -32,13 +31,6 @@ def _answer(field: BriefField, value: str, *, when=NOW, who="Ivan Contact") -> N
     workflow.save_answer(
         field, value, not_applicable=False, actor=workflow.Actor.client(who), now=when
     )
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Make the views see NOW as the current time."""
-    monkeypatch.setattr("briefs.clock.utcnow", lambda: NOW)
-    return NOW
 
 
 # Access -----------------------------------------------------------------------------------
@@ -140,7 +132,7 @@ def test_new_brief_step_two_lists_templates_and_contacts(auth_client):
     assert 'value="5"' in body
 
 
-def test_create_brief(auth_client, user, frozen):
+def test_create_brief(auth_client, user, frozen_clock):
     template = make_template(locale="ru")
     acme = make_client()
     ivan, daria = acme.contacts
@@ -386,7 +378,7 @@ def test_regenerate_asks_first(auth_client):
     assert brief.token_hash == hash_token(token)
 
 
-def test_regenerate_replaces_the_token(auth_client, frozen):
+def test_regenerate_replaces_the_token(auth_client, frozen_clock):
     brief, token = make_brief()
     response = auth_client.post(f"/briefs/{brief.id}/link/regenerate")
     assert response.status_code == 302
@@ -400,7 +392,7 @@ def test_regenerate_replaces_the_token(auth_client, frozen):
     assert "/c/" in body
 
 
-def test_mark_sent(auth_client, user, frozen):
+def test_mark_sent(auth_client, user, frozen_clock):
     brief, _ = make_brief()
     response = auth_client.post(f"/briefs/{brief.id}/sent")
     assert response.status_code == 302
@@ -414,7 +406,7 @@ def test_mark_sent(auth_client, user, frozen):
     assert '<span class="badge info">Sent</span>' in body
 
 
-def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen):
+def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen_clock):
     brief, _ = make_brief()
     auth_client.post(f"/briefs/{brief.id}/close")
     response = auth_client.post(f"/briefs/{brief.id}/sent", follow_redirects=True)
@@ -423,7 +415,7 @@ def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen):
     assert brief.sent_at is None
 
 
-def test_close_and_reopen(auth_client, frozen):
+def test_close_and_reopen(auth_client, frozen_clock):
     brief, _ = make_brief()
     auth_client.post(f"/briefs/{brief.id}/close")
     db.session.refresh(brief)
@@ -439,7 +431,7 @@ def test_close_and_reopen(auth_client, frozen):
 # Reviews -------------------------------------------------------------------------------------
 
 
-def test_accept_an_answer(auth_client, user, frozen):
+def test_accept_an_answer(auth_client, user, frozen_clock):
     brief, _ = make_brief()
     field = _fields(brief)["name"]
     _answer(field, "Whitening")
@@ -494,7 +486,7 @@ def test_accepting_a_cleared_answer_is_refused(auth_client):
     assert db.session.scalar(select(Review)) is None
 
 
-def test_request_changes_makes_the_field_missing_again(auth_client, frozen):
+def test_request_changes_makes_the_field_missing_again(auth_client, frozen_clock):
     brief, _ = make_brief()
     field = _fields(brief)["name"]
     _answer(field, "Whitening")
@@ -668,15 +660,16 @@ def _brief_with(n_fields: int, revisions: int, reviewer: workflow.Actor) -> Brie
     return brief
 
 
-def test_brief_page_queries_do_not_grow_with_fields(auth_client, app, user):
+def test_brief_page_queries_do_not_grow_with_fields(auth_client, user, count_queries):
     small = _brief_with(3, 3, workflow.Actor.user(user))
     large = _brief_with(30, 4, workflow.Actor.user(user))
     small_url, large_url = f"/briefs/{small.id}", f"/briefs/{large.id}"
     assert "History: 4 revisions" in auth_client.get(large_url).get_data(as_text=True)
-    # count_queries opens its own app context, so each page loads into an empty session.
-    few = count_queries(app, lambda: auth_client.get(small_url))
-    many = count_queries(app, lambda: auth_client.get(large_url))
-    assert 0 < few == many
+    with count_queries(fresh_session=True) as few:
+        auth_client.get(small_url)
+    with count_queries(fresh_session=True) as many:
+        auth_client.get(large_url)
+    assert 0 < len(few) == len(many)
 
 
 def test_review_forms_carry_their_csrf_token(auth_client, app):

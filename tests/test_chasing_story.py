@@ -9,7 +9,7 @@ from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.overview import brief_fields
 from briefs.workflow import Actor, mark_sent, save_answer, submit
-from tests.conftest import make_brief, make_client, make_template
+from tests.factories import make_brief, make_client, make_template
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 SENT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 10:00 in Moscow

@@ -9,12 +9,13 @@ from playwright.sync_api import expect
 
 from briefs.extensions import db
 from briefs.models import Upload
-from tests.client_form_helpers import (
+from tests.factories import (
+    PNG,
     fields_by_key,
+    make_brief,
     make_full_brief,
+    make_template,
 )
-from tests.conftest import make_brief, make_template
-from tests.test_uploads import PNG
 
 pytestmark = pytest.mark.browser
 

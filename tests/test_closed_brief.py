@@ -16,7 +16,7 @@ from briefs.models.brief import ACCEPTED
 from briefs.rules.whose_move import AGENCY
 from briefs.uploads import store_upload
 from briefs.workflow import Actor, BriefClosed
-from tests.conftest import NOW, make_brief
+from tests.factories import NOW, make_brief
 
 SOMEONE = Actor("system", "Tests")
 

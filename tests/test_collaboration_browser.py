@@ -17,9 +17,7 @@ from briefs.models import Handover
 from briefs.prefill import prefill
 from briefs.rules.tokens import unseal
 from briefs.workflow import Actor
-from tests.client_form_helpers import fields_by_key, make_full_brief
-from tests.conftest import NOW, PASSWORD, make_brief
-from tests.test_uploads import PNG
+from tests.factories import NOW, PASSWORD, PNG, fields_by_key, make_brief, make_full_brief
 
 pytestmark = pytest.mark.browser
 

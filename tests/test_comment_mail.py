@@ -4,35 +4,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
-from briefs import clock
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Comment, Event, Message
-from tests.client_form_helpers import fields_by_key
-from tests.conftest import NOW, make_brief
+from tests.factories import NOW, fields_by_key, make_brief
 
 
-@pytest.fixture
-def at(monkeypatch):
-    def set_now(moment):
-        monkeypatch.setattr(clock, "utcnow", lambda: moment)
-
-    set_now(NOW)
-    return set_now
-
-
-def test_threads_on_both_sides_and_one_mail_per_side(app, auth_client, user, smtp_server, at):
+def test_threads_on_both_sides_and_one_mail_per_side(
+    app, auth_client, user, smtp_server, frozen_clock
+):
     brief, token = make_brief(user=user)
     by_key = fields_by_key(brief)
     name, what = by_key["name"], by_key["what"]
     # A burst from the agency on two fields, then one from the client.
     auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": "Full name?"})
-    at(NOW + timedelta(minutes=1))
+    frozen_clock(NOW + timedelta(minutes=1))
     auth_client.post(f"/briefs/{brief.id}/fields/{what.id}/comments", data={"body": "<b>More</b>"})
-    at(NOW + timedelta(minutes=2))
+    frozen_clock(NOW + timedelta(minutes=2))
     response = auth_client.post(
         f"/c/{token}", data={"comment": str(name.id), f"comment-{name.id}": "Whitening Pro"}
     )
@@ -74,7 +64,7 @@ def test_threads_on_both_sides_and_one_mail_per_side(app, auth_client, user, smt
     assert db.session.scalar(select(Message.id).where(Message.kind == "comment_digest")) is not None
 
 
-def test_resolved_thread_reopens_with_a_new_comment(auth_client, user, at):
+def test_resolved_thread_reopens_with_a_new_comment(auth_client, user, frozen_clock):
     brief, token = make_brief(user=user)
     name = fields_by_key(brief)["name"]
     auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": "Which?"})

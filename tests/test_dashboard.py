@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import html
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from briefs.dashboard import routes
 from briefs.dashboard.board import build_row, count_line
 from briefs.dashboard.filters import Filters, parse_filters
 from briefs.extensions import db
 from briefs.models import BriefField, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.workflow import Actor, close, mark_sent, review, save_answer, submit
-from tests.conftest import NOW, make_brief, make_client, make_template
+from tests.factories import NOW, make_brief, make_client, make_template
 
 AGENCY = Actor("system", "Tests")
 CLIENT = Actor.client("Ivan Contact")
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    """Let the dashboard's "for 4 days" be computed from the tests' fixed moment."""
-    monkeypatch.setattr(routes, "utcnow", lambda: NOW)
+# Let the dashboard's "for 4 days" be computed from the tests' fixed moment.
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def field_of(brief, key: str) -> BriefField:
@@ -320,21 +315,6 @@ def test_count_line_counts_only_long_waits_on_the_client(app):
 # Query count
 
 
-@contextmanager
-def counting_queries():
-    """Collect the SQL statements run inside the block."""
-    statements: list[str] = []
-
-    @event.listens_for(db.engine, "before_cursor_execute")
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def add_briefs(count: int, template, clients, start: int) -> None:
     """Add briefs spread over the clients, in every state a dashboard meets."""
     for i in range(start, start + count):
@@ -365,43 +345,43 @@ def reload(template_id: int, client_ids: list[int]):
     return db.session.get(Template, template_id), [db.session.get(Client, i) for i in client_ids]
 
 
-def dashboard_queries(client, url: str = "/") -> tuple[int, str]:
+def dashboard_queries(client, count_queries, url: str = "/") -> tuple[int, str]:
     """Fetch the dashboard in an app context of its own, as a real request would be served.
 
     The tests' app context would otherwise share its session and `g` (the signed-in user,
     the cached time zone) with the request, so the count would depend on the set-up.
     """
-    with current_app.app_context(), counting_queries() as statements:
+    with count_queries(fresh_session=True) as statements:
         response = client.get(url)
     assert response.status_code == 200
     return len(statements), response.get_data(as_text=True)
 
 
-def test_query_count_does_not_grow_with_the_number_of_briefs(auth_client):
+def test_query_count_does_not_grow_with_the_number_of_briefs(auth_client, count_queries):
     template = make_template()
     clients = [make_client(f"Client {n}") for n in range(4)]
     ids = template.id, [c.id for c in clients]
     add_briefs(5, template, clients, start=1)
-    few, body = dashboard_queries(auth_client)
+    few, body = dashboard_queries(auth_client, count_queries)
     assert len(rows(body)) == 5
 
     add_briefs(45, *reload(*ids), start=6)
-    many, body = dashboard_queries(auth_client)
+    many, body = dashboard_queries(auth_client, count_queries)
     assert len(rows(body)) == 50 - 4  # briefs 11, 22, 33 and 44 are closed
     assert many == few
     assert few <= 9  # user, clients, briefs, recipients, fields, settings, reminders, hand-overs
 
 
-def test_filtered_query_count_is_fixed_too(auth_client):
+def test_filtered_query_count_is_fixed_too(auth_client, count_queries):
     template = make_template()
     clients = [make_client(f"Client {n}") for n in range(3)]
     ids = template.id, [c.id for c in clients]
     url = f"/?client={clients[0].id}&status=sent"
     add_briefs(6, template, clients, start=1)
-    few, body = dashboard_queries(auth_client, url)
+    few, body = dashboard_queries(auth_client, count_queries, url)
     assert len(rows(body)) == 1
     add_briefs(30, *reload(*ids), start=7)
-    many, body = dashboard_queries(auth_client, url)
+    many, body = dashboard_queries(auth_client, count_queries, url)
     assert len(rows(body)) > 1
     assert many == few
 

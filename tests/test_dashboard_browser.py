@@ -10,7 +10,7 @@ from sqlalchemy import select
 from briefs.extensions import db
 from briefs.models import BriefField
 from briefs.workflow import Actor, mark_sent, save_answer
-from tests.conftest import NOW, PASSWORD, make_brief, make_client, make_template
+from tests.factories import NOW, PASSWORD, make_brief, make_client, make_template
 
 AGENCY = Actor("system", "Tests")
 

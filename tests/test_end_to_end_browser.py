@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from briefs.starters import install_starter
-from tests.conftest import NOW, PASSWORD
-from tests.exports_helpers import answer_text, list_items, outline
+from tests.factories import NOW, PASSWORD
+from tests.markdown_reading import answer_text, list_items, outline
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from briefs.extensions import db
 from briefs.models import Event
 from briefs.rules.event_chain import verify
 from briefs.workflow import SYSTEM, Actor, mark_sent, save_answer
-from tests.conftest import NOW, make_brief
+from tests.factories import NOW, make_brief
 
 
 def make_log():

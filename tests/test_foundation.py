@@ -2,7 +2,7 @@
 
 from briefs.extensions import db
 from briefs.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_healthz_round_trips_the_database(client):
@@ -47,6 +47,7 @@ def test_setup_keeps_typed_values_on_error(client):
     assert response.status_code == 200
     assert 'value="Pixel"' in body and 'value="not-an-email"' in body
     assert "At least 8 characters." in body
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
 
 
 def test_login_redirects_to_setup_when_nobody_exists(client):
@@ -58,6 +59,7 @@ def test_wrong_password_is_refused(client, user):
     response = client.post("/login", data={"email": user.email, "password": "nope nope"})
     assert response.status_code == 200
     assert "Wrong e-mail or password." in response.get_data(as_text=True)
+    assert "/login" in client.get("/").location  # still signed out
 
 
 def test_agency_pages_refuse_anonymous_visitors(client, user):
@@ -85,6 +87,7 @@ def test_forms_refuse_a_missing_csrf_token(app, client, user):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "The form has expired" in response.get_data(as_text=True)
+    assert "/login" in client.get("/").location  # the right password did not sign in
 
 
 def test_https_base_url_makes_cookies_secure_and_proxies_are_trusted_when_told(

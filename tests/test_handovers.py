@@ -7,21 +7,16 @@ import io
 import pytest
 from sqlalchemy import select
 
-from briefs import clock
 from briefs.extensions import db
 from briefs.handovers import hand_over
 from briefs.models import Event, Handover, Message, Upload
 from briefs.workflow import Actor
-from tests.client_form_helpers import fields_by_key, make_full_brief
-from tests.conftest import NOW
-from tests.test_uploads import PNG
+from tests.factories import NOW, PNG, fields_by_key, make_full_brief
 
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def _section_id(brief, title):
@@ -213,3 +208,4 @@ def test_assign_without_questions_is_refused_next_to_the_list(auth_client):
     response = auth_client.post(f"/briefs/{brief.id}/handovers", data={"contact_id": contact.id})
     assert response.status_code == 422
     assert "Choose at least one question." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Handover)).all() == []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +16,7 @@ from briefs.rules.markdown_export import (
     ExportSection,
     brief_markdown,
 )
-from tests.exports_helpers import (
+from tests.markdown_reading import (
     COMMONMARK,
     EN_WORDS,
     NASTY,
@@ -34,7 +32,6 @@ from tests.exports_helpers import (
     typed,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
 CHANGES = "changes_requested"
 
 
@@ -300,12 +297,9 @@ def every_type_brief(locale: str) -> ExportBrief:
 
 
 @pytest.mark.parametrize("locale,words", [("en", EN_WORDS), ("ru", RU_WORDS)])
-def test_golden_export(locale, words):
-    exported = brief_markdown(every_type_brief(locale), words).encode("utf-8")
-    path = GOLDEN / f"brief_export.{locale}.md"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_bytes(exported)
-    assert path.read_bytes() == exported, f"run with UPDATE_GOLDEN=1 to accept: {path}"
+def test_golden_export(locale, words, assert_golden):
+    exported = brief_markdown(every_type_brief(locale), words)
+    assert_golden(f"brief_export.{locale}.md", exported)
 
 
 @pytest.mark.parametrize("locale,words", [("en", EN_WORDS), ("ru", RU_WORDS)])

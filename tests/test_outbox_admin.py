@@ -8,7 +8,7 @@ from briefs.mail import send_due
 from briefs.models import Message
 from briefs.models.outbox import FAILED
 from briefs.workflow import SYSTEM, mark_sent
-from tests.conftest import make_brief
+from tests.factories import make_brief
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
 THURSDAY = datetime(2026, 11, 5, 6, 5, tzinfo=UTC)

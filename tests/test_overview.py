@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import BriefField
@@ -14,7 +14,7 @@ from briefs.overview import brief_fields, load_summaries, stuck_order, summarize
 from briefs.rules.completeness import CHANGES_REQUESTED, Progress
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.workflow import Actor, mark_sent, review, save_answer, submit
-from tests.conftest import NOW, make_brief, make_client, make_template
+from tests.factories import NOW, make_brief, make_client, make_template
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -160,21 +160,12 @@ def briefs(app):
     return draft, sent, done
 
 
-def test_load_summaries_reads_every_field_in_one_query(briefs):
-    statements = []
-
-    @event.listens_for(db.engine, "before_cursor_execute")
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    try:
-        draft, sent, done = briefs
-        db.session.expire_all()
-        briefs_again = list(db.session.scalars(select(type(draft)).order_by(type(draft).id)))
-        statements.clear()
+def test_load_summaries_reads_every_field_in_one_query(briefs, count_queries):
+    draft, sent, done = briefs
+    db.session.expire_all()
+    briefs_again = list(db.session.scalars(select(type(draft)).order_by(type(draft).id)))
+    with count_queries() as statements:
         summaries = load_summaries(briefs_again)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
     assert len(statements) == 1
     assert [s.brief.title for s in summaries] == ["Draft", "Sent", "Done"]
@@ -200,18 +191,10 @@ def test_load_summaries_gives_fields_in_the_order_the_client_sees_them(briefs):
     assert [f.key for f in brief_fields(sent)] == expected
 
 
-def test_load_summaries_of_nothing_asks_nothing(app):
-    statements = []
-
-    @event.listens_for(db.engine, "before_cursor_execute")
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    try:
+def test_load_summaries_of_nothing_asks_nothing(count_queries):
+    with count_queries() as statements:
         assert load_summaries([]) == []
         assert load_summaries(iter([])) == []
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert statements == []
 
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from briefs import clock
 from briefs.extensions import db
 from briefs.models import Answer
-from tests.client_form_helpers import fields_by_key
-from tests.conftest import NOW, make_brief
+from tests.factories import fields_by_key, make_brief
 
-
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 def test_prefill_then_confirm(auth_client, user):

@@ -6,7 +6,7 @@ from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Event, Message
 from briefs.workflow import SYSTEM, mark_sent
-from tests.conftest import make_brief
+from tests.factories import make_brief
 
 MONDAY_MORNING = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 

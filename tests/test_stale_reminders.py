@@ -13,7 +13,7 @@ THURSDAY = datetime(2026, 11, 5, 6, 5, tzinfo=UTC)
 
 
 def test_reminder_held_up_by_smtp_is_cancelled_once_nothing_is_missing(app, smtp_server):
-    from tests.conftest import make_brief
+    from tests.factories import make_brief
 
     brief, _token = make_brief(now=MONDAY)
     mark_sent(brief, SYSTEM, MONDAY)
@@ -35,7 +35,7 @@ def test_reminder_held_up_by_smtp_is_cancelled_once_nothing_is_missing(app, smtp
 
 
 def test_a_reminder_still_needed_is_not_cancelled(app):
-    from tests.conftest import make_brief
+    from tests.factories import make_brief
 
     app.config["SMTP_URL"] = ""
     brief, _token = make_brief(now=MONDAY)

@@ -6,7 +6,7 @@ from briefs.extensions import db
 from briefs.models import Template
 from briefs.models.types import CHOICE_TYPES
 from briefs.starters import STARTER_LOCALES, install_starter, load_starter, starter_path
-from tests.conftest import NOW
+from tests.factories import NOW
 
 
 def _shape(data):

@@ -6,7 +6,7 @@ from briefs import template_editing as editing
 from briefs.extensions import db
 from briefs.models import Template, TemplateField
 from briefs.template_yaml import FieldData
-from tests.conftest import NOW, make_brief, make_template
+from tests.factories import NOW, make_brief, make_template
 
 LATER = NOW + timedelta(hours=1)
 

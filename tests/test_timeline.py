@@ -1,28 +1,23 @@
 """The timeline pages, the off-system contact form, the exports and the print views."""
 
-import os
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from briefs import clock, workflow
+from briefs import workflow
 from briefs.extensions import db
 from briefs.models import Event
-from tests.briefs_admin_helpers import count_queries
-from tests.conftest import NOW, make_client
-from tests.timeline_helpers import IVAN, answer, story
+from tests.factories import IVAN, NOW, answer_fields, make_client, story
 
-GOLDEN = Path(__file__).parent / "golden"
 #: Some days after the story's last event (Mon 9 Nov 09:30 UTC).
 LATER = datetime(2026, 11, 12, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fixed_clock(monkeypatch):
+def fixed_clock(frozen_clock):
     """Pin the views' clock to LATER."""
-    monkeypatch.setattr(clock, "utcnow", lambda: LATER)
+    frozen_clock(LATER)
     return LATER
 
 
@@ -249,16 +244,16 @@ def test_markdown_export_headers_and_chain_head(auth_client, user):
     assert f"**Latest event:** {head.id}" in body and "`flask --app app verify-log`" in body
 
 
-def test_exports_do_not_change_with_the_clock(auth_client, user, monkeypatch):
+def test_exports_do_not_change_with_the_clock(auth_client, user, frozen_clock):
     brief = story(user)
     story(user, title="Prices page", client=brief.client)
     first = {}
     for url in urls(brief)[1:]:
         if "timeline/print" in url or url.endswith(".md"):
-            monkeypatch.setattr(clock, "utcnow", lambda: LATER)
+            frozen_clock(LATER)
             first[url] = auth_client.get(url).data
     for url, data in first.items():
-        monkeypatch.setattr(clock, "utcnow", lambda: LATER + timedelta(days=30))
+        frozen_clock(LATER + timedelta(days=30))
         assert auth_client.get(url).data == data, url
     assert "up to the last event" in first[f"/briefs/{brief.id}/timeline.md"].decode()
 
@@ -278,7 +273,7 @@ def test_client_markdown_export_names_every_brief(auth_client, user):
     assert f"`{head.hash}`" in body
 
 
-def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch):
+def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch, assert_golden):
     # The client link's token is random and its hash's prefix is in an event (so in the chain).
     monkeypatch.setattr(workflow, "new_token", lambda: ("golden-token", "9" * 64))
     brief = story(user)
@@ -287,13 +282,10 @@ def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch)
         occurred_at=(NOW + timedelta(days=7)).isoformat(), channel="meeting",
         with_whom="Ivan *and* [Daria](x)", note="# Agreed\n<b>prices</b> by `Friday` & photos",
     )  # fmt: skip
-    answer(brief, ["what"], NOW + timedelta(days=7, hours=2), IVAN)
+    answer_fields(brief, ["what"], NOW + timedelta(days=7, hours=2), IVAN)
     db.session.commit()
-    exported = auth_client.get(f"/briefs/{brief.id}/timeline.md").data
-    path = GOLDEN / "timeline_brief.en.md"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        path.write_bytes(exported)
-    assert path.read_bytes() == exported, f"run with UPDATE_GOLDEN=1 to accept: {path}"
+    exported = auth_client.get(f"/briefs/{brief.id}/timeline.md").get_data(as_text=True)
+    assert_golden("timeline_brief.en.md", exported)
 
 
 # Print views -------------------------------------------------------------------------------
@@ -323,7 +315,7 @@ def _with_events(user, title: str, extra: int):
     return brief
 
 
-def test_queries_do_not_grow_with_the_number_of_events(app, auth_client, user):
+def test_queries_do_not_grow_with_the_number_of_events(auth_client, user, count_queries):
     few = _with_events(user, "Few", 5 - 13)  # the story has 13 events
     many = _with_events(user, "Many", 50 - 13)
     assert (
@@ -337,6 +329,8 @@ def test_queries_do_not_grow_with_the_number_of_events(app, auth_client, user):
         lambda b: f"/clients/{b.client_id}/timeline.md",
     ):
         small_url, large_url = make_url(few), make_url(many)
-        small = count_queries(app, lambda u=small_url: auth_client.get(u))
-        large = count_queries(app, lambda u=large_url: auth_client.get(u))
-        assert 0 < small == large, small_url
+        with count_queries(fresh_session=True) as small:
+            auth_client.get(small_url)
+        with count_queries(fresh_session=True) as large:
+            auth_client.get(large_url)
+        assert 0 < len(small) == len(large), small_url

@@ -4,8 +4,7 @@ import pytest
 
 from briefs.extensions import db
 from briefs.models import Event
-from tests.conftest import PASSWORD
-from tests.timeline_helpers import story
+from tests.factories import PASSWORD, story
 
 
 def sign_in(page, live_server):

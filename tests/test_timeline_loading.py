@@ -9,8 +9,7 @@ from briefs.models.brief import ACCEPTED
 from briefs.rules.ball_in_court import AGENCY, CLIENT
 from briefs.rules.working_days import WorkCalendar
 from briefs.timeline.loading import load_brief_history, measure_brief, timeline_events
-from tests.conftest import NOW, make_brief
-from tests.timeline_helpers import IVAN, answer, fields_of, story
+from tests.factories import IVAN, NOW, answer_fields, fields_by_key, make_brief, story
 
 CAL = WorkCalendar()
 H = timedelta(hours=1)
@@ -58,11 +57,11 @@ def test_an_answer_reviewed_before_submission_does_not_wait_on_the_agency(app, u
     brief, _token = make_brief(user=user)
     olga = workflow.Actor.user(user)
     workflow.mark_sent(brief, olga, NOW)
-    answer(brief, ["name", "what", "channels", "who"], NOW + D)
-    workflow.review(fields_of(brief)["name"], ACCEPTED, "", olga, NOW + D + H)
+    answer_fields(brief, ["name", "what", "channels", "who"], NOW + D)
+    workflow.review(fields_by_key(brief)["name"], ACCEPTED, "", olga, NOW + D + H)
     workflow.submit(brief, IVAN, NOW + 2 * D, missing=[])
     for key in ("what", "channels", "who"):
-        workflow.review(fields_of(brief)[key], ACCEPTED, "", olga, NOW + 3 * D)
+        workflow.review(fields_by_key(brief)[key], ACCEPTED, "", olga, NOW + 3 * D)
     db.session.commit()
     result = measured(brief, NOW + 10 * D)
     assert spans(result, AGENCY) == [(2 * D, 3 * D, False)]
@@ -72,12 +71,12 @@ def test_an_answer_reviewed_before_submission_does_not_wait_on_the_agency(app, u
 def test_a_partial_answer_then_an_answer_after_a_reminder_across_a_weekend(app, user):
     brief, _token = make_brief(user=user)
     workflow.mark_sent(brief, workflow.Actor.user(user), NOW)  # Monday
-    answer(brief, ["name"], NOW + D)
+    answer_fields(brief, ["name"], NOW + D)
     workflow.record(
         brief, "message_queued", workflow.SYSTEM, NOW + 4 * D,
         message_kind="reminder", number=1, to=["ivan@acme.example"], missing=["what", "who"],
     )  # fmt: skip
-    answer(brief, ["what", "channels", "who"], NOW + 7 * D)  # the next Monday
+    answer_fields(brief, ["what", "channels", "who"], NOW + 7 * D)  # the next Monday
     db.session.commit()
     result = measured(brief, NOW + 8 * D)
     [request] = result.requests[:1]

@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from briefs import clock
 from briefs.extensions import db
 from briefs.models import Answer, Event, Upload
 from briefs.uploads import display_name
-from tests.client_form_helpers import (
+from tests.factories import (
+    NOW,
     fields_by_key,
     make_full_brief,
 )
-from tests.conftest import NOW
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -27,9 +26,7 @@ PNG = bytes.fromhex(
 JSON = {"Accept": "application/json"}
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: NOW)
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture
@@ -181,6 +178,7 @@ def test_the_whole_form_reports_a_refused_file(client, brief_and_token):
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "The file a.txt was not accepted" in body
+    assert db.session.scalar(select(func.count(Upload.id))) == 0
     assert f'href="#field-{photos.id}"' in body
 
 

@@ -14,7 +14,7 @@ from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.rules.completeness import is_missing
 from briefs.rules.tokens import hash_token, unseal
 from briefs.workflow import SYSTEM, Actor
-from tests.conftest import NOW, make_brief, make_client, make_template
+from tests.factories import NOW, make_brief, make_client, make_template
 
 CLIENT = Actor.client("Ivan Contact")
 

@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from briefs.clock import utcnow
+from briefs import clock
 from briefs.dashboard.board import load_board
 
 bp = Blueprint("dashboard", __name__)
@@ -13,5 +13,5 @@ bp = Blueprint("dashboard", __name__)
 @login_required
 def index():
     """Show every open brief, the most stuck first, narrowed by the filters."""
-    board = load_board(request.args, utcnow())
+    board = load_board(request.args, clock.utcnow())
     return render_template("dashboard/index.html", board=board)

@@ -2,14 +2,17 @@
 
 Names sort as in the brief: zero-padded positions, slugified labels, the original
 extension (`01-the-service/03-certificates/01-licence.pdf`). Files are copied from disk
-into the archive in chunks, so a big file never sits in memory whole.
+into the archive in chunks, so a big file never sits in memory whole. Every entry carries
+the moment the caller gives, never the clock, so the same brief gives the same bytes.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from collections.abc import Callable
+from datetime import datetime
 from typing import BinaryIO
 
 from slugify import slugify
@@ -52,18 +55,31 @@ def file_names(brief: Brief, uploads: list[Upload]) -> list[tuple[str, Upload]]:
     return named
 
 
+def _entry(name: str, stamp: datetime, compress_type: int) -> zipfile.ZipInfo:
+    # ZIP stores local time in 2-second steps and nothing before 1980.
+    date_time = max(stamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    info = zipfile.ZipInfo(name, date_time=date_time)
+    info.compress_type = compress_type
+    info.external_attr = 0o644 << 16  # a plain readable file, whatever the disk said
+    return info
+
+
 def write_zip(
     out: BinaryIO,
     brief: Brief,
     markdown: bytes,
     uploads: list[Upload],
     path_of: Callable[[Upload], str],
+    stamp: datetime,
 ) -> None:
-    """Write the archive to `out`: brief.md first, then each file that is still on disk."""
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("brief.md", markdown)
+    """Write the archive to `out`: brief.md first, then each file still on disk, dated `stamp`."""
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(_entry("brief.md", stamp, zipfile.ZIP_DEFLATED), markdown)
         for name, upload in file_names(brief, uploads):
             path = path_of(upload)
             if os.path.isfile(path):
                 # Images and office files are compressed already; storing them is faster.
-                archive.write(path, name, compress_type=zipfile.ZIP_STORED)
+                entry = _entry(name, stamp, zipfile.ZIP_STORED)
+                entry.file_size = os.path.getsize(path)  # lets zipfile choose ZIP64 upfront
+                with open(path, "rb") as source, archive.open(entry, "w") as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)

@@ -13,7 +13,7 @@ from briefs.exports.assemble import export_data, export_words, load_brief_for_ex
 from briefs.exports.brief_zip import write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
-from briefs.models import Brief, Upload
+from briefs.models import Brief, Event, Upload
 from briefs.rules.markdown_export import brief_markdown
 from briefs.uploads import upload_path
 
@@ -50,9 +50,20 @@ def export_zip(brief_id: int):
     """Download brief.md and the brief's current files as one ZIP."""
     brief = load_brief_for_export(brief_id)
     uploads = db.session.scalars(db.select(Upload).where(Upload.brief_id == brief.id)).all()
+    # Stamped with the brief's last change, not the clock: the same brief, the same bytes.
+    last_event = db.session.scalar(
+        db.select(db.func.max(Event.created_at)).where(Event.brief_id == brief.id)
+    )
     # Built in a temporary file, not in memory; it is deleted when the response closes.
     archive = tempfile.TemporaryFile()
-    write_zip(archive, brief, _markdown(brief).encode("utf-8"), list(uploads), upload_path)
+    write_zip(
+        archive,
+        brief,
+        _markdown(brief).encode("utf-8"),
+        list(uploads),
+        upload_path,
+        stamp=last_event or brief.created_at,
+    )
     archive.seek(0)
     response = send_file(
         archive,

@@ -6,6 +6,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import unquote, urlsplit
@@ -70,7 +71,15 @@ def build_email(outgoing: Outgoing) -> EmailMessage:
         mail["Cc"] = ", ".join(outgoing.cc)
     if outgoing.reply_to:
         mail["Reply-To"] = outgoing.reply_to
-    mail["Subject"] = outgoing.subject
+    if outgoing.subject.isascii():
+        mail["Subject"] = outgoing.subject
+    else:
+        # The default policy folds a long non-ASCII subject between encoded words and puts
+        # the space there, where readers must ignore it («Страницауслуги»). Header keeps
+        # every space inside an encoded word; the lines it makes are short, so they go
+        # out as they are.
+        encoded = Header(outgoing.subject, "utf-8", header_name="Subject").encode(linesep="\n")
+        mail.set_raw("Subject", encoded)
     mail["Message-ID"] = outgoing.message_id
     mail["Date"] = format_datetime(outgoing.date)
     mail["Auto-Submitted"] = "auto-generated"

@@ -1,0 +1,274 @@
+"""Factories beside conftest: templates, clients and briefs, a brief with a story, sample files.
+
+Plain functions, so test modules import them from here and never from each other.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+
+from briefs import workflow
+from briefs.extensions import db
+from briefs.models import (
+    Brief,
+    BriefField,
+    Client,
+    Contact,
+    Template,
+    TemplateField,
+    TemplateSection,
+    User,
+)
+from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.workflow import Actor, create_brief
+
+#: A fixed moment so tests never depend on the clock (Monday 2 Nov 2026, 12:30 in Moscow).
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+# Templates, clients, briefs -----------------------------------------------------------------
+
+
+def make_template(
+    name: str = "Service page",
+    sections: list[tuple[str, list[dict]]] | None = None,
+    locale: str = "en",
+) -> Template:
+    """Create a template; each field dict may override key, label, type, required, options."""
+    if sections is None:
+        sections = [
+            (
+                "The service",
+                [
+                    {"key": "name", "label": "Service name"},
+                    {"key": "what", "label": "What exactly is done", "type": "long_text"},
+                    {"key": "price", "label": "Price", "type": "number", "required": False},
+                ],
+            ),
+            (
+                "Audience",
+                [
+                    {
+                        "key": "channels",
+                        "label": "Where customers come from",
+                        "type": "multiple_choice",
+                        "options": ["Search", "Referrals", "Ads"],
+                    },
+                    {"key": "who", "label": "Who it is for", "type": "long_text"},
+                ],
+            ),
+        ]
+    template = Template(name=name, locale=locale, created_at=NOW, updated_at=NOW)
+    db.session.add(template)
+    db.session.flush()
+    for s_pos, (title, fields) in enumerate(sections):
+        section = TemplateSection(title=title, position=s_pos)
+        template.sections.append(section)
+        for f_pos, spec in enumerate(fields):
+            section.fields.append(
+                TemplateField(
+                    template_id=template.id,
+                    position=f_pos,
+                    key=spec["key"],
+                    label=spec["label"],
+                    help=spec.get("help", ""),
+                    example=spec.get("example", ""),
+                    type=spec.get("type", "short_text"),
+                    required=spec.get("required", True),
+                    options=spec.get("options", []),
+                )
+            )
+    db.session.commit()
+    return template
+
+
+def make_client(name: str = "Acme Dental", timezone: str = "Europe/Moscow") -> Client:
+    """Create a client with a contact and a decision-maker."""
+    client = Client(name=name, timezone=timezone, created_at=NOW)
+    client.contacts.append(Contact(name="Ivan Contact", email="ivan@acme.example", role="contact"))
+    client.contacts.append(
+        Contact(name="Daria Director", email="daria@acme.example", role="decision_maker")
+    )
+    db.session.add(client)
+    db.session.commit()
+    return client
+
+
+def make_brief(
+    template: Template | None = None,
+    client: Client | None = None,
+    *,
+    title: str = "Teeth whitening page",
+    locale: str = "en",
+    launch_date: date | None = date(2026, 12, 15),
+    user: User | None = None,
+    now: datetime = NOW,
+):
+    """Create a brief; return (brief, token)."""
+    template = template or make_template()
+    client = client or make_client()
+    actor = Actor.user(user) if user else Actor("system", "Tests")
+    brief, token = create_brief(
+        template=template,
+        client=client,
+        title=title,
+        locale=locale,
+        recipients=[c for c in client.contacts if c.role == "contact"],
+        launch_date=launch_date,
+        work_days=5,
+        actor=actor,
+        now=now,
+        secret_key="test",
+    )
+    db.session.commit()
+    return brief, token
+
+
+#: One field of every type, so a test can fill them all.
+ALL_TYPES = [
+    (
+        "About you",
+        [
+            {"key": "name", "label": "Service name", "help": "The name **customers** use."},
+            {
+                "key": "what",
+                "label": "What exactly is done",
+                "type": "long_text",
+                "example": "We clean, then whiten in two visits.",
+            },
+            {"key": "price", "label": "Price", "type": "number", "required": False},
+            {"key": "launch", "label": "Opening day", "type": "date", "required": False},
+            {"key": "email", "label": "Who receives leads", "type": "email"},
+            {"key": "site", "label": "Current website", "type": "url", "required": False},
+        ],
+    ),
+    (
+        "Choices",
+        [
+            {"key": "online", "label": "Can customers book online?", "type": "yes_no"},
+            {
+                "key": "format",
+                "label": "Format",
+                "type": "single_choice",
+                "options": ["In the clinic", "At home"],
+            },
+            {
+                "key": "channels",
+                "label": "Where customers come from",
+                "type": "multiple_choice",
+                "options": ["Search", "Referrals", "Ads"],
+            },
+            {"key": "photos", "label": "Photos of the clinic", "type": "file", "required": False},
+        ],
+    ),
+]
+
+
+def make_full_brief(**kwargs):
+    """Create a brief with one field of every type; return (brief, token)."""
+    return make_brief(make_template("Every type", ALL_TYPES), **kwargs)
+
+
+def make_long_brief(count: int = 30, **kwargs):
+    """Create a brief with `count` fields of mixed types, each with help and an example."""
+    types = ["short_text", "long_text", "number", "single_choice", "multiple_choice", "yes_no"]
+    sections = []
+    for s in range(count // 6 + (1 if count % 6 else 0)):
+        fields = []
+        for i in range(s * 6, min(count, s * 6 + 6)):
+            kind = types[i % len(types)]
+            fields.append(
+                {
+                    "key": f"q{i}",
+                    "label": f"Question number {i}: what should the page say about this?",
+                    "help": "Tell us in your own words; a few sentences are enough.",
+                    "example": "Our clinic has worked in the city centre since 2009.",
+                    "type": kind,
+                    "options": ["First option", "Second option", "Third option"]
+                    if kind in ("single_choice", "multiple_choice")
+                    else [],
+                }
+            )
+        sections.append((f"Section {s + 1}", fields))
+    return make_brief(make_template("Long", sections), **kwargs)
+
+
+def fields_by_key(brief: Brief) -> dict[str, BriefField]:
+    """Return the brief's fields by key."""
+    return {f.key: f for section in brief.sections for f in section.fields}
+
+
+# A brief with a known story (the timeline tests) ----------------------------------------------
+
+#: The client's contact, as the timeline names him.
+IVAN = Actor.client("Ivan Contact")
+
+
+def answer_fields(brief: Brief, keys: list[str], when, actor: Actor = IVAN) -> None:
+    """Save answers to the given fields and record one event for them."""
+    fields = fields_by_key(brief)
+    chosen = [fields[key] for key in keys]
+    for field in chosen:
+        value = "Search" if field.type == "multiple_choice" else f"Answer to {field.label}"
+        workflow.save_answer(field, value, not_applicable=False, actor=actor, now=when)
+    workflow.record_answers_saved(brief, chosen, actor, when)
+
+
+def story(user: User, *, title: str = "Teeth whitening page", client=None) -> Brief:
+    """Create a brief and play a fixed story on it (Mon 2 Nov 2026 → Mon 9 Nov)."""
+    brief, _token = make_brief(
+        make_template(name=f"T {title}"), client or make_client(), title=title, user=user
+    )
+    olga = Actor.user(user)
+    fields = fields_by_key(brief)
+    h = timedelta(hours=1)
+    d = timedelta(days=1)
+    workflow.mark_sent(brief, olga, NOW + h)
+    workflow.note_link_opened(brief, NOW + d)
+    answer_fields(brief, ["name", "what"], NOW + d + h)
+    workflow.record(
+        brief, "message_queued", workflow.SYSTEM, NOW + 3 * d,
+        message=1, message_kind="reminder", to=["ivan@acme.example"], cc=[], number=1,
+        missing=["channels", "who"],
+    )  # fmt: skip
+    answer_fields(brief, ["channels", "who"], NOW + 4 * d)
+    workflow.submit(brief, IVAN, NOW + 4 * d + 10 * timedelta(minutes=1), missing=[])
+    workflow.review(fields["name"], ACCEPTED, "", olga, NOW + 5 * d)
+    workflow.review(fields["what"], CHANGES_REQUESTED, "Add the *prices*", olga, NOW + 5 * d + h)
+    workflow.review(fields["channels"], ACCEPTED, "", olga, NOW + 5 * d + 2 * h)
+    workflow.review(fields["who"], ACCEPTED, "", olga, NOW + 5 * d + 2 * h)
+    workflow.record(
+        brief, "contact_logged", olga, NOW + 6 * d,
+        occurred_at=(NOW + 5 * d + 5 * h).isoformat(), channel="call", with_whom="Ivan",
+        note="Prices by Friday",
+    )  # fmt: skip
+    workflow.record(
+        brief, "message_queued", workflow.SYSTEM, NOW + 7 * d,
+        message=2, message_kind="escalation", to=["daria@acme.example"], cc=[], late=False,
+    )  # fmt: skip
+    db.session.commit()
+    return brief
+
+
+# Sample files for uploads ----------------------------------------------------------------------
+
+#: The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+#: A PDF's magic bytes and a little body: enough for content sniffing.
+PDF = b"%PDF-1.4\n" + b"x" * 50
+
+
+def docx_bytes() -> bytes:
+    """Return a minimal .docx: a ZIP with the parts Word files carry."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()

@@ -1,0 +1,152 @@
+"""Every kind of e-mail, in both languages, as the client or the team reads it: pinned by
+golden files (tests/golden/email/<kind>.<lang>.txt|html; UPDATE_GOLDEN=1 rewrites them).
+
+The messages come from the app's own path: three weeks of `send_due.run` against the
+outbox, plus the invitation, a hand-over and comments queued by the code that sends them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
+
+import pytest
+
+from briefs import handovers, workflow
+from briefs.accounts import agency_settings
+from briefs.comments import add_comment
+from briefs.extensions import db
+from briefs.mail import send_due
+from briefs.mail.chasing import invitation
+from briefs.mail.outbox import queue
+from briefs.models import Message
+from briefs.workflow import Actor, mark_sent
+from tests.factories import fields_by_key, make_brief, make_client, make_template
+
+SENT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 10:00 in Moscow
+KINDS = [
+    "invitation",
+    "reminder",
+    "escalation",
+    "risk_alert",
+    "agency_digest",
+    "client_digest",
+    "comment_digest",
+    "handover",
+]
+#: The template's questions in each language, so a Russian e-mail names Russian fields.
+SECTIONS = {
+    "en": [
+        (
+            "The service",
+            [
+                {"key": "name", "label": "Service name"},
+                {"key": "what", "label": "What exactly is done", "type": "long_text"},
+                {"key": "price", "label": "Price", "type": "number", "required": False},
+            ],
+        ),
+        ("Audience", [{"key": "who", "label": "Who it is for", "type": "long_text"}]),
+    ],
+    "ru": [
+        (
+            "Услуга",
+            [
+                {"key": "name", "label": "Название услуги"},
+                {"key": "what", "label": "Что именно делается", "type": "long_text"},
+                {"key": "price", "label": "Цена", "type": "number", "required": False},
+            ],
+        ),
+        ("Аудитория", [{"key": "who", "label": "Для кого услуга", "type": "long_text"}]),
+    ],
+}
+TITLES = {
+    "en": "Teeth whitening page",
+    "ru": "Страница услуги «Профессиональное отбеливание зубов»",
+}
+
+
+def fixed_tokens(monkeypatch) -> None:
+    """Give the client and the colleague fixed links, since links are in the bodies."""
+    monkeypatch.setattr(workflow, "new_token", lambda: ("client-token", "1" * 64))
+    monkeypatch.setattr(handovers, "new_token", lambda: ("colleague-token", "2" * 64))
+
+
+def three_weeks_of_mail(user, lang: str, until: datetime | None = None) -> dict[str, Message]:
+    """Play a quiet client for three weeks through the outbox; return the first of each kind."""
+    user.locale = lang
+    settings = agency_settings()
+    client = make_client("Acme Dental" if lang == "en" else "Клиника «Жемчуг»")
+    client.weekly_digest = True
+    brief, _token = make_brief(
+        make_template(f"Page {lang}", SECTIONS[lang], locale=lang),
+        client,
+        title=TITLES[lang],
+        locale=lang,
+        launch_date=date(2026, 11, 30),
+        user=user,
+        now=SENT,
+    )
+    queue(invitation(brief, settings, SENT), SENT)
+    mark_sent(brief, Actor.user(user), SENT)
+    fields = fields_by_key(brief)
+    ivan = Actor.client("Ivan Contact")
+    later = SENT + timedelta(hours=2)
+    handovers.hand_over_by_mail(
+        brief,
+        [fields["price"], fields["who"]],
+        agency=settings.name,
+        name="Pavel Colleague",
+        email="pavel@acme.example",
+        note="Pavel, please add the prices." if lang == "en" else "Павел, добавь цены.",
+        actor=ivan,
+        now=later,
+        secret_key="test",
+    )
+    question = "Which shades do you offer?" if lang == "en" else "Какие оттенки вы предлагаете?"
+    add_comment(brief, fields["what"], question, side="agency", actor=Actor.user(user), now=later)
+    db.session.commit()
+
+    moment = SENT
+    while moment < (until or SENT + timedelta(weeks=3)):
+        send_due.run(moment)
+        moment += timedelta(hours=1)
+
+    firsts: dict[str, Message] = {}
+    for message in db.session.scalars(db.select(Message).order_by(Message.id)):
+        firsts.setdefault(message.kind, message)
+    return firsts
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_email_matches_its_golden_file(
+    app, user, lang, monkeypatch, frozen_clock, assert_golden
+):
+    app.config["SMTP_URL"] = ""  # everything stays in the outbox to be read here
+    fixed_tokens(monkeypatch)
+    firsts = three_weeks_of_mail(user, lang)
+    assert sorted(firsts) == sorted(KINDS)
+    for kind in KINDS:
+        message = firsts[kind]
+        assert message.locale == lang, kind
+        assert_golden(
+            f"email/{kind}.{lang}.txt", f"Subject: {message.subject}\n\n{message.text_body}"
+        )
+        assert_golden(f"email/{kind}.{lang}.html", message.html_body)
+
+
+def test_long_russian_subjects_arrive_with_every_space(app, user, smtp_server, monkeypatch):
+    fixed_tokens(monkeypatch)
+    firsts = three_weeks_of_mail(user, "ru", until=SENT + timedelta(days=9))
+    escalation = firsts["escalation"].subject
+    assert escalation == f"Статус брифа «{TITLES['ru']}»" and len(escalation) > 60
+
+    # Parse the bytes the server received: the policy's folding once lost spaces here.
+    stored = {m.message_id: m.subject for m in db.session.scalars(db.select(Message))}
+    received = {}
+    for raw in smtp_server.raw:
+        assert b"=?utf-8?" in raw  # the subject went out as encoded words
+        mail = message_from_bytes(raw, policy=policy.default)
+        received[mail["Message-ID"]] = mail["Subject"]
+    assert escalation in received.values()
+    assert received == {key: stored[key] for key in received}
+    assert len(received) == len(stored) >= 5
