@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,12 @@ from briefs.models import Answer, Event, Upload
 from briefs.uploads import display_name
 from tests.factories import (
     NOW,
+    PNG,
+    docx_bytes,
     fields_by_key,
     make_full_brief,
 )
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 JSON = {"Accept": "application/json"}
 
 
@@ -32,15 +29,6 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 @pytest.fixture
 def brief_and_token():
     return make_full_brief()
-
-
-def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr("word/document.xml", "<document/>")
-    return buffer.getvalue()
 
 
 def upload(client, token, field, content: bytes, name: str, headers=None):
