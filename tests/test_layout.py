@@ -137,3 +137,76 @@ def test_a_cycle_through_an_import_inside_a_function_is_found(tmp_path):
     assert graph["briefs.admin.collaboration"] == {"briefs.admin.routes"}
     assert graph["briefs.admin.forms"] == {"briefs.admin.collaboration"}
     assert cycles(graph) == [["briefs.admin.collaboration", "briefs.admin.routes"]]
+
+
+README = PACKAGE.parent / "README.md"
+
+
+def layout_entries(readme: str) -> dict[str, str]:
+    """Map each group of README's layout list to its items' text: `briefs/`, `rules/`, `auth/`…
+
+    A bold heading naming `briefs/<folder>/` opens that folder's group; a list item that starts
+    with `folder/` is that folder's entry; other items belong to the package itself. Prose
+    outside list items (the introduction, the headings) names no module.
+    """
+    section = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    groups: dict[str, str] = {}
+    current = owner = None
+    for line in section.splitlines():
+        if line.startswith("**"):
+            heading = line.split("**")[1]
+            current = heading.split("`briefs/", 1)[1].split("`")[0] if "`briefs/" in heading else ""
+            current = current or "briefs/"
+            owner = None
+        elif line.startswith("- ") and current:
+            name = line[2:].split(":")[0].strip("`")
+            owner = name if name.endswith("/") and current == "briefs/" else current
+        elif not line.startswith("  "):
+            owner = None
+        if owner:
+            groups[owner] = groups.get(owner, "") + "\n" + line
+    return groups
+
+
+def unlisted_modules(groups: dict[str, str], root: Path = PACKAGE) -> list[str]:
+    """Return the package's modules that the layout section does not name in their place."""
+    missing = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        folder = relative.parts[0] + "/" if len(relative.parts) > 1 else "briefs/"
+        if path.name == "__init__.py" and folder != "briefs/":
+            continue  # a package's docstring; the folder itself is listed
+        if folder in ("starters/", "translations/") and folder in groups.get("briefs/", ""):
+            continue  # data folders, listed as a whole
+        if f"`{path.name}`" not in groups.get(folder, ""):
+            missing.append(str(relative))
+    return missing
+
+
+def test_readme_layout_names_every_module_where_it_lives():
+    groups = layout_entries(README.read_text(encoding="utf-8"))
+    assert {"briefs/", "rules/", "mail/", "auth/", "briefs_admin/"} <= set(groups)
+    assert unlisted_modules(groups) == []
+
+
+def test_readme_layout_names_only_modules_that_exist():
+    groups = layout_entries(README.read_text(encoding="utf-8"))
+    for folder, text in groups.items():
+        base = PACKAGE if folder == "briefs/" else PACKAGE / folder
+        for word in text.split():
+            name = word.strip("`,.;:()")
+            if name.endswith(".py"):
+                assert (base / name).exists(), f"README names {folder}{name}: no such module"
+
+
+def test_a_module_missing_from_the_layout_is_noticed(tmp_path):
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "__init__.py").write_text("")
+    (tmp_path / "rules" / "completeness.py").write_text("")
+    (tmp_path / "rules" / "new_rule.py").write_text("")
+    (tmp_path / "cli.py").write_text("")
+    readme = (
+        "## Layout\nIntro naming `app.py`.\n**`briefs/` itself**\n- `cli.py`: commands.\n"
+        "**`briefs/rules/`: pure**\n- `completeness.py`: missing.\n"
+    )
+    assert unlisted_modules(layout_entries(readme), tmp_path) == ["rules/new_rule.py"]
