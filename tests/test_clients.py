@@ -97,6 +97,13 @@ def test_add_client(auth_client):
     )
 
 
+def test_new_client_starts_in_the_agencys_time_zone(auth_client):
+    # conftest puts the agency in Europe/Moscow; a new client is most likely there too.
+    page = auth_client.get("/clients/new").get_data(as_text=True)
+    assert '<option selected value="Europe/Moscow">' in page
+    assert '<option selected value="UTC">' not in page
+
+
 def test_add_client_errors_keep_typed_values(auth_client):
     response = auth_client.post(
         "/clients/new", data={"name": "", "timezone": "Mars/Olympus", "notes": "Keep <this>"}

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from briefs import clock
+from briefs.accounts import agency_settings
 from briefs.auth.forms import timezone_choices
 from briefs.clients.directory import client_briefs, client_rows
 from briefs.clients.forms import ClientForm, ContactForm, ContactRemoveForm
@@ -20,6 +21,9 @@ bp = Blueprint("clients", __name__, url_prefix="/clients")
 def _client_form(client: Client | None = None) -> ClientForm:
     form = ClientForm(obj=client)
     form.timezone.choices = timezone_choices()
+    if client is None and not form.is_submitted():
+        # A new client is most likely where the agency is, not at UTC.
+        form.timezone.data = agency_settings().timezone
     return form
 
 
