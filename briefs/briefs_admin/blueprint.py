@@ -11,9 +11,10 @@ bp = Blueprint("briefs_admin", __name__)
 _BRIEF = "/briefs/<int:brief_id>"
 _FIELD = f"{_BRIEF}/fields/<int:field_id>"
 
-# One brief: create, show, share its link, review, close.
+# One brief: create, show, edit, share its link, review, close.
 bp.add_url_rule("/briefs/new", view_func=routes.new_brief, methods=["GET", "POST"])
 bp.add_url_rule(_BRIEF, view_func=routes.brief, methods=["GET"])
+bp.add_url_rule(f"{_BRIEF}/edit", view_func=routes.edit_details, methods=["GET", "POST"])
 bp.add_url_rule(f"{_BRIEF}/sent", view_func=routes.mark_sent, methods=["POST"])
 bp.add_url_rule(
     f"{_BRIEF}/link/regenerate", view_func=routes.regenerate_link, methods=["GET", "POST"]

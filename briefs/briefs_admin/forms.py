@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,8 +27,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from briefs.labels import LANGUAGE_LABELS
-from briefs.models import Brief
+from briefs.brief_editing import BriefDetails
+from briefs.labels import LANGUAGE_LABELS, ROLE_LABELS
+from briefs.models import Brief, Client
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 
 #: The empty choice means "the language the template is written in".
@@ -53,26 +56,17 @@ def _at_least_one(form, field) -> None:
         raise ValidationError(_l("Choose at least one person."))
 
 
-class NewBriefForm(FlaskForm):
-    """Step 2 of a new brief: the template, title, language, recipients and dates."""
+class BriefDetailsForm(FlaskForm):
+    """A brief's details: title, language, recipients, launch date and lead.
 
-    template_id = SelectField(
-        _l("Template"),
-        coerce=_coerce_int_or_none,
-        validators=[InputRequired(message=_l("Choose a template."))],
-    )
+    Creating a brief and editing one share it, so both refuse the same input.
+    """
+
     title = StringField(
         _l("Title"),
         validators=[DataRequired(message=_l("Give the brief a title.")), Length(max=200)],
     )
-    locale = SelectField(
-        _l("Language of the client's form"),
-        choices=[
-            (SAME_AS_TEMPLATE, _l("The template's language")),
-            *LANGUAGE_LABELS.items(),
-        ],
-        default=SAME_AS_TEMPLATE,
-    )
+    locale = SelectField(_l("Language of the client's form"), choices=list(LANGUAGE_LABELS.items()))
     recipients = CheckboxListField(
         _l("Send it to"),
         coerce=int,
@@ -93,9 +87,93 @@ class NewBriefForm(FlaskForm):
         render_kw={"min": 0, "max": 365, "inputmode": "numeric"},
     )
 
+    def offer_contacts(self, client: Client) -> None:
+        """Offer the client's contacts as recipients."""
+        self.recipients.choices = [
+            (c.id, f"{c.name} · {c.email} · {ROLE_LABELS.get(c.role, c.role)}")
+            for c in client.contacts
+        ]
+
+
+class NewBriefForm(BriefDetailsForm):
+    """Step 2 of a new brief: the template, title, language, recipients and dates."""
+
+    template_id = SelectField(
+        _l("Template"),
+        coerce=_coerce_int_or_none,
+        validators=[InputRequired(message=_l("Choose a template."))],
+    )
+    locale = SelectField(
+        _l("Language of the client's form"),
+        choices=[
+            (SAME_AS_TEMPLATE, _l("The template's language")),
+            *LANGUAGE_LABELS.items(),
+        ],
+        default=SAME_AS_TEMPLATE,
+    )
+
     def validate_template_id(self, field) -> None:
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a template from the list."))
+
+
+#: The decision-maker choice that means "every decision-maker of the client".
+EVERY_DECISION_MAKER = ""
+
+
+class EditBriefForm(BriefDetailsForm):
+    """Change an open brief's details; the launch date may not move into the past."""
+
+    decision_maker = SelectField(
+        _l("Decision-maker"), coerce=_coerce_int_or_none, validate_choice=True
+    )
+
+    @classmethod
+    def for_brief(cls, brief: Brief) -> EditBriefForm:
+        """Build the form on the brief's values, offering the brief's client's people."""
+        form = cls(
+            title=brief.title,
+            locale=brief.locale,
+            recipients=[c.id for c in brief.recipients],
+            launch_date=brief.launch_date,
+            work_days=brief.work_days,
+            decision_maker=brief.decision_maker.id if brief.decision_maker else None,
+        )
+        form.offer_contacts(brief.client)
+        deciders = [
+            c
+            for c in brief.client.contacts
+            if c.role == "decision_maker" or c == brief.decision_maker
+        ]
+        form.decision_maker.choices = [
+            (EVERY_DECISION_MAKER, _l("Every decision-maker at the client")),
+            *((c.id, f"{c.name} · {c.email}") for c in deciders),
+        ]
+        return form
+
+    def check_launch_date(self, brief: Brief, today: date) -> bool:
+        """Refuse moving the launch date into the past; an unchanged date may have passed."""
+        moved = self.launch_date.data
+        if moved is not None and moved != brief.launch_date and moved < today:
+            self.launch_date.errors = [
+                *self.launch_date.errors,
+                _l("This day has passed. Choose today or a later day."),
+            ]
+            return False
+        return True
+
+    def details(self, client: Client) -> BriefDetails:
+        """Return the validated values as the brief's new details."""
+        chosen = set(self.recipients.data)
+        by_id = {c.id: c for c in client.contacts}
+        return BriefDetails(
+            title=self.title.data.strip(),
+            launch_date=self.launch_date.data,
+            work_days=self.work_days.data,
+            recipients=[c for c in client.contacts if c.id in chosen],
+            decision_maker=by_id.get(self.decision_maker.data),
+            locale=self.locale.data,
+        )
 
 
 class ReviewForm(FlaskForm):

@@ -143,6 +143,7 @@ def load_brief_for_page(brief_id: int) -> Brief | None:
         .options(
             selectinload(Brief.client).selectinload(Client.contacts),
             selectinload(Brief.recipients),
+            selectinload(Brief.decision_maker),
             selectinload(Brief.sections)
             .selectinload(BriefSection.fields)
             .options(selectinload(BriefField.answers), selectinload(BriefField.reviews)),

@@ -19,11 +19,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from briefs import clock, workflow
-from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, ConfirmForm, NewBriefForm, ReviewForm
-from briefs.briefs_admin.page import BriefPage, load_page
+from briefs import brief_editing, clock, workflow
+from briefs.accounts import agency_settings
+from briefs.briefs_admin.forms import (
+    SAME_AS_TEMPLATE,
+    ConfirmForm,
+    EditBriefForm,
+    NewBriefForm,
+    ReviewForm,
+)
+from briefs.briefs_admin.page import BriefPage, load_brief_for_page, load_page
+from briefs.chase_policy import zone
 from briefs.extensions import db
-from briefs.labels import ROLE_LABELS
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
 from briefs.rules.completeness import has_answer
@@ -60,9 +67,7 @@ def new_brief():
     client = db.get_or_404(Client, client_id)
     form = NewBriefForm()
     form.template_id.choices = [(t.id, t.name) for t in templates]
-    form.recipients.choices = [
-        (c.id, f"{c.name} · {c.email} · {ROLE_LABELS.get(c.role, c.role)}") for c in client.contacts
-    ]
+    form.offer_contacts(client)
     if request.method == "GET":
         form.recipients.data = [c.id for c in client.contacts if c.role == "contact"]
     if templates and client.contacts and form.validate_on_submit():
@@ -98,6 +103,39 @@ def _render_page(page: BriefPage | None, status: int = 200):
 def brief(brief_id: int):
     """Show one brief: where it stands, its link, every answer and its record."""
     return _render_page(load_page(brief_id, clock.utcnow()))
+
+
+@login_required
+def edit_details(brief_id: int):
+    """Change an open brief's title, dates, people or language; each change is recorded."""
+    brief = load_brief_for_page(brief_id)
+    if brief is None:
+        abort(404)
+    workflow.refuse_if_closed(brief, "edit")
+    form = EditBriefForm.for_brief(brief)
+    now = clock.utcnow()
+    today = now.astimezone(zone(agency_settings().timezone)).date()
+    valid = form.validate_on_submit()
+    # Checked even when something else is wrong, so every mistake is marked at once.
+    if form.check_launch_date(brief, today) and valid:
+        added = set(form.recipients.data) - {c.id for c in brief.recipients}
+        changes = brief_editing.edit_details(brief, form.details(brief.client), _actor(), now)
+        db.session.commit()
+        if not changes:
+            flash(_("Nothing changed."), "info")
+        elif added and brief.sent_at:
+            flash(
+                _(
+                    "Details saved. New recipients get the next reminder; to send them "
+                    "the link now, use “E-mail the link again”."
+                ),
+                "success",
+            )
+        else:
+            flash(_("Details saved."), "success")
+        return _to_brief(brief)
+    status = 422 if form.errors else 200
+    return render_template("briefs_admin/edit.html", form=form, brief=brief), status
 
 
 @login_required

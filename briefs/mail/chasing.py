@@ -106,6 +106,8 @@ def invitation(brief: Brief, settings: AgencySettings, now: datetime) -> Draft:
 
 
 def _decision_makers(brief: Brief) -> list[str]:
+    if brief.decision_maker is not None:
+        return [brief.decision_maker.email]
     return [c.email for c in brief.client.contacts if c.role == "decision_maker"]
 
 

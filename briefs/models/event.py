@@ -33,6 +33,12 @@ EVENT_KINDS = (
     "comments_resolved",
     "file_uploaded",
     "file_removed",
+    "title_changed",
+    "launch_date_changed",
+    "work_days_changed",
+    "recipients_changed",
+    "decision_maker_changed",
+    "language_changed",
 )
 
 #: Who acted: an agency user, someone holding the client link, or the system itself.

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import get_translations, lazy_gettext
 
-from briefs.labels import MESSAGE_KIND_LABELS
+from briefs.formatting import local_date
+from briefs.labels import LANGUAGE_LABELS, MESSAGE_KIND_LABELS
 from briefs.rules.timeline_report import Sentence
 
 #: Names at most this many questions in a line, then "and N more".
@@ -350,6 +351,80 @@ def _file_removed(event, data, actor, ctx):
     )
 
 
+def _people(people, ctx: Context) -> Sentence:
+    """Name the people a detail held, as they were named then."""
+    parts = [Sentence("%(name)s", {"name": p.get("name") or p.get("email") or ""}) for p in people]
+    if not parts:
+        return Sentence(_("nobody"))
+    params = {f"p{n}": part for n, part in enumerate(parts)}
+    return Sentence(", ".join(f"%(p{n})s" for n in range(len(parts))), params)
+
+
+def _day(value) -> str:
+    try:
+        return local_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def _title_changed(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s renamed the brief from “%(old)s” to “%(new)s”"),
+        {"actor": actor, "old": data.get("old") or "", "new": data.get("new") or ""},
+    )
+
+
+def _launch_date_changed(event, data, actor, ctx):
+    params = {"actor": actor, "old": _day(data.get("old")), "new": _day(data.get("new"))}
+    if not data.get("old"):
+        return Sentence(_("%(actor)s set the launch date to %(new)s"), params)
+    if not data.get("new"):
+        return Sentence(_("%(actor)s removed the launch date (it was %(old)s)"), params)
+    return Sentence(_("%(actor)s moved the launch date from %(old)s to %(new)s"), params)
+
+
+def _work_days_changed(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s changed the agency's working days after the answers from %(old)d to %(new)d"),
+        {"actor": actor, "old": int(data.get("old") or 0), "new": int(data.get("new") or 0)},
+    )
+
+
+def _recipients_changed(event, data, actor, ctx):
+    return Sentence(
+        _("%(actor)s changed who gets the brief from %(old)s to %(new)s"),
+        {
+            "actor": actor,
+            "old": _people(data.get("old") or [], ctx),
+            "new": _people(data.get("new") or [], ctx),
+        },
+    )
+
+
+def _decision_maker_changed(event, data, actor, ctx):
+    def person(value):
+        if not value:
+            return Sentence(_("every decision-maker at the client"))
+        return _people([value], ctx)
+
+    return Sentence(
+        _("%(actor)s changed the brief's decision-maker from %(old)s to %(new)s"),
+        {"actor": actor, "old": person(data.get("old")), "new": person(data.get("new"))},
+    )
+
+
+def _language_changed(event, data, actor, ctx):
+    old, new = data.get("old") or "", data.get("new") or ""
+    return Sentence(
+        _("%(actor)s changed the brief's language from %(old)s to %(new)s"),
+        {
+            "actor": actor,
+            "old": LANGUAGE_LABELS.get(old, old),
+            "new": LANGUAGE_LABELS.get(new, new),
+        },
+    )
+
+
 _BUILDERS = {
     "brief_created": _brief_created,
     "brief_sent": _brief_sent,
@@ -374,6 +449,12 @@ _BUILDERS = {
     "comments_resolved": _comments_resolved,
     "file_uploaded": _file_uploaded,
     "file_removed": _file_removed,
+    "title_changed": _title_changed,
+    "launch_date_changed": _launch_date_changed,
+    "work_days_changed": _work_days_changed,
+    "recipients_changed": _recipients_changed,
+    "decision_maker_changed": _decision_maker_changed,
+    "language_changed": _language_changed,
 }
 
 
