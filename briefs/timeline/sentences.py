@@ -355,7 +355,7 @@ def _people(people, ctx: Context) -> Sentence:
     """Name the people a detail held, as they were named then."""
     parts = [Sentence("%(name)s", {"name": p.get("name") or p.get("email") or ""}) for p in people]
     if not parts:
-        return Sentence(_("nobody"))
+        return Sentence(_("no one"))
     params = {f"p{n}": part for n, part in enumerate(parts)}
     return Sentence(", ".join(f"%(p{n})s" for n in range(len(parts))), params)
 
