@@ -44,7 +44,7 @@ class BriefClosed(Exception):
     def __init__(self, brief_id: int, change: str) -> None:
         super().__init__(brief_id, change)
         self.brief_id = brief_id
-        #: What was refused: "send", "review", "assign", "answer", "comment" or "upload".
+        #: What was refused: "send", "review", "assign", "answer", "comment", "upload", "edit".
         self.change = change
 
 
