@@ -244,18 +244,35 @@ def test_markdown_export_headers_and_chain_head(auth_client, user):
     assert f"**Latest event:** {head.id}" in body and "`flask --app app verify-log`" in body
 
 
-def test_exports_do_not_change_with_the_clock(auth_client, user, frozen_clock):
+def test_exports_give_the_same_bytes_at_the_same_moment(auth_client, user, frozen_clock):
     brief = story(user)
     story(user, title="Prices page", client=brief.client)
-    first = {}
-    for url in urls(brief)[1:]:
-        if "timeline/print" in url or url.endswith(".md"):
-            frozen_clock(LATER)
-            first[url] = auth_client.get(url).data
+    exports = [url for url in urls(brief) if "timeline/print" in url or url.endswith(".md")]
+    frozen_clock(LATER)
+    first = {url: auth_client.get(url).data for url in exports}
+    # Seconds later, within the same minute: the export states the same moment.
+    frozen_clock(LATER + timedelta(seconds=40))
     for url, data in first.items():
-        frozen_clock(LATER + timedelta(days=30))
         assert auth_client.get(url).data == data, url
-    assert "up to the last event" in first[f"/briefs/{brief.id}/timeline.md"].decode()
+    assert (
+        "As of 2026-11-12 12:00: waits still open"
+        in first[f"/briefs/{brief.id}/timeline.md"].decode()
+    )
+
+
+def test_exports_count_an_open_wait_up_to_the_moment_of_export(auth_client, user, frozen_clock):
+    brief = story(user)
+    # The answer to "What exactly is done" was sent back on Sat 7 Nov at 10:30 UTC.
+    frozen_clock(NOW + timedelta(days=5 + 24, hours=1))
+    page = text(auth_client.get(f"/briefs/{brief.id}/timeline"))
+    printed = text(auth_client.get(f"/briefs/{brief.id}/timeline/print"))
+    exported = text(auth_client.get(f"/briefs/{brief.id}/timeline.md"))
+    assert "<strong>Waiting on the client</strong> for 24 days," in page
+    assert "<strong>Waiting on the client</strong> for 24 days," in printed
+    assert "- Waiting on the client for 24 days (since 2026-11-07 13:30," in exported
+    assert "As of 2026-12-01 13:30: waits still open are counted up to this moment." in exported
+    client_md = text(auth_client.get(f"/clients/{brief.client_id}/timeline.md"))
+    assert "- Waiting on the client for 24 days (since 2026-11-07 13:30," in client_md
 
 
 def test_client_markdown_export_names_every_brief(auth_client, user):
@@ -273,7 +290,9 @@ def test_client_markdown_export_names_every_brief(auth_client, user):
     assert f"`{head.hash}`" in body
 
 
-def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch, assert_golden):
+def test_markdown_export_matches_the_golden_file(
+    auth_client, user, monkeypatch, assert_golden, fixed_clock
+):
     # The client link's token is random and its hash's prefix is in an event (so in the chain).
     monkeypatch.setattr(workflow, "new_token", lambda: ("golden-token", "9" * 64))
     brief = story(user)
@@ -291,12 +310,12 @@ def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch,
 # Print views -------------------------------------------------------------------------------
 
 
-def test_print_views_stand_alone(auth_client, user):
+def test_print_views_stand_alone(auth_client, user, fixed_clock):
     brief = story(user)
     for url in (f"/briefs/{brief.id}/timeline/print", f"/clients/{brief.client_id}/timeline/print"):
         body = text(auth_client.get(url))
         assert 'class="topbar"' not in body and "css/timeline.css" in body
-        assert "Waits still open are measured up to the last event" in body
+        assert re.search(r"As of [^<]*12:00[^<]*: waits still open are counted up", body), body
         assert 'class="whose-move-bar"' in body and 'class="tl-day"' in body
         assert "<code>flask --app app verify-log</code>" in body
 

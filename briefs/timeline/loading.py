@@ -60,7 +60,7 @@ class BriefTimeline:
     events: list[Event]
     entries: list[Entry]
     measures: Measures
-    #: Where open waits stop: now on a page, the last event in an export.
+    #: Where open waits stop: now on a page, the moment it was made in an export.
     now: datetime
 
     @property
@@ -75,11 +75,6 @@ class BriefTimeline:
     def head(self) -> Event | None:
         """The brief's latest event in the chain."""
         return max(self.events, key=lambda e: e.id, default=None)
-
-
-def last_moment(events: Sequence[Event]) -> datetime | None:
-    """Return when the last event was recorded (the export's fixed `now`)."""
-    return max((e.created_at for e in events), default=None)
 
 
 def measure_brief(
