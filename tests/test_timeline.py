@@ -307,6 +307,51 @@ def test_markdown_export_matches_the_golden_file(
     assert_golden("timeline_brief.en.md", exported)
 
 
+def _deliveries(brief):
+    """Deliver the story's reminder a minute after it was queued; fail its status mail."""
+    workflow.record(
+        brief, "message_sent", workflow.SYSTEM, NOW + timedelta(days=3, minutes=1),
+        message=1, message_kind="reminder", to=["ivan@acme.example"], cc=[],
+    )  # fmt: skip
+    workflow.record(
+        brief, "message_failed", workflow.SYSTEM, NOW + timedelta(days=7, minutes=1),
+        message=2, message_kind="escalation", error="SMTPRecipientsRefused", attempts=5,
+        final=True,
+    )  # fmt: skip
+    db.session.commit()
+
+
+def test_a_delivered_message_is_one_line_with_both_times(auth_client, user, fixed_clock):
+    brief = story(user)
+    _deliveries(brief)
+    exported = text(auth_client.get(f"/briefs/{brief.id}/timeline.md"))
+    assert (
+        "- 12:30 · Reminder 1 to ivan@acme.example — queued 12:30, delivered 12:31; "
+        "still missing: “Where customers come from”, “Who it is for”\n"
+    ) in exported
+    assert "delivered to" not in exported
+    # A failed delivery still says so, on a line of its own.
+    assert "- 12:30 · A status for Daria Director (decision-maker) queued\n" in exported
+    assert (
+        "- 12:31 · Status to the decision-maker could not be delivered after 5 attempts: "
+        "SMTPRecipientsRefused"
+    ) in exported
+    page = text(auth_client.get(f"/briefs/{brief.id}/timeline"))
+    assert "queued 12:30, delivered 12:31" in page and "delivered to" not in page
+
+
+def test_a_delivered_message_is_one_line_in_russian(auth_client, user, fixed_clock):
+    brief = story(user)
+    brief.locale = "ru"
+    _deliveries(brief)
+    exported = text(auth_client.get(f"/briefs/{brief.id}/timeline.md"))
+    assert (
+        "Напоминание 1 (кому: ivan@acme.example) — в исходящих с 12:30, доставлено 12:31; "
+        "ещё не хватает: «Where customers come from», «Who it is for»"
+    ) in exported
+    assert "— доставлено\n" not in exported
+
+
 # Print views -------------------------------------------------------------------------------
 
 
