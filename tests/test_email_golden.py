@@ -169,3 +169,12 @@ def test_plain_text_parts_keep_their_line_breaks():
         for heading in ("Their note:", "Your questions:", "Пояснение:", "Ваши вопросы:"):
             if heading in text:
                 assert any(p.startswith(heading) for p in paragraphs), f"{path.name}: {heading}"
+
+
+def test_russian_mail_keeps_names_in_the_nominative():
+    # «для Клиника «Жемчуг»» declines nothing; «страницы «Страница услуги…»» says it twice.
+    for path in sorted(GOLDEN_EMAIL.glob("*.ru.*")):
+        text = path.read_text(encoding="utf-8")
+        for wrong in ("для Клиника", "от Клиника", "для Pixel", "от Pixel"):
+            assert wrong not in text, f"{path.name}: {wrong}"
+        assert not re.search(r"страниц\w* «Страница", text, re.IGNORECASE), path.name
