@@ -45,7 +45,7 @@ def test_invitation_is_in_the_briefs_language(app, auth_client, smtp_server):
     auth_client.post(f"/briefs/{brief.id}/send")
     send_due.run(clock.utcnow())
     [(_rcpt, mail)] = smtp_server.messages
-    assert mail["Subject"] == "Вопросы для страницы «Отбеливание»"
+    assert mail["Subject"] == "Вопросы по брифу «Отбеливание»"
     assert "Вопросов в форме: 5." in mail.get_body(("plain",)).get_content()
 
 

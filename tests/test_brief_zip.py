@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import zipfile
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from briefs.exports.brief_zip import file_names, write_zip
 from briefs.extensions import db
 from briefs.models import Upload
+from briefs.uploads import upload_path
 from tests.factories import NOW, PDF, PNG, docx_bytes, make_brief, make_template
 
 SECTIONS = [
@@ -28,6 +31,9 @@ SECTIONS = [
 
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
+
+#: A Markdown link's destination.
+LINK = re.compile(r"\]\(([^)]*)\)")
 
 
 def send(client, token, field_id, content, name):
@@ -65,10 +71,40 @@ def test_zip_holds_brief_md_and_files_in_brief_order(auth_client):
         "02-facts-proof/03-certificates-licences/01-licence-2024.pdf",
         "02-facts-proof/03-certificates-licences/02-iso.docx",
     ]
-    markdown = auth_client.get(f"/briefs/{brief.id}/export.md").get_data()
-    assert archive.read("brief.md") == markdown
+    # brief.md is the Markdown export, its files linked to their copies in the archive.
+    markdown = auth_client.get(f"/briefs/{brief.id}/export.md").get_data(as_text=True)
+    in_zip = archive.read("brief.md").decode()
+    server_links = LINK.findall(markdown)
+    assert len(server_links) == 4 and all(u.startswith("http://") for u in server_links)
+    assert LINK.findall(in_zip) == archive.namelist()[1:]
+    assert LINK.sub("()", in_zip) == LINK.sub("()", markdown)
     assert archive.read("02-facts-proof/02-photos/01-front-desk.png") == PNG
     assert archive.read("02-facts-proof/03-certificates-licences/02-iso.docx") == docx_bytes()
+
+
+def test_every_link_in_brief_md_opens_a_file_in_the_zip(auth_client):
+    brief, token = make_brief(make_template("Zip", SECTIONS))
+    by_key = {f.key: f for s in brief.sections for f in s.fields}
+    send(auth_client, token, by_key["photos"].id, PNG, "Фото (ресепшн) [1].png")
+    send(auth_client, token, by_key["certs"].id, PDF, "Licence 2024.pdf")
+    lost = send(auth_client, token, by_key["certs"].id, PDF, "Lost.pdf")
+    assert lost.status_code < 400
+    gone = db.session.scalars(select(Upload).where(Upload.original_name == "Lost.pdf")).one()
+    os.remove(upload_path(gone))  # its file is no longer on disk: not in the archive
+
+    response = auth_client.get(f"/briefs/{brief.id}/export.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    response.close()
+    links = LINK.findall(archive.read("brief.md").decode())
+    names = set(archive.namelist())
+    assert [link for link in links if link in names] == [
+        "02-facts-proof/02-photos/01-foto-resepshn-1.png",
+        "02-facts-proof/03-certificates-licences/01-licence-2024.pdf",
+    ]
+    # The file the archive lacks keeps its link to the server, rather than a dead one.
+    assert [link for link in links if link not in names] == [
+        f"http://localhost/briefs/{brief.id}/files/{gone.id}"
+    ]
 
 
 def test_the_same_brief_gives_the_same_bytes_at_any_time(auth_client, frozen_clock):

@@ -7,8 +7,10 @@ outbox, plus the invitation, a hand-over and comments queued by the code that se
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,7 @@ from briefs.models import Message
 from briefs.workflow import Actor, mark_sent
 from tests.factories import fields_by_key, make_brief, make_client, make_template
 
+GOLDEN_EMAIL = Path(__file__).parent / "golden" / "email"
 SENT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 10:00 in Moscow
 KINDS = [
     "invitation",
@@ -150,3 +153,28 @@ def test_long_russian_subjects_arrive_with_every_space(app, user, smtp_server, m
     assert escalation in received.values()
     assert received == {key: stored[key] for key in received}
     assert len(received) == len(stored) >= 5
+
+
+def test_plain_text_parts_keep_their_line_breaks():
+    # A tag's swallowed newline glues two lines together («…»:Почему…) or drops a blank line.
+    glued = re.compile(r"[:.!?»”][A-Za-zА-Яа-яЁё]")
+    texts = sorted((GOLDEN_EMAIL).glob("*.txt"))
+    assert len(texts) >= 2 * len(KINDS)
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        assert "\n\n\n" not in text, path.name
+        for line in text.splitlines():
+            assert not glued.search(line), f"{path.name}: {line}"
+        paragraphs = text.split("\n\n")
+        for heading in ("Their note:", "Your questions:", "Пояснение:", "Ваши вопросы:"):
+            if heading in text:
+                assert any(p.startswith(heading) for p in paragraphs), f"{path.name}: {heading}"
+
+
+def test_russian_mail_keeps_names_in_the_nominative():
+    # «для Клиника «Жемчуг»» declines nothing; «страницы «Страница услуги…»» says it twice.
+    for path in sorted(GOLDEN_EMAIL.glob("*.ru.*")):
+        text = path.read_text(encoding="utf-8")
+        for wrong in ("для Клиника", "от Клиника", "для Pixel", "от Pixel"):
+            assert wrong not in text, f"{path.name}: {wrong}"
+        assert not re.search(r"страниц\w* «Страница", text, re.IGNORECASE), path.name

@@ -244,18 +244,35 @@ def test_markdown_export_headers_and_chain_head(auth_client, user):
     assert f"**Latest event:** {head.id}" in body and "`flask --app app verify-log`" in body
 
 
-def test_exports_do_not_change_with_the_clock(auth_client, user, frozen_clock):
+def test_exports_give_the_same_bytes_at_the_same_moment(auth_client, user, frozen_clock):
     brief = story(user)
     story(user, title="Prices page", client=brief.client)
-    first = {}
-    for url in urls(brief)[1:]:
-        if "timeline/print" in url or url.endswith(".md"):
-            frozen_clock(LATER)
-            first[url] = auth_client.get(url).data
+    exports = [url for url in urls(brief) if "timeline/print" in url or url.endswith(".md")]
+    frozen_clock(LATER)
+    first = {url: auth_client.get(url).data for url in exports}
+    # Seconds later, within the same minute: the export states the same moment.
+    frozen_clock(LATER + timedelta(seconds=40))
     for url, data in first.items():
-        frozen_clock(LATER + timedelta(days=30))
         assert auth_client.get(url).data == data, url
-    assert "up to the last event" in first[f"/briefs/{brief.id}/timeline.md"].decode()
+    assert (
+        "As of 2026-11-12 12:00: waits still open"
+        in first[f"/briefs/{brief.id}/timeline.md"].decode()
+    )
+
+
+def test_exports_count_an_open_wait_up_to_the_moment_of_export(auth_client, user, frozen_clock):
+    brief = story(user)
+    # The answer to "What exactly is done" was sent back on Sat 7 Nov at 10:30 UTC.
+    frozen_clock(NOW + timedelta(days=5 + 24, hours=1))
+    page = text(auth_client.get(f"/briefs/{brief.id}/timeline"))
+    printed = text(auth_client.get(f"/briefs/{brief.id}/timeline/print"))
+    exported = text(auth_client.get(f"/briefs/{brief.id}/timeline.md"))
+    assert "<strong>Waiting on the client</strong> for 24 days," in page
+    assert "<strong>Waiting on the client</strong> for 24 days," in printed
+    assert "- Waiting on the client for 24 days (since 2026-11-07 13:30," in exported
+    assert "As of 2026-12-01 13:30: waits still open are counted up to this moment." in exported
+    client_md = text(auth_client.get(f"/clients/{brief.client_id}/timeline.md"))
+    assert "- Waiting on the client for 24 days (since 2026-11-07 13:30," in client_md
 
 
 def test_client_markdown_export_names_every_brief(auth_client, user):
@@ -273,7 +290,9 @@ def test_client_markdown_export_names_every_brief(auth_client, user):
     assert f"`{head.hash}`" in body
 
 
-def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch, assert_golden):
+def test_markdown_export_matches_the_golden_file(
+    auth_client, user, monkeypatch, assert_golden, fixed_clock
+):
     # The client link's token is random and its hash's prefix is in an event (so in the chain).
     monkeypatch.setattr(workflow, "new_token", lambda: ("golden-token", "9" * 64))
     brief = story(user)
@@ -288,15 +307,60 @@ def test_markdown_export_matches_the_golden_file(auth_client, user, monkeypatch,
     assert_golden("timeline_brief.en.md", exported)
 
 
+def _deliveries(brief):
+    """Deliver the story's reminder a minute after it was queued; fail its status mail."""
+    workflow.record(
+        brief, "message_sent", workflow.SYSTEM, NOW + timedelta(days=3, minutes=1),
+        message=1, message_kind="reminder", to=["ivan@acme.example"], cc=[],
+    )  # fmt: skip
+    workflow.record(
+        brief, "message_failed", workflow.SYSTEM, NOW + timedelta(days=7, minutes=1),
+        message=2, message_kind="escalation", error="SMTPRecipientsRefused", attempts=5,
+        final=True,
+    )  # fmt: skip
+    db.session.commit()
+
+
+def test_a_delivered_message_is_one_line_with_both_times(auth_client, user, fixed_clock):
+    brief = story(user)
+    _deliveries(brief)
+    exported = text(auth_client.get(f"/briefs/{brief.id}/timeline.md"))
+    assert (
+        "- 12:30 · Reminder 1 to ivan@acme.example — queued 12:30, delivered 12:31; "
+        "still missing: “Where customers come from”, “Who it is for”\n"
+    ) in exported
+    assert "delivered to" not in exported
+    # A failed delivery still says so, on a line of its own.
+    assert "- 12:30 · A status for Daria Director (decision-maker) queued\n" in exported
+    assert (
+        "- 12:31 · Status to the decision-maker could not be delivered after 5 attempts: "
+        "SMTPRecipientsRefused"
+    ) in exported
+    page = text(auth_client.get(f"/briefs/{brief.id}/timeline"))
+    assert "queued 12:30, delivered 12:31" in page and "delivered to" not in page
+
+
+def test_a_delivered_message_is_one_line_in_russian(auth_client, user, fixed_clock):
+    brief = story(user)
+    brief.locale = "ru"
+    _deliveries(brief)
+    exported = text(auth_client.get(f"/briefs/{brief.id}/timeline.md"))
+    assert (
+        "Напоминание 1 (кому: ivan@acme.example) — в исходящих с 12:30, доставлено 12:31; "
+        "ещё не хватает: «Where customers come from», «Who it is for»"
+    ) in exported
+    assert "— доставлено\n" not in exported
+
+
 # Print views -------------------------------------------------------------------------------
 
 
-def test_print_views_stand_alone(auth_client, user):
+def test_print_views_stand_alone(auth_client, user, fixed_clock):
     brief = story(user)
     for url in (f"/briefs/{brief.id}/timeline/print", f"/clients/{brief.client_id}/timeline/print"):
         body = text(auth_client.get(url))
         assert 'class="topbar"' not in body and "css/timeline.css" in body
-        assert "Waits still open are measured up to the last event" in body
+        assert re.search(r"As of [^<]*12:00[^<]*: waits still open are counted up", body), body
         assert 'class="whose-move-bar"' in body and 'class="tl-day"' in body
         assert "<code>flask --app app verify-log</code>" in body
 

@@ -55,6 +55,20 @@ def file_names(brief: Brief, uploads: list[Upload]) -> list[tuple[str, Upload]]:
     return named
 
 
+def entry_names(
+    brief: Brief, uploads: list[Upload], path_of: Callable[[Upload], str]
+) -> dict[int, str]:
+    """Return, by upload id, where each file still on disk goes in the archive.
+
+    brief.md links each file to this path, relative to itself (both sit at the root).
+    """
+    return {
+        upload.id: name
+        for name, upload in file_names(brief, uploads)
+        if os.path.isfile(path_of(upload))
+    }
+
+
 def _entry(name: str, stamp: datetime, compress_type: int) -> zipfile.ZipInfo:
     # ZIP stores local time in 2-second steps and nothing before 1980.
     date_time = max(stamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))

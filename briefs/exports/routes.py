@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from briefs.downloads import disposition, markdown_download
 from briefs.exports.assemble import export_data, export_words, load_brief_for_export
-from briefs.exports.brief_zip import write_zip
+from briefs.exports.brief_zip import entry_names, write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
 from briefs.models import Brief, Event, Upload
@@ -20,16 +20,26 @@ from briefs.uploads import upload_path
 bp = Blueprint("exports", __name__)
 
 
-def _markdown(brief: Brief) -> str:
-    """Write the brief's export in the brief's own language."""
+def _server_url(upload: Upload) -> str:
+    """Link a file to its download on the server."""
+    return url_for(
+        "briefs_admin.download_upload",
+        brief_id=upload.brief_id,
+        upload_id=upload.id,
+        _external=True,
+    )
+
+
+def _markdown(brief: Brief, in_zip: dict[int, str] | None = None) -> str:
+    """Write the brief's export in the brief's own language.
+
+    `in_zip` maps upload ids to their paths inside a ZIP: those files link to their copy
+    there; any other file links to the server.
+    """
+    in_zip = in_zip or {}
 
     def file_url(upload: Upload) -> str:
-        return url_for(
-            "briefs_admin.download_upload",
-            brief_id=upload.brief_id,
-            upload_id=upload.id,
-            _external=True,
-        )
+        return in_zip.get(upload.id) or _server_url(upload)
 
     data = export_data(brief, file_url)
     with force_locale(brief.locale):
@@ -54,12 +64,14 @@ def export_zip(brief_id: int):
     last_event = db.session.scalar(
         db.select(db.func.max(Event.created_at)).where(Event.brief_id == brief.id)
     )
+    # brief.md links each file to its copy in the archive, so it reads offline.
+    markdown = _markdown(brief, entry_names(brief, list(uploads), upload_path))
     # Built in a temporary file, not in memory; it is deleted when the response closes.
     archive = tempfile.TemporaryFile()
     write_zip(
         archive,
         brief,
-        _markdown(brief).encode("utf-8"),
+        markdown.encode("utf-8"),
         list(uploads),
         upload_path,
         stamp=last_event or brief.created_at,

@@ -6,12 +6,19 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import datetime
-from email.header import Header
+from email import policy
+from email.base64mime import header_encode
+from email.header import Header, decode_header, make_header
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from urllib.parse import unquote, urlsplit
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: A display name up to this many UTF-8 bytes goes out as one encoded word (its line
+#: stays under SMTP's 998 characters).
+NAME_IN_ONE_WORD = 600
+#: Headers written here go out exactly as written, not folded again by the policy.
+WIRE = policy.default.clone(refold_source="none")
 
 
 class MailConfigError(ValueError):
@@ -62,24 +69,51 @@ class Outgoing:
     date: datetime
 
 
+def _encoded(name: str, text: str) -> str:
+    """Encode a non-ASCII header text as short encoded words, every space kept inside them.
+
+    The default policy folds long non-ASCII text between encoded words and puts a space
+    there, where readers must ignore it («Страницауслуги», «Мос ква»). Header keeps every
+    space inside an encoded word; the lines it makes are short, so they go out as they are.
+    """
+    return Header(text, "utf-8", header_name=name).encode(linesep="\n")
+
+
+def _addresses(name: str, values: list[str]) -> str:
+    """Write an address header: ASCII names quoted as needed, others as encoded words."""
+    parts = []
+    for display, address in getaddresses(values):
+        if "=?" in display:  # already encoded, e.g. by formataddr
+            display = str(make_header(decode_header(display)))
+        if not display:
+            parts.append(address)
+        elif display.isascii():
+            parts.append(formataddr((display, address)))
+        elif len(display.encode()) <= NAME_IN_ONE_WORD:
+            # One encoded word, even past RFC 2047's 75 characters: readers disagree on the
+            # space between two encoded words in a name (Python's own parser keeps it,
+            # «Мос ква»), and every reader takes a long word whole.
+            parts.append(f"{header_encode(display, 'utf-8')}\n <{address}>")
+        else:
+            parts.append(f"{_encoded(name if not parts else '', display)}\n <{address}>")
+    return ",\n ".join(parts)
+
+
 def build_email(outgoing: Outgoing) -> EmailMessage:
     """Build a multipart/alternative e-mail with plain text and HTML bodies."""
-    mail = EmailMessage()
-    mail["From"] = outgoing.sender
-    mail["To"] = ", ".join(outgoing.to)
+    mail = EmailMessage(policy=WIRE)
+    mail.set_raw("From", _addresses("From", [outgoing.sender]))
+    mail.set_raw("To", _addresses("To", outgoing.to))
     if outgoing.cc:
-        mail["Cc"] = ", ".join(outgoing.cc)
+        mail.set_raw("Cc", _addresses("Cc", outgoing.cc))
     if outgoing.reply_to:
-        mail["Reply-To"] = outgoing.reply_to
-    if outgoing.subject.isascii():
-        mail["Subject"] = outgoing.subject
+        mail.set_raw("Reply-To", _addresses("Reply-To", [outgoing.reply_to]))
+    # A header is one line: a line break in a title must not start another header.
+    subject = " ".join(outgoing.subject.split())
+    if subject.isascii() and "=?" not in subject:
+        mail["Subject"] = subject
     else:
-        # The default policy folds a long non-ASCII subject between encoded words and puts
-        # the space there, where readers must ignore it («Страницауслуги»). Header keeps
-        # every space inside an encoded word; the lines it makes are short, so they go
-        # out as they are.
-        encoded = Header(outgoing.subject, "utf-8", header_name="Subject").encode(linesep="\n")
-        mail.set_raw("Subject", encoded)
+        mail.set_raw("Subject", _encoded("Subject", subject))
     mail["Message-ID"] = outgoing.message_id
     mail["Date"] = format_datetime(outgoing.date)
     mail["Auto-Submitted"] = "auto-generated"

@@ -19,7 +19,7 @@ from briefs.overview import brief_fields, fields_by_brief
 from briefs.rules.ball_in_court import Measures, TimelineEvent, measure
 from briefs.rules.timeline_report import Entry
 from briefs.rules.working_days import WorkCalendar
-from briefs.timeline.sentences import Context, happened_at, sentence
+from briefs.timeline.sentences import Context, deliveries, folded, happened_at, sentence
 
 #: A brief, its fields and its events in recording order: what its timeline is built from.
 BriefHistory = tuple[Brief, list[BriefField], list[Event]]
@@ -60,7 +60,7 @@ class BriefTimeline:
     events: list[Event]
     entries: list[Entry]
     measures: Measures
-    #: Where open waits stop: now on a page, the last event in an export.
+    #: Where open waits stop: now on a page, the moment it was made in an export.
     now: datetime
 
     @property
@@ -75,11 +75,6 @@ class BriefTimeline:
     def head(self) -> Event | None:
         """The brief's latest event in the chain."""
         return max(self.events, key=lambda e: e.id, default=None)
-
-
-def last_moment(events: Sequence[Event]) -> datetime | None:
-    """Return when the last event was recorded (the export's fixed `now`)."""
-    return max((e.created_at for e in events), default=None)
 
 
 def measure_brief(
@@ -116,7 +111,10 @@ def build(
         labels_by_key={f.key: f.label for f in fields},
         labels_by_id={f.id: f.label for f in fields},
         people=people,
+        delivered=deliveries(events),
+        zone=tz,
     )
+    # One line per message: a delivery is told on its queued line.
     entries = [
         Entry(
             at=happened_at(event),
@@ -126,6 +124,7 @@ def build(
             brief_title=brief.title if with_title else None,
         )
         for event in events
+        if not folded(event, ctx)
     ]
     measures = measure_brief(fields, events, now, cal, tz)
     return BriefTimeline(brief, fields, list(events), entries, measures, now)

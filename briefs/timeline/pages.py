@@ -16,7 +16,6 @@ from briefs.timeline.loading import (
     BriefTimeline,
     agency_calendar,
     build,
-    last_moment,
     load_brief_history,
     load_client_history,
 )
@@ -43,7 +42,8 @@ class TimelineView:
     parts: list[Part]
     days: list[Day]
     zone: ZoneInfo
-    #: Where open waits stop; None on a live page (they run to now).
+    #: The moment an export or print view was made, to the minute; open waits run to it.
+    #: None on a live page (they run to now).
     fixed_at: datetime | None
     totals: Summary | None = None
     head: Event | None = None
@@ -70,11 +70,19 @@ def _part(tl: BriefTimeline, tz: ZoneInfo, index: int) -> Part:
     return Part(tl, summary, Markup(bar))
 
 
+def export_moment(now: datetime) -> datetime:
+    """Return the moment an export states and measures to: `now` to the minute.
+
+    The export names this moment, so the same events at the same minute give the same bytes.
+    """
+    return now.replace(second=0, microsecond=0)
+
+
 def brief_view(brief_id: int, now: datetime, *, fixed: bool = False) -> TimelineView:
-    """Gather a brief's timeline; `fixed` measures up to the last event instead of `now`."""
+    """Gather a brief's timeline; `fixed` measures up to `now` to the minute, and says so."""
     brief, fields, events = load_brief_history(brief_id)
     cal, tz = agency_calendar(now)
-    until = (last_moment(events) or brief.created_at) if fixed else now
+    until = export_moment(now) if fixed else now
     tl = build(brief, fields, events, until, cal, tz=tz)
     return TimelineView(
         title=brief.title,
@@ -92,7 +100,7 @@ def client_view(client_id: int, now: datetime, *, fixed: bool = False) -> Timeli
     client, loaded = load_client_history(client_id)
     cal, tz = agency_calendar(now)
     all_events = [e for _b, _f, events in loaded for e in events]
-    until = (last_moment(all_events) or client.created_at) if fixed else now
+    until = export_moment(now) if fixed else now
     timelines = [
         build(brief, fields, events, until, cal, with_title=True, tz=tz)
         for brief, fields, events in loaded

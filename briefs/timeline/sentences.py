@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
-from flask_babel import get_translations, lazy_gettext
+from babel.dates import format_datetime
+from flask_babel import get_locale, get_translations, lazy_gettext
 
 from briefs.formatting import local_date
 from briefs.labels import LANGUAGE_LABELS, MESSAGE_KIND_LABELS
@@ -48,6 +49,37 @@ class Context:
     labels_by_id: dict[int, str] = field(default_factory=dict)
     #: Contact names and roles by e-mail, to say who a message went to.
     people: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: When each message was delivered, by message id: its queued line then says both times.
+    delivered: dict[int, datetime] = field(default_factory=dict)
+    #: The time zone those two times are said in.
+    zone: tzinfo = UTC
+
+
+def deliveries(events) -> dict[int, datetime]:
+    """Return when each message queued among `events` was delivered, by message id.
+
+    A timeline folds a message's delivery into its queued line, one line per message; a
+    delivery whose queueing is not among the events keeps a line of its own.
+    """
+    queued = {(e.data or {}).get("message") for e in events if e.kind == "message_queued"}
+    return {
+        e.data["message"]: e.created_at
+        for e in events
+        if e.kind == "message_sent" and (e.data or {}).get("message") in queued
+    }
+
+
+def folded(event, ctx: Context) -> bool:
+    """Say whether the event is a delivery already told on its message's queued line."""
+    return event.kind == "message_sent" and (event.data or {}).get("message") in ctx.delivered
+
+
+def _clock_time(moment: datetime, since: datetime, zone: tzinfo) -> str:
+    """Say a time of day, with the date too when it is not the day of `since`."""
+    local, start = moment.astimezone(zone), since.astimezone(zone)
+    if local.date() == start.date():
+        return local.strftime("%H:%M")
+    return format_datetime(local, "d MMM, HH:mm", tzinfo=zone, locale=get_locale() or "en")
 
 
 def names(labels: Sequence[str]) -> Sentence:
@@ -209,9 +241,13 @@ def _simple(template):
 
 
 def _message_queued(event, data, actor, ctx):
-    # Queued is what happened; a message_sent or message_failed event tells the delivery.
+    # Queued is what happened; its delivery is folded in when known (one line per message),
+    # and a message_failed event keeps a line of its own.
     kind = data.get("message_kind")
     to = _recipients(data.get("to"), ctx)
+    delivered = ctx.delivered.get(data.get("message"))
+    if delivered is not None:
+        return _message_delivered(event, data, to, delivered, ctx)
     if kind == "reminder":
         missing = data.get("missing") or []
         return Sentence(
@@ -231,6 +267,48 @@ def _message_queued(event, data, actor, ctx):
             {"what": what, "to": to, "cc": _recipients(data.get("cc"), ctx)},
         )
     return Sentence(_("%(what)s to %(to)s queued"), {"what": what, "to": to})
+
+
+def _message_delivered(event, data, to, delivered: datetime, ctx: Context) -> Sentence:
+    """Say a message's queueing and delivery in one sentence, with both times."""
+    kind = data.get("message_kind")
+    params = {
+        "to": to,
+        "queued": _clock_time(event.created_at, event.created_at, ctx.zone),
+        "delivered": _clock_time(delivered, event.created_at, ctx.zone),
+    }
+    if kind == "reminder":
+        params |= {
+            "number": data.get("number") or "",
+            "names": names(_labels(data.get("missing") or [], ctx)),
+        }
+        return Sentence(
+            _(
+                "Reminder %(number)s to %(to)s — queued %(queued)s, delivered %(delivered)s; "
+                "still missing: %(names)s"
+            ),
+            params,
+        )
+    if kind == "escalation":
+        if data.get("late"):
+            return Sentence(
+                _(
+                    "A status for %(to)s — queued %(queued)s, delivered %(delivered)s; "
+                    "the answers are past their due date"
+                ),
+                params,
+            )
+        return Sentence(
+            _("A status for %(to)s — queued %(queued)s, delivered %(delivered)s"), params
+        )
+    params["what"] = str(MESSAGE_KIND_LABELS.get(kind, kind or ""))
+    if data.get("cc"):
+        params["cc"] = _recipients(data.get("cc"), ctx)
+        return Sentence(
+            _("%(what)s to %(to)s (copy to %(cc)s) — queued %(queued)s, delivered %(delivered)s"),
+            params,
+        )
+    return Sentence(_("%(what)s to %(to)s — queued %(queued)s, delivered %(delivered)s"), params)
 
 
 def _message_sent(event, data, actor, ctx):

@@ -67,9 +67,7 @@ def report_words() -> ReportWords:
     return ReportWords(
         summary_heading=_("Whose move, measured"),
         measured_to=lambda when: _(
-            "Waits still open are measured up to the last event, %(when)s, so this report "
-            "reads the same whenever it is downloaded.",
-            when=when,
+            "As of %(when)s: waits still open are counted up to this moment.", when=when
         ),
         total=_("Total:"),
         median=_("Median response:"),
