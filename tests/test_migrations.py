@@ -80,3 +80,42 @@ def test_events_recorded_before_the_chain_are_chained_by_the_upgrade(tmp_path):
         db.engine.dispose()
     count, head, broken = verify(parsed)
     assert count == 2 and broken is None and len(head) == 64
+
+
+def test_a_table_copy_keeps_every_row_that_refers_to_it(tmp_path):
+    # On SQLite, adding a reference to brief copies the table; the rows that point at the
+    # briefs (events, fields, recipients) must survive both ways.
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    from tests.factories import make_brief
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'copied.sqlite'}",
+        }
+    )
+    tables = ("brief", "event", "brief_field", "brief_recipient")
+
+    def counts() -> dict[str, int]:
+        with db.engine.connect() as connection:
+            return {
+                t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables
+            }
+
+    with app.app_context():
+        upgrade()
+        make_brief()
+        db.session.commit()
+        db.session.remove()
+        before = counts()
+        assert all(before.values()), before
+        downgrade(revision="0003")
+        assert counts() == before
+        upgrade()
+        assert counts() == before
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        db.engine.dispose()

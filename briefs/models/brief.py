@@ -40,15 +40,6 @@ brief_recipient = Table(
     Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
 )
 
-#: At most one contact per brief told when it stalls, instead of the client's decision-makers.
-#: A table of its own: adding a reference to the brief table would make SQLite copy it.
-brief_decision_maker = Table(
-    "brief_decision_maker",
-    db.metadata,
-    Column("brief_id", ForeignKey("brief.id", ondelete="CASCADE"), primary_key=True),
-    Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), nullable=False),
-)
-
 
 class Brief(db.Model):
     """One request for facts to one client, made from a template."""
@@ -93,13 +84,17 @@ class Brief(db.Model):
     #: The launch risk the brief's owner was last told about ("at_risk", "late"), so each
     #: change is told once.
     risk_notified: Mapped[str | None] = mapped_column(String(10))
+    #: The contact told when the brief stalls; None means every decision-maker of the client.
+    decision_maker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL")
+    )
 
     client: Mapped[Client] = relationship()
     recipients: Mapped[list[Contact]] = relationship(
         secondary=brief_recipient, order_by="Contact.id"
     )
     #: The brief's own decision-maker; None means every decision-maker of the client.
-    decision_maker: Mapped[Contact | None] = relationship(secondary=brief_decision_maker)
+    decision_maker: Mapped[Contact | None] = relationship(foreign_keys=[decision_maker_id])
     sections: Mapped[list[BriefSection]] = relationship(
         back_populates="brief", order_by="BriefSection.position", cascade="all, delete-orphan"
     )

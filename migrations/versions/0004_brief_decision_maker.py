@@ -17,16 +17,17 @@ depends_on = None
 
 
 def upgrade():
-    # A table of its own, not a column on brief: on SQLite a new reference on brief means
-    # copying the table, and dropping the old copy would cascade to every brief's events.
-    op.create_table('brief_decision_maker',
-    sa.Column('brief_id', sa.Integer(), nullable=False),
-    sa.Column('contact_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['brief_id'], ['brief.id'], name=op.f('fk_brief_decision_maker_brief_id_brief'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_brief_decision_maker_contact_id_contact'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('brief_id', name=op.f('pk_brief_decision_maker'))
-    )
+    # On SQLite this copies the brief table; env.py turns foreign keys off for the copy, so
+    # dropping the old table does not cascade to the briefs' events, answers and fields.
+    with op.batch_alter_table('brief', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('decision_maker_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f('fk_brief_decision_maker_id_contact'),
+            'contact', ['decision_maker_id'], ['id'], ondelete='SET NULL',
+        )
 
 
 def downgrade():
-    op.drop_table('brief_decision_maker')
+    with op.batch_alter_table('brief', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_brief_decision_maker_id_contact'), type_='foreignkey')
+        batch_op.drop_column('decision_maker_id')
