@@ -73,6 +73,11 @@ class Request:
             return None
         return max(self.answered.values())
 
+    @property
+    def is_response(self) -> bool:
+        """Whether answering it was a response to the other side (a mail on its way is not)."""
+        return self.reason != TELLING
+
     def age(self, now: datetime) -> timedelta:
         """How long it waited: until answered, or until now if still open."""
         return (self.closed_at or now) - self.asked_at
@@ -230,7 +235,9 @@ def measure(
     for side in (CLIENT, AGENCY):
         spans = _intervals(requests, side, now)
         intervals += spans
-        responses = [r.age(now) for r in requests if r.side == side and r.closed_at]
+        responses = [
+            r.age(now) for r in requests if r.side == side and r.closed_at and r.is_response
+        ]
         sides[side] = SideMeasure(
             total=sum((s.duration for s in spans), timedelta()),
             working_days=sum(
