@@ -16,7 +16,9 @@ from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Message
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.overview import load_summaries
 from briefs.rules.ball_in_court import AGENCY, CLIENT
+from briefs.rules.whose_move import Move
 from briefs.timeline.loading import agency_calendar, load_brief_history, measure_brief
 from briefs.workflow import SYSTEM, Actor, mark_sent, review, save_answer, submit
 from tests.factories import IVAN, answer_fields, fields_by_key, make_brief
@@ -169,7 +171,7 @@ def test_a_clients_question_reaches_the_agency_and_is_its_wait(
     data = {"comment": str(name.id), f"comment-{name.id}": "Do you need the long name?"}
     assert client.post(f"/c/{token}", data=data).status_code == 302
     send_due.run(THURSDAY + timedelta(minutes=10))
-    [mail] = to(smtp_server, user.email)
+    [mail] = [m for m in to(smtp_server, user.email) if m["Subject"].startswith("New comments")]
     assert "Do you need the long name?" in bodies(mail)[0]
     _brief, fields_, events = load_brief_history(brief.id)
     cal, tz = agency_calendar(THURSDAY)
@@ -177,6 +179,9 @@ def test_a_clients_question_reaches_the_agency_and_is_its_wait(
     [question] = [r for r in measures.open_requests() if r.side == AGENCY]
     assert question.asked_at == THURSDAY and question.open_keys == {"name"}
     assert measures.sides[AGENCY].total == timedelta(hours=3)
+    # The dashboard says the same: the move is the agency's since her question.
+    [summary] = load_summaries([brief])
+    assert summary.move == Move(AGENCY, THURSDAY)
 
 
 def test_a_submission_is_mailed_once_and_not_when_it_is_old_news(app, user, smtp_server):
