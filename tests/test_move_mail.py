@@ -192,3 +192,21 @@ def test_a_submission_is_mailed_once_and_not_when_it_is_old_news(app, user, smtp
     # The first run after the submission is two days late: the digest carries that news.
     send_due.run(WEDNESDAY)
     assert db.session.scalar(select(Message).where(Message.kind == "submitted")) is None
+
+
+def test_the_agency_words_the_sent_back_mail_like_the_others(app, auth_client, user):
+    page = auth_client.get("/settings/reminders").get_data(as_text=True)
+    assert 'href="/settings/wording/changes_requested/ru"' in page
+    response = auth_client.post(
+        "/settings/wording/changes_requested/en",
+        data={"subject": "{title}: two small things", "intro": "Hi from {agency}!"},
+    )
+    assert response.status_code == 302
+    brief, _token = sent_brief(user)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    review(fields_by_key(brief)["what"], CHANGES_REQUESTED, "Shades?", Actor.user(user), THURSDAY)
+    db.session.commit()
+    send_due.run(THURSDAY + timedelta(minutes=10))
+    message = db.session.scalar(select(Message).where(Message.kind == "changes_requested"))
+    assert message.subject == "Teeth whitening page: two small things"
+    assert message.text_body.startswith("Hi from Pixel & Co!")
