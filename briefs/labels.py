@@ -67,7 +67,7 @@ MESSAGE_KIND_LABELS = {
     "handover": _l("Questions handed to a colleague"),
     "comment_digest": _l("New comments"),
     "changes_requested": _l("Answers sent back for changes"),
-    "submitted": _l("Brief submitted"),
+    "submitted": _l("Notice of the submitted answers"),
 }
 
 RISK_LABELS = {
