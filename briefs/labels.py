@@ -66,6 +66,8 @@ MESSAGE_KIND_LABELS = {
     "agency_digest": _l("Daily team digest"),
     "handover": _l("Questions handed to a colleague"),
     "comment_digest": _l("New comments"),
+    "changes_requested": _l("Answers sent back for changes"),
+    "submitted": _l("Notice of the submitted answers"),
 }
 
 RISK_LABELS = {

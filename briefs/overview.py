@@ -14,9 +14,18 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from briefs.extensions import db
-from briefs.models import Brief, BriefField, BriefSection
+from briefs.models import Brief, BriefField, BriefSection, Comment
 from briefs.rules.completeness import Progress, has_answer, is_missing, is_sent_back, progress
-from briefs.rules.whose_move import Move, whose_move
+from briefs.rules.whose_move import AGENCY, CLIENT, Move, whose_move
+
+
+@dataclass(frozen=True)
+class CommentFact:
+    """Who wrote a comment on which field, and when: what whose-move needs of it."""
+
+    field_id: int
+    side: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class BriefSummary:
     move: Move
     #: The agency's latest ask: sending the link, or sending an answer back.
     last_request_at: datetime | None = None
-    #: The client's latest save or submit.
+    #: The client's latest save, submit or comment.
     last_client_at: datetime | None = None
     #: The brief's fields in brief order.
     fields: tuple[BriefField, ...] = ()
@@ -57,14 +66,42 @@ def _latest(*moments: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
-    """Judge one brief from its fields (given in brief order)."""
+def open_question_since(
+    fields: Sequence[BriefField], comments: Sequence[CommentFact]
+) -> datetime | None:
+    """Return since when the oldest client question waits for the agency's reply.
+
+    A field's thread waits on the agency from the first client comment after the agency's
+    last one, unless the thread was resolved since.
+    """
+    asked: dict[int, datetime] = {}
+    for comment in comments:
+        if comment.side == AGENCY:
+            asked.pop(comment.field_id, None)
+        elif comment.side == CLIENT:
+            asked.setdefault(comment.field_id, comment.created_at)
+    if not asked:
+        return None
+    resolved = {f.id: f.comments_resolved_at for f in fields}
+    waiting = [
+        at
+        for field_id, at in asked.items()
+        if not resolved.get(field_id) or resolved[field_id] < at
+    ]
+    return min(waiting, default=None)
+
+
+def summarize(
+    brief: Brief, fields: Sequence[BriefField], comments: Sequence[CommentFact] = ()
+) -> BriefSummary:
+    """Judge one brief from its fields (given in brief order) and its comments (oldest first)."""
     sent_back_at = [f.reviewed_at for f in fields if is_sent_back(f)]
     unreviewed = sum(1 for f in fields if f.revision and has_answer(f) and f.review_verdict is None)
     missing_keys = tuple(f.key for f in fields if is_missing(f))
     stats = progress(fields)
     last_request_at = _latest(brief.sent_at, *sent_back_at)
-    last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields))
+    client_comments = (c.created_at for c in comments if c.side == CLIENT)
+    last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields), *client_comments)
     open_asks = [
         (f.reviewed_at if is_sent_back(f) else brief.sent_at) for f in fields if is_missing(f)
     ]
@@ -77,6 +114,7 @@ def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
         last_client_at=last_client_at,
         submitted_at=brief.submitted_at,
         waiting_since=min((t for t in open_asks if t is not None), default=None),
+        question_since=open_question_since(fields, comments),
     )
     return BriefSummary(
         brief=brief,
@@ -91,12 +129,26 @@ def summarize(brief: Brief, fields: Sequence[BriefField]) -> BriefSummary:
 
 
 def load_summaries(briefs: Iterable[Brief]) -> list[BriefSummary]:
-    """Summarise many briefs with one query for all their fields."""
+    """Summarise many briefs with one query for all their fields and one for comments."""
     briefs = list(briefs)
     if not briefs:
         return []
-    by_brief = fields_by_brief([b.id for b in briefs])
-    return [summarize(brief, by_brief[brief.id]) for brief in briefs]
+    ids = [b.id for b in briefs]
+    by_brief = fields_by_brief(ids)
+    comments = comments_by_brief(ids)
+    return [summarize(brief, by_brief[brief.id], comments[brief.id]) for brief in briefs]
+
+
+def comments_by_brief(brief_ids: list[int]) -> defaultdict[int, list[CommentFact]]:
+    """Fetch who commented on which field when, for many briefs, oldest first (one query)."""
+    by_brief: defaultdict[int, list[CommentFact]] = defaultdict(list)
+    for row in db.session.execute(
+        select(Comment.brief_id, Comment.field_id, Comment.side, Comment.created_at)
+        .where(Comment.brief_id.in_(brief_ids))
+        .order_by(Comment.id)
+    ):
+        by_brief[row.brief_id].append(CommentFact(row.field_id, row.side, row.created_at))
+    return by_brief
 
 
 def fields_by_brief(brief_ids: list[int]) -> defaultdict[int, list[BriefField]]:

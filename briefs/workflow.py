@@ -345,7 +345,12 @@ def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: dat
     if verdict == CHANGES_REQUESTED and brief.status == "submitted":
         # The client owes an answer again, so the brief is back with them.
         brief.status = "sent"
-    record(brief, "review_given", actor, now, field=field, verdict=verdict, comment=comment)
+    facts = {"verdict": verdict, "comment": comment}
+    if verdict == CHANGES_REQUESTED:
+        # Whether send-due will e-mail the contacts about it: the client's wait then starts
+        # when that mail is delivered (rules.ball_in_court), not at this moment.
+        facts["by_mail"] = brief.status in ("sent", "submitted") and bool(brief.recipients)
+    record(brief, "review_given", actor, now, field=field, **facts)
     return item
 
 

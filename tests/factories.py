@@ -238,6 +238,13 @@ def story(user: User, *, title: str = "Teeth whitening page", client=None) -> Br
     workflow.submit(brief, IVAN, NOW + 4 * d + 10 * timedelta(minutes=1), missing=[])
     workflow.review(fields["name"], ACCEPTED, "", olga, NOW + 5 * d)
     workflow.review(fields["what"], CHANGES_REQUESTED, "Add the *prices*", olga, NOW + 5 * d + h)
+    # send-due tells Ivan at once; his wait on “what” starts when the mail is delivered.
+    for kind in ("message_queued", "message_sent"):
+        workflow.record(
+            brief, kind, workflow.SYSTEM, NOW + 5 * d + h,
+            message=3, message_kind="changes_requested", to=["ivan@acme.example"], cc=[],
+            **({"reviews": [2], "missing": ["what"]} if kind == "message_queued" else {}),
+        )  # fmt: skip
     workflow.review(fields["channels"], ACCEPTED, "", olga, NOW + 5 * d + 2 * h)
     workflow.review(fields["who"], ACCEPTED, "", olga, NOW + 5 * d + 2 * h)
     workflow.record(

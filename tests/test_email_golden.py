@@ -2,7 +2,8 @@
 golden files (tests/golden/email/<kind>.<lang>.txt|html; UPDATE_GOLDEN=1 rewrites them).
 
 The messages come from the app's own path: three weeks of `send_due.run` against the
-outbox, plus the invitation, a hand-over and comments queued by the code that sends them.
+outbox, plus the invitation, a hand-over and comments queued by the code that sends them,
+and a review round at the end (a submission, two answers sent back).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from briefs.mail import send_due
 from briefs.mail.chasing import invitation
 from briefs.mail.outbox import queue
 from briefs.models import Message
+from briefs.models.brief import CHANGES_REQUESTED
 from briefs.workflow import Actor, mark_sent
-from tests.factories import fields_by_key, make_brief, make_client, make_template
+from tests.factories import answer_fields, fields_by_key, make_brief, make_client, make_template
 
 GOLDEN_EMAIL = Path(__file__).parent / "golden" / "email"
 SENT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 10:00 in Moscow
@@ -36,6 +38,8 @@ KINDS = [
     "client_digest",
     "comment_digest",
     "handover",
+    "submitted",
+    "changes_requested",
 ]
 #: The template's questions in each language, so a Russian e-mail names Russian fields.
 SECTIONS = {
@@ -113,6 +117,21 @@ def three_weeks_of_mail(user, lang: str, until: datetime | None = None) -> dict[
     while moment < (until or SENT + timedelta(weeks=3)):
         send_due.run(moment)
         moment += timedelta(hours=1)
+
+    # Then a review round: the client submits, the agency sends two answers back.
+    answer_fields(brief, ["name", "what", "price", "who"], moment, ivan)
+    workflow.submit(brief, ivan, moment, missing=[])
+    db.session.commit()
+    send_due.run(moment + timedelta(minutes=1))
+    olga, back = Actor.user(user), moment + timedelta(hours=1)
+    notes = {
+        "en": ("Please name the shades.", "Who is it for: adults, teenagers?\nBoth is fine."),
+        "ru": ("Назовите, пожалуйста, оттенки.", "Для кого: взрослые, подростки?\nМожно оба."),
+    }[lang]
+    workflow.review(fields["what"], CHANGES_REQUESTED, notes[0], olga, back)
+    workflow.review(fields["who"], CHANGES_REQUESTED, notes[1], olga, back)
+    db.session.commit()
+    send_due.run(back + timedelta(minutes=10))
 
     firsts: dict[str, Message] = {}
     for message in db.session.scalars(db.select(Message).order_by(Message.id)):

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import BriefField
-from briefs.overview import brief_fields, load_summaries, stuck_order, summarize
+from briefs.overview import CommentFact, brief_fields, load_summaries, stuck_order, summarize
 from briefs.rules.completeness import CHANGES_REQUESTED, Progress
-from briefs.rules.whose_move import AGENCY, CLIENT
+from briefs.rules.whose_move import AGENCY, CLIENT, Move
 from briefs.workflow import Actor, mark_sent, review, save_answer, submit
 from tests.factories import NOW, make_brief, make_client, make_template
 
@@ -51,6 +51,23 @@ def stand_in_field(key: str, value: str = "", **overrides) -> SimpleNamespace:
 
 
 # summarize: pure
+
+
+def test_a_clients_question_waits_on_the_agency_until_it_replies_or_resolves():
+    fields = [
+        stand_in_field("a", id=7, comments_resolved_at=None),
+        stand_in_field("b", id=8, comments_resolved_at=None),
+    ]
+    brief = stand_in_brief()
+    asked = [CommentFact(7, CLIENT, day(3)), CommentFact(7, CLIENT, day(4))]
+    summary = summarize(brief, fields, asked)
+    assert summary.move == Move(AGENCY, day(3))
+    # Her question is news from her: reminders count quiet days from it.
+    assert summary.last_client_at == day(4) and summary.quiet_since == day(4)
+    replied = [*asked, CommentFact(7, AGENCY, day(5))]
+    assert summarize(brief, fields, replied).move == Move(CLIENT, day(1))
+    fields[0].comments_resolved_at = day(5)
+    assert summarize(brief, fields, asked).move == Move(CLIENT, day(1))
 
 
 def test_summary_of_a_partly_answered_brief():
@@ -160,14 +177,14 @@ def briefs(app):
     return draft, sent, done
 
 
-def test_load_summaries_reads_every_field_in_one_query(briefs, count_queries):
+def test_load_summaries_reads_every_field_and_comment_in_two_queries(briefs, count_queries):
     draft, sent, done = briefs
     db.session.expire_all()
     briefs_again = list(db.session.scalars(select(type(draft)).order_by(type(draft).id)))
     with count_queries() as statements:
         summaries = load_summaries(briefs_again)
 
-    assert len(statements) == 1
+    assert len(statements) == 2
     assert [s.brief.title for s in summaries] == ["Draft", "Sent", "Done"]
     assert [s.progress for s in summaries] == [
         Progress(0, 4),

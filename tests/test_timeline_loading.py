@@ -37,9 +37,10 @@ def test_events_become_measure_inputs(app, user):
         ("answer_saved", ("channels", "who"), None, None),
     ]
     assert ("review_given", ("what",), "changes_requested", None) in kinds
-    # Link openings, hand-added contacts and messages other than reminders are not asks.
+    # Link openings and hand-added contacts are not asks; a delivery may start one.
     assert {e.kind for e in inputs} <= {"brief_sent", "answer_saved", "message_queued",
-                                        "brief_submitted", "review_given"}  # fmt: skip
+                                        "message_sent", "brief_submitted",
+                                        "review_given"}  # fmt: skip
 
 
 def test_story_waits_hand_computed(app, user):
@@ -96,4 +97,4 @@ def test_hand_added_contacts_do_not_change_the_measures(app, user):
     )  # fmt: skip
     db.session.commit()
     assert measured(brief, NOW + 9 * D).intervals == before.intervals
-    assert db.session.scalar(db.select(db.func.count(Event.id))) == 14
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == 16

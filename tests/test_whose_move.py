@@ -95,3 +95,10 @@ def test_everything_answered_and_reviewed_waits_on_nobody():
     assert move(last_client_at=ANSWERED) == Move(None, None)
     done = {"status": "submitted", "submitted_at": SUBMITTED, "last_client_at": SUBMITTED}
     assert move(**done) == Move(None, None)
+
+
+def test_a_clients_open_question_puts_the_move_on_the_agency():
+    asked = ANSWERED + timedelta(hours=2)
+    assert move(missing=2, last_client_at=asked, question_since=asked) == Move(AGENCY, asked)
+    # A submitted brief is the agency's anyway; a closed one is nobody's.
+    assert move(status="closed", question_since=asked) == Move(None, None)

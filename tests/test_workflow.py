@@ -184,7 +184,8 @@ def test_changes_requested_send_a_submitted_brief_back(app):
     event = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
     assert (event.field_id, event.data) == (
         field.id,
-        {"verdict": CHANGES_REQUESTED, "comment": "Be specific"},
+        # The brief has a contact, so send-due will tell her by e-mail.
+        {"verdict": CHANGES_REQUESTED, "comment": "Be specific", "by_mail": True},
     )
 
 

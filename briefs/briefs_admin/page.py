@@ -49,7 +49,7 @@ from briefs.models import (
     Upload,
     User,
 )
-from briefs.overview import BriefSummary, brief_fields, summarize
+from briefs.overview import BriefSummary, CommentFact, brief_fields, summarize
 from briefs.rules.completeness import has_answer
 from briefs.timeline import summary as timeline
 from briefs.timeline.summary import TimelineSummary
@@ -181,7 +181,10 @@ def load_page(
         db.session.execute(select(User.id, User.name).where(User.id.in_(reviewer_ids))).all()
     )
     handovers = brief_handovers(brief.id)
-    summary = summarize(brief, fields)
+    comments = comments_by_field(brief.id)
+    said = sorted((c for thread in comments.values() for c in thread), key=lambda c: c.id)
+    facts = [CommentFact(c.field_id, c.side, c.created_at) for c in said]
+    summary = summarize(brief, fields, facts)
     agency = agency_settings()
     [chase], _cal = assess_summaries([summary], agency, now)
     review_forms = {field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in fields}
@@ -196,7 +199,7 @@ def load_page(
         reviewers=reviewers,
         handovers=handovers,
         holders=holders(brief, handovers),
-        comments=comments_by_field(brief.id),
+        comments=comments,
         client_link=client_link(brief.token_sealed),
         status_label=STATUS_LABELS[brief.status],
         status_badge=STATUS_BADGES[brief.status],

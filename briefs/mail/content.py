@@ -37,6 +37,14 @@ DEFAULT_WORDING = {
             "preparing for {client}. We share it so that everyone sees the same picture."
         ),
     ),
+    "changes_requested": (
+        _l("A few answers to add to: “{title}”"),
+        _l(
+            "Hello! Thank you for your answers to the brief “{title}”. {agency} has read them "
+            "and asks you to add a little to the questions below: each comes with a note on "
+            "what is needed."
+        ),
+    ),
 }
 
 
@@ -46,6 +54,8 @@ class MissingItem:
 
     label: str
     comment: str = ""
+    #: A link straight to the question on the client's form, when the mail gives one.
+    link: str = ""
 
 
 @dataclass(frozen=True)

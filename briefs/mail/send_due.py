@@ -17,6 +17,7 @@ from briefs.extensions import db
 from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.digests import agency_digests, client_digests, risk_alerts
+from briefs.mail.move_mail import move_drafts
 from briefs.mail.outbox import (
     Draft,
     claim_due,
@@ -73,6 +74,7 @@ def plan(now: datetime) -> Plan:
         if level and level != brief.risk_notified:
             drafts += risk_alerts(chase, level, settings)
         levels[brief.id] = level
+    drafts += move_drafts(chases, settings, now)
     drafts += agency_digests(chases, settings=settings, cal=cal, now=now)
     drafts += client_digests(chases, settings=settings, cal=cal, now=now)
     # Marks its comments as told in the session; a dry run rolls that back.

@@ -5,6 +5,16 @@ something is asked (the brief is sent: every required question; an answer is sen
 that question) until each asked question is answered. The agency owes a look from the
 moment an answer is handed to it (the brief is submitted, or a sent-back question is
 answered) until it reviews that answer. Both sides' waits are measured the same way.
+
+Two refinements keep the record true to what each side knew:
+
+- An answer sent back to be told by e-mail becomes the client's wait only when that mail
+  is delivered. Until then the move is still the agency's: its request has not reached
+  the client, and it is the agency's tool that owes the delivery (a mail stuck in the
+  outbox for a day is a day the agency, not the client, held things up). If the client
+  answers before the mail arrives (she saw it on the form), that answer ends it.
+- A client's comment is a question to the agency: the agency owes a reply from then
+  until it comments on that question, reviews it, or marks the thread resolved.
 """
 
 from __future__ import annotations
@@ -17,6 +27,11 @@ from briefs.rules.completeness import CHANGES_REQUESTED
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.rules.working_days import WorkCalendar
 
+#: Why the agency owes: an answer sent back whose mail has not reached the client yet.
+TELLING = "telling"
+#: Why the agency owes: the client asked a question in a comment.
+QUESTION = "question"
+
 
 @dataclass(frozen=True)
 class TimelineEvent:
@@ -27,8 +42,13 @@ class TimelineEvent:
     #: For answer_saved: the keys saved; for review_given: the key reviewed.
     keys: tuple[str, ...] = ()
     verdict: str | None = None
-    #: For message_queued reminders: the message kind and the keys it listed as missing.
+    #: For message_queued reminders: the message kind and the keys it listed as missing;
+    #: for message_sent the same, from the message's queued event.
     message_kind: str | None = None
+    #: For review_given sending an answer back: the client is told by e-mail.
+    by_mail: bool = False
+    #: For comment_added: which side wrote it.
+    side: str | None = None
 
 
 @dataclass
@@ -52,6 +72,11 @@ class Request:
         if self.open_keys or not self.answered:
             return None
         return max(self.answered.values())
+
+    @property
+    def is_response(self) -> bool:
+        """Whether answering it was a response to the other side (a mail on its way is not)."""
+        return self.reason != TELLING
 
     def age(self, now: datetime) -> timedelta:
         """How long it waited: until answered, or until now if still open."""
@@ -107,13 +132,23 @@ def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Req
             requests.append(Request(CLIENT, event.at, required, "sent"))
         elif event.kind == "review_given":
             reviewed_at.update(dict.fromkeys(event.keys, event.at))
-            for request in requests:
-                if request.side == AGENCY:
-                    for key in event.keys:
-                        if key in request.open_keys:
-                            request.answered[key] = event.at
+            # Any verdict answers what the agency owed on the key, including an earlier
+            # sending back whose mail had not gone yet (the request is withdrawn).
+            _answer(requests, AGENCY, event.keys, event.at)
             if event.verdict == CHANGES_REQUESTED:
-                requests.append(Request(CLIENT, event.at, frozenset(event.keys), "sent_back"))
+                reason = TELLING if event.by_mail else "sent_back"
+                side = AGENCY if event.by_mail else CLIENT
+                requests.append(Request(side, event.at, frozenset(event.keys), reason))
+        elif event.kind == "message_sent" and event.message_kind == "changes_requested":
+            told = _answer(requests, AGENCY, event.keys, event.at, reasons={TELLING})
+            if told:
+                requests.append(Request(CLIENT, event.at, frozenset(told), "sent_back"))
+        elif event.kind == "comment_added" and event.side == CLIENT:
+            requests.append(Request(AGENCY, event.at, frozenset(event.keys), QUESTION))
+        elif event.kind == "comment_added" and event.side == AGENCY:
+            _answer(requests, AGENCY, event.keys, event.at, reasons={QUESTION})
+        elif event.kind == "comments_resolved":
+            _answer(requests, AGENCY, event.keys, event.at, reasons={QUESTION})
         elif event.kind == "answer_saved":
             handed_over: set[str] = set()
             for request in requests:
@@ -123,12 +158,19 @@ def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Req
                             request.answered[key] = event.at
                             if request.reason == "sent_back":
                                 handed_over.add(key)
+            # Answered before the mail arrived: she saw the request on the form.
+            handed_over |= _answer(requests, AGENCY, event.keys, event.at, reasons={TELLING})
             submitted_keys.update(event.keys)
             saved_at.update(dict.fromkeys(event.keys, event.at))
             if handed_over:
                 requests.append(Request(AGENCY, event.at, frozenset(handed_over), "answered"))
         elif event.kind == "brief_submitted":
-            already = {k for r in requests if r.side == AGENCY for k in r.keys}
+            already = {
+                k
+                for r in requests
+                if r.side == AGENCY and r.reason not in (TELLING, QUESTION)
+                for k in r.keys
+            }
             # An answer the agency already reviewed since it was last saved needs no look.
             looked_at = {k for k, at in reviewed_at.items() if at >= saved_at.get(k, at)}
             new = frozenset(submitted_keys - already - looked_at)
@@ -139,6 +181,26 @@ def _requests(events: list[TimelineEvent], required: frozenset[str]) -> list[Req
                 if request.side == CLIENT and request.open_keys & set(event.keys):
                     request.reminders.append(event.at)
     return requests
+
+
+def _answer(
+    requests: list[Request],
+    side: str,
+    keys: tuple[str, ...],
+    at: datetime,
+    *,
+    reasons: set[str] | None = None,
+) -> set[str]:
+    """Mark the keys answered at `at` in the side's open requests; return those it closed."""
+    closed: set[str] = set()
+    for request in requests:
+        if request.side != side or (reasons is not None and request.reason not in reasons):
+            continue
+        for key in keys:
+            if key in request.open_keys:
+                request.answered[key] = at
+                closed.add(key)
+    return closed
 
 
 def _intervals(requests: list[Request], side: str, now: datetime) -> list[Interval]:
@@ -173,7 +235,9 @@ def measure(
     for side in (CLIENT, AGENCY):
         spans = _intervals(requests, side, now)
         intervals += spans
-        responses = [r.age(now) for r in requests if r.side == side and r.closed_at]
+        responses = [
+            r.age(now) for r in requests if r.side == side and r.closed_at and r.is_response
+        ]
         sides[side] = SideMeasure(
             total=sum((s.duration for s in spans), timedelta()),
             working_days=sum(

@@ -156,7 +156,9 @@ class Summary:
 
 
 def _responses(measures: Measures, side: str, now: datetime) -> list[timedelta]:
-    return [r.age(now) for r in measures.requests if r.side == side and r.closed_at]
+    return [
+        r.age(now) for r in measures.requests if r.side == side and r.closed_at and r.is_response
+    ]
 
 
 def summarize_waits(

@@ -27,12 +27,14 @@ def whose_move(
     last_client_at: datetime | None,
     submitted_at: datetime | None,
     waiting_since: datetime | None = None,
+    question_since: datetime | None = None,
 ) -> Move:
     """Decide who must act next on a brief.
 
     last_request_at is the agency's latest ask (sending the link, sending an answer back);
-    last_client_at the client's latest save or submit; waiting_since the oldest ask that is
-    still open, so a wait is never shortened by a later, smaller ask.
+    last_client_at the client's latest save, submit or comment; waiting_since the oldest ask
+    that is still open, so a wait is never shortened by a later, smaller ask;
+    question_since the oldest client comment the agency has not replied to yet.
     """
     if status == "closed":
         return Move(None, None)
@@ -40,6 +42,9 @@ def whose_move(
         return Move(AGENCY, created_at)
     if submitted_at is not None and submitted_at >= last_request_at and (missing or unreviewed):
         return Move(AGENCY, submitted_at)
+    if question_since is not None:
+        # The client asked something: she waits for the agency's reply before going on.
+        return Move(AGENCY, question_since)
     if missing:
         return Move(CLIENT, waiting_since or last_request_at)
     if unreviewed:

@@ -48,7 +48,9 @@ def reminder_settings():
         db.session.commit()
         flash(_("Reminder settings saved."), "success")
         return redirect(url_for("settings.reminder_settings"))
-    return render_template("settings/reminders.html", form=form)
+    return render_template(
+        "settings/reminders.html", form=form, wording_kinds=list(DEFAULT_WORDING)
+    )
 
 
 @bp.route("/wording/<kind>/<locale>", methods=["GET", "POST"])

@@ -28,16 +28,35 @@ BriefHistory = tuple[Brief, list[BriefField], list[Event]]
 def timeline_events(events: Sequence[Event], key_by_id: dict[int, str]) -> list[TimelineEvent]:
     """Turn stored events (in recording order) into what ball_in_court measures."""
     out: list[TimelineEvent] = []
+    # A delivery event names its message; the keys it told are on the message's queued event.
+    told_by_message: dict[object, tuple[str, ...]] = {}
     for event in events:
         data = event.data or {}
+        field_keys = (key_by_id[event.field_id],) if event.field_id in key_by_id else ()
         if event.kind == "answer_saved":
             keys = tuple(data.get("fields") or ())
             out.append(TimelineEvent(event.kind, event.created_at, keys))
         elif event.kind == "review_given":
-            key = key_by_id.get(event.field_id)
-            keys = (key,) if key else ()
-            out.append(TimelineEvent(event.kind, event.created_at, keys, data.get("verdict")))
+            out.append(
+                TimelineEvent(
+                    event.kind,
+                    event.created_at,
+                    field_keys,
+                    data.get("verdict"),
+                    by_mail=bool(data.get("by_mail")),
+                )
+            )
+        elif event.kind in ("comment_added", "comments_resolved"):
+            out.append(
+                TimelineEvent(event.kind, event.created_at, field_keys, side=data.get("side"))
+            )
+        elif event.kind == "message_sent" and data.get("message_kind") == "changes_requested":
+            keys = told_by_message.get(data.get("message"), ())
+            out.append(
+                TimelineEvent(event.kind, event.created_at, keys, message_kind="changes_requested")
+            )
         elif event.kind == "message_queued":
+            told_by_message[data.get("message")] = tuple(data.get("missing") or ())
             out.append(
                 TimelineEvent(
                     event.kind,

@@ -57,6 +57,8 @@ def words() -> Words:
             "sent_back": _("sent back for changes"),
             "submitted": _("submitted for review"),
             "answered": _("answered again after a request for changes"),
+            "telling": _("sent back; the e-mail telling the client is not delivered yet"),
+            "question": _("the client asked in a comment"),
         },
         names=names,
     )

@@ -1,0 +1,212 @@
+"""The move reaches the side that must act within one send-due run, over a real SMTP server.
+
+Answers sent back reach the client's contacts in one mail naming each question, its
+comment and a link to it; a submission reaches the brief's owner; a client's question
+reaches the agency. The record starts the client's wait when the mail is delivered.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from briefs.extensions import db
+from briefs.mail import send_due
+from briefs.models import Message
+from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.overview import load_summaries
+from briefs.rules.ball_in_court import AGENCY, CLIENT
+from briefs.rules.whose_move import Move
+from briefs.timeline.loading import agency_calendar, load_brief_history, measure_brief
+from briefs.workflow import SYSTEM, Actor, mark_sent, review, save_answer, submit
+from tests.factories import IVAN, answer_fields, fields_by_key, make_brief
+
+MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
+WEDNESDAY = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
+THURSDAY = datetime(2026, 11, 5, 13, 0, tzinfo=UTC)
+EVERY_KEY = ["name", "what", "price", "channels", "who"]
+
+
+def sent_brief(user):
+    brief, token = make_brief(user=user, now=MONDAY)
+    mark_sent(brief, SYSTEM, MONDAY)
+    db.session.commit()
+    return brief, token
+
+
+def to(mailbox, address: str) -> list:
+    """The parsed messages the server received for one address."""
+    return [mail for rcpt, mail in mailbox.messages if address in rcpt]
+
+
+def bodies(mail) -> tuple[str, str]:
+    """The plain and HTML parts, with the wire's CRLF line ends read as newlines."""
+    parts = (mail.get_body((kind,)).get_content() for kind in ("plain", "html"))
+    text, html = (part.replace("\r\n", "\n") for part in parts)
+    return text, html
+
+
+def test_a_review_round_reaches_each_side_within_one_run(
+    app, client, auth_client, user, smtp_server, frozen_clock
+):
+    brief, token = sent_brief(user)
+    fields = fields_by_key(brief)
+    form = {"seen": [str(f.id) for f in fields.values()], "action": "submit"}
+    values = {"channels": "Search", "price": "1500"}
+    form |= {f"f-{f.id}": values.get(f.key, f"About {f.key}") for f in fields.values()}
+
+    # Wednesday: the client answers everything and submits; the owner hears at the next run.
+    frozen_clock(WEDNESDAY)
+    assert client.post(f"/c/{token}", data=form).status_code == 302
+    send_due.run(WEDNESDAY + timedelta(minutes=5))
+    [submitted] = [m for m in to(smtp_server, user.email) if "submitted" in m["Subject"]]
+    assert submitted["Subject"] == "Answers submitted: “Teeth whitening page” for Acme Dental"
+    text, _html = bodies(submitted)
+    assert "4 of 4 required questions are answered." in text
+    assert f"http://127.0.0.1:5000/briefs/{brief.id}" in text
+    before = len(smtp_server.messages)
+    send_due.run(WEDNESDAY + timedelta(minutes=10))
+    assert len(smtp_server.messages) == before
+
+    # Thursday: the agency sends two answers back, two minutes apart, and accepts the rest.
+    sends = [("what", "Please name the shades."), ("who", "Adults, teenagers?\nBoth is fine.")]
+    for minute, (key, comment) in enumerate(sends):
+        frozen_clock(THURSDAY + timedelta(minutes=2 * minute))
+        verdict = {"verdict": CHANGES_REQUESTED, "comment": comment}
+        response = auth_client.post(
+            f"/briefs/{brief.id}/fields/{fields[key].id}/review",
+            data={f"f{fields[key].id}-{name}": value for name, value in verdict.items()},
+        )
+        assert response.status_code == 302
+    for key in ("name", "price", "channels"):
+        auth_client.post(
+            f"/briefs/{brief.id}/fields/{fields[key].id}/review",
+            data={f"f{fields[key].id}-verdict": ACCEPTED},
+        )
+    # A run in the middle of the burst waits, so the client gets one mail, not two.
+    send_due.run(THURSDAY + timedelta(minutes=3))
+    assert to(smtp_server, "ivan@acme.example") == []
+    delivered_at = THURSDAY + timedelta(minutes=10)
+    send_due.run(delivered_at)
+    [mail] = to(smtp_server, "ivan@acme.example")
+    assert mail["Subject"] == "A few answers to add to: “Teeth whitening page”"
+    text, html = bodies(mail)
+    for body in (text, html):
+        assert "What exactly is done" in body and "Please name the shades." in body
+        assert "Who it is for" in body and "Both is fine." in body
+        assert "Service name" not in body  # accepted, so not sent back
+    assert "Our comment: Adults, teenagers?\n  Both is fine." in text
+    # Each question's link opens the form at that very question.
+    for key in ("what", "who"):
+        link = f"http://127.0.0.1:5000/c/{token}#field-{fields[key].id}"
+        assert link in text and f'href="{link}"' in html
+        url = urlsplit(link)
+        page = client.get(url.path).get_data(as_text=True)
+        assert f'id="{url.fragment}"' in page and "Please name the shades." in page
+    # A second run sends nothing more.
+    send_due.run(delivered_at + timedelta(minutes=5))
+    assert len(to(smtp_server, "ivan@acme.example")) == 1
+
+    # The client's wait on the sent-back questions starts when the mail was delivered.
+    _brief, fields_, events = load_brief_history(brief.id)
+    cal, tz = agency_calendar(delivered_at)
+    later = delivered_at + timedelta(days=1)
+    measures = measure_brief(fields_, events, later, cal, tz)
+    [waiting] = [r for r in measures.open_requests() if r.side == CLIENT]
+    assert waiting.asked_at == delivered_at and waiting.open_keys == {"what", "who"}
+    client_spans = [i for i in measures.intervals if i.side == CLIENT]
+    assert client_spans[-1].start == delivered_at
+    # Submitted until the agency's reviews, then its mail on the way: the agency's time.
+    agency_spans = [(i.start, i.end) for i in measures.intervals if i.side == AGENCY]
+    assert agency_spans[-1] == (WEDNESDAY, delivered_at)
+
+
+def test_a_request_answered_or_withdrawn_before_the_run_is_not_mailed(
+    app, user, smtp_server, frozen_clock
+):
+    brief, _token = sent_brief(user)
+    fields = fields_by_key(brief)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    olga = Actor.user(user)
+    review(fields["what"], CHANGES_REQUESTED, "Shades?", olga, THURSDAY)
+    review(fields["who"], CHANGES_REQUESTED, "Who?", olga, THURSDAY)
+    # She saw it on the form and answered at once.
+    save_answer(fields["what"], "Two shades", not_applicable=False, actor=IVAN, now=THURSDAY)
+    review(fields["who"], ACCEPTED, "", olga, THURSDAY + timedelta(minutes=2))  # second thoughts
+    db.session.commit()
+    send_due.run(THURSDAY + timedelta(minutes=30))
+    assert to(smtp_server, "ivan@acme.example") == []
+    assert db.session.scalar(select(Message).where(Message.kind == "changes_requested")) is None
+
+
+def test_a_later_sending_back_gets_a_mail_of_its_own_naming_only_itself(
+    app, user, smtp_server, frozen_clock
+):
+    brief, _token = sent_brief(user)
+    fields = fields_by_key(brief)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    olga = Actor.user(user)
+    review(fields["what"], CHANGES_REQUESTED, "Shades?", olga, THURSDAY)
+    db.session.commit()
+    send_due.run(THURSDAY + timedelta(minutes=10))
+    review(fields["who"], CHANGES_REQUESTED, "Who exactly?", olga, THURSDAY + timedelta(hours=1))
+    db.session.commit()
+    send_due.run(THURSDAY + timedelta(hours=1, minutes=10))
+    first, second = to(smtp_server, "ivan@acme.example")
+    assert "Shades?" in bodies(first)[0] and "Who exactly?" not in bodies(first)[0]
+    assert "Who exactly?" in bodies(second)[0] and "Shades?" not in bodies(second)[0]
+    # A dry run would send nothing more either.
+    report = send_due.run(THURSDAY + timedelta(hours=2), dry_run=True)
+    assert [d.kind for d in report.planned if d.kind == "changes_requested"] == []
+
+
+def test_a_clients_question_reaches_the_agency_and_is_its_wait(
+    app, client, user, smtp_server, frozen_clock
+):
+    brief, token = sent_brief(user)
+    name = fields_by_key(brief)["name"]
+    frozen_clock(THURSDAY)
+    data = {"comment": str(name.id), f"comment-{name.id}": "Do you need the long name?"}
+    assert client.post(f"/c/{token}", data=data).status_code == 302
+    send_due.run(THURSDAY + timedelta(minutes=10))
+    [mail] = [m for m in to(smtp_server, user.email) if m["Subject"].startswith("New comments")]
+    assert "Do you need the long name?" in bodies(mail)[0]
+    _brief, fields_, events = load_brief_history(brief.id)
+    cal, tz = agency_calendar(THURSDAY)
+    measures = measure_brief(fields_, events, THURSDAY + timedelta(hours=3), cal, tz)
+    [question] = [r for r in measures.open_requests() if r.side == AGENCY]
+    assert question.asked_at == THURSDAY and question.open_keys == {"name"}
+    assert measures.sides[AGENCY].total == timedelta(hours=3)
+    # The dashboard says the same: the move is the agency's since her question.
+    [summary] = load_summaries([brief])
+    assert summary.move == Move(AGENCY, THURSDAY)
+
+
+def test_a_submission_is_mailed_once_and_not_when_it_is_old_news(app, user, smtp_server):
+    brief, _token = sent_brief(user)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1), IVAN)
+    submit(brief, IVAN, MONDAY + timedelta(hours=1), missing=[])
+    db.session.commit()
+    # The first run after the submission is two days late: the digest carries that news.
+    send_due.run(WEDNESDAY)
+    assert db.session.scalar(select(Message).where(Message.kind == "submitted")) is None
+
+
+def test_the_agency_words_the_sent_back_mail_like_the_others(app, auth_client, user):
+    page = auth_client.get("/settings/reminders").get_data(as_text=True)
+    assert 'href="/settings/wording/changes_requested/ru"' in page
+    response = auth_client.post(
+        "/settings/wording/changes_requested/en",
+        data={"subject": "{title}: two small things", "intro": "Hi from {agency}!"},
+    )
+    assert response.status_code == 302
+    brief, _token = sent_brief(user)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    review(fields_by_key(brief)["what"], CHANGES_REQUESTED, "Shades?", Actor.user(user), THURSDAY)
+    db.session.commit()
+    send_due.run(THURSDAY + timedelta(minutes=10))
+    message = db.session.scalar(select(Message).where(Message.kind == "changes_requested"))
+    assert message.subject == "Teeth whitening page: two small things"
+    assert message.text_body.startswith("Hi from Pixel & Co!")
