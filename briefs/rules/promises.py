@@ -6,7 +6,7 @@ from the client's requests measured by briefs.rules.ball_in_court.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
@@ -63,3 +63,18 @@ def outcome(promise: Promise, requests: Sequence[Request], now: datetime, tz: tz
     if now >= deadline:
         return NOT_KEPT
     return PENDING
+
+
+def outcomes(
+    entries: Iterable[tuple[int, Mapping | None, datetime]],
+    requests: Sequence[Request],
+    now: datetime,
+    tz: tzinfo,
+) -> dict[int, str]:
+    """Judge every promise among off-system entries (id, data, when it happened), by id."""
+    judged: dict[int, str] = {}
+    for entry_id, data, made_at in entries:
+        promise = read_promise(data, made_at)
+        if promise is not None:
+            judged[entry_id] = outcome(promise, requests, now, tz)
+    return judged
