@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Message
+from briefs.models import Brief, Message
 from briefs.workflow import Actor, mark_sent
 from tests.factories import make_brief
 
@@ -27,6 +27,7 @@ def play(
         frozen_clock(moment)
         send_due.run(moment)
         moment += timedelta(hours=1)
+    return brief
 
 
 def local_day(mail) -> date:
@@ -79,3 +80,14 @@ def test_the_decision_maker_who_heard_with_the_last_reminder_is_not_told_again(
     assert "A decision is needed on your side" in last  # at risk and nothing more to send
     alerts = [m for _r, m in mails if m["Subject"].startswith("Reminders ran out")]
     assert [local_day(m) for m in alerts] == [date(2026, 11, 18)]
+
+
+def test_the_record_says_the_status_went_because_reminders_ran_out(
+    app, auth_client, user, smtp_server, frozen_clock
+):
+    brief = play(user, frozen_clock, days=12)
+    body = auth_client.get(f"/briefs/{brief.id}/timeline").get_data(as_text=True)
+    assert (
+        "A status for Daria Director (decision-maker) queued: every planned reminder has gone out"
+        in body
+    )

@@ -222,6 +222,10 @@ def _message_queued(event, data, actor, ctx):
             {"number": data.get("number") or "", "to": to, "names": names(_labels(missing, ctx))},
         )
     if kind == "escalation":
+        if data.get("limit"):
+            return Sentence(
+                _("A status for %(to)s queued: every planned reminder has gone out"), {"to": to}
+            )
         if data.get("late"):
             return Sentence(
                 _("A status for %(to)s queued: the answers are past their due date"), {"to": to}
