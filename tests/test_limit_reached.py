@@ -15,7 +15,7 @@ SENT = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # Monday 10:00 in Moscow
 
 def play(
     user, frozen_clock, *, days: int, launch: date = date(2026, 11, 18), reminder_max: int = 3
-) -> None:
+) -> Brief:
     """Send a brief and run send-due every hour for `days` days."""
     # Five working days before the 18th: the answers are due Wednesday the 11th.
     brief, _token = make_brief(launch_date=launch, user=user, now=SENT)

@@ -70,7 +70,7 @@ def limit_drafts(
                 },
             )
         )
-    heard = [c.name for c in brief.client.contacts if c.role == "decision_maker"]
+    heard = [c.name for c in brief.client.contacts if c.email in deciders]
     for user in brief_owners(brief):
         user_key = f"limit:{brief.id}:{quiet}:{user.id}"
         if user_key in chase.told_keys:
