@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from briefs.chase_policy import Deadline, calendar, deadline, policy_for, zone
 from briefs.extensions import db
-from briefs.models import AgencySettings, Brief, Handover, Message
+from briefs.models import AgencySettings, Brief, Event, Handover, Message
 from briefs.overview import BriefSummary, load_summaries
+from briefs.rules.promises import read_promise
 from briefs.rules.reminders import ReminderState, next_reminder_at
 from briefs.rules.working_days import WorkCalendar
 
@@ -40,6 +41,8 @@ class BriefChase:
     status: ChaseStatus
     #: Active hand-overs: their questions are chased with the colleague, not the contact.
     handovers: list[Handover] = field(default_factory=list)
+    #: Dedupe keys of the escalations and risk alerts already queued, to send each once.
+    told_keys: frozenset[str] = frozenset()
 
     def split_missing(self) -> tuple[list[str], list[tuple[Handover, list[str]]]]:
         """Split the missing keys into the contacts' own and each colleague's."""
@@ -61,16 +64,35 @@ def _split_missing(
     return [k for k in missing if k not in handed], theirs
 
 
+#: The messages that tell where chasing stands.
+CHASE_KINDS = ("reminder", "escalation", "risk_alert")
+
+
 def _chase_messages(brief_ids: list[int]) -> dict[int, list[Message]]:
     rows = db.session.scalars(
         select(Message)
-        .where(Message.brief_id.in_(brief_ids), Message.kind.in_(("reminder", "escalation")))
+        .where(Message.brief_id.in_(brief_ids), Message.kind.in_(CHASE_KINDS))
         .order_by(Message.created_at, Message.id)
     )
     by_brief: dict[int, list[Message]] = defaultdict(list)
     for message in rows:
         by_brief[message.brief_id].append(message)
     return by_brief
+
+
+def latest_promises(brief_ids: list[int]) -> dict[int, date]:
+    """Return the promised day of each brief's latest promise, by brief id (one query)."""
+    rows = db.session.scalars(
+        select(Event)
+        .where(Event.brief_id.in_(brief_ids), Event.kind == "contact_logged")
+        .order_by(Event.id)
+    )
+    promised: dict[int, date] = {}
+    for event in rows:
+        promise = read_promise(event.data, event.created_at)
+        if promise is not None:
+            promised[event.brief_id] = promise.due
+    return promised
 
 
 def assess(
@@ -92,6 +114,7 @@ def assess_summaries(
     ids = [s.brief.id for s in summaries]
     messages = _chase_messages(ids) if ids else {}
     handovers = active_handovers(ids) if ids else {}
+    promises = latest_promises(ids) if ids else {}
     result = []
     for summary in summaries:
         brief = summary.brief
@@ -103,6 +126,10 @@ def assess_summaries(
             quiet_since=quiet,
             reminders=_rounds(m for m in since if m.kind == "reminder"),
             escalations=sum(1 for m in since if m.kind == "escalation" and not m.data.get("late")),
+            promised_by=promises.get(brief.id),
+            last_escalation=max(
+                (m.created_at for m in since if m.kind == "escalation"), default=None
+            ),
         )
         policy = policy_for(brief, settings)
         tz = zone(brief.client.timezone)
@@ -115,8 +142,15 @@ def assess_summaries(
             reminders_sent=len(state.reminders),
             deadline=deadline(brief, summary.missing, cal, now, agency_tz),
         )
+        told = frozenset(m.dedupe_key for m in messages.get(brief.id, []) if m.kind != "reminder")
         result.append(
-            BriefChase(summary=summary, state=state, status=status, handovers=open_handovers)
+            BriefChase(
+                summary=summary,
+                state=state,
+                status=status,
+                handovers=open_handovers,
+                told_keys=told,
+            )
         )
     return result, cal
 

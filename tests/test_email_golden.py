@@ -145,7 +145,8 @@ def test_every_email_matches_its_golden_file(
 ):
     app.config["SMTP_URL"] = ""  # everything stays in the outbox to be read here
     fixed_tokens(monkeypatch)
-    firsts = three_weeks_of_mail(user, lang)
+    # Two days past the info due date (the 23rd), so the brief turns late.
+    firsts = three_weeks_of_mail(user, lang, until=SENT + timedelta(weeks=3, days=2))
     assert sorted(firsts) == sorted(KINDS)
     for kind in KINDS:
         message = firsts[kind]
@@ -154,6 +155,16 @@ def test_every_email_matches_its_golden_file(
             f"email/{kind}.{lang}.txt", f"Subject: {message.subject}\n\n{message.text_body}"
         )
         assert_golden(f"email/{kind}.{lang}.html", message.html_body)
+    # Past the due date the decision-maker is asked to decide; the team hears the
+    # reminders ran out.
+    messages = db.session.scalars(db.select(Message).order_by(Message.id)).all()
+    late = next(m for m in messages if m.kind == "escalation" and m.data.get("late"))
+    limit = next(m for m in messages if m.kind == "risk_alert" and m.data.get("limit"))
+    for name, message in (("escalation_late", late), ("risk_alert_limit", limit)):
+        assert_golden(
+            f"email/{name}.{lang}.txt", f"Subject: {message.subject}\n\n{message.text_body}"
+        )
+        assert_golden(f"email/{name}.{lang}.html", message.html_body)
 
 
 def test_long_russian_subjects_arrive_with_every_space(app, user, smtp_server, monkeypatch):

@@ -1,18 +1,22 @@
 """The reminder schedule on hand-computed cases: weekends, holidays, far zones, DST."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from briefs.rules.reminders import (
     ReminderPolicy,
     ReminderState,
+    decision_maker_heard_since_last_reminder,
     escalation_due,
     in_window,
+    limit_reached,
     next_reminder_at,
     next_window_opening,
     reminder_due,
     retry_delay,
     scheduled_reminder,
+    waiting_on_promise,
 )
 from briefs.rules.working_days import WorkCalendar
 
@@ -136,3 +140,49 @@ def test_escalation_every_e_unanswered_reminders():
 def test_retry_backoff_grows_and_is_capped():
     assert [retry_delay(n).total_seconds() / 60 for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert retry_delay(30).total_seconds() == 6 * 3600
+
+
+# Promises and the reminder limit -------------------------------------------------------------
+
+
+def promised(quiet_since, *reminders, by: date | None, last_escalation=None) -> ReminderState:
+    return replace(state(quiet_since, *reminders), promised_by=by, last_escalation=last_escalation)
+
+
+def test_a_pending_promise_holds_the_reminder_until_the_day_after_it():
+    # Due on Thursday the 5th; promised by Wednesday the 11th: the next window is Thu 12th.
+    held = promised(SENT, by=date(2026, 11, 11))
+    assert scheduled_reminder(held, POLICY, MOSCOW, CAL) == utc(2026, 11, 12, 6, 0)
+    assert not reminder_due(held, POLICY, MOSCOW, CAL, utc(2026, 11, 11, 10, 0))
+    assert reminder_due(held, POLICY, MOSCOW, CAL, utc(2026, 11, 12, 6, 0))
+    assert waiting_on_promise(held, POLICY, MOSCOW, CAL, utc(2026, 11, 11, 20, 59))
+    assert not waiting_on_promise(held, POLICY, MOSCOW, CAL, utc(2026, 11, 12, 6, 0))
+
+
+def test_a_promise_due_on_a_friday_resumes_chasing_on_monday():
+    held = promised(SENT, by=date(2026, 11, 6))
+    assert next_reminder_at(held, POLICY, MOSCOW, CAL, utc(2026, 11, 3)) == utc(2026, 11, 9, 6, 0)
+
+
+def test_a_promise_already_past_changes_nothing():
+    past = promised(SENT, by=date(2026, 11, 2))
+    assert scheduled_reminder(past, POLICY, MOSCOW, CAL) == utc(2026, 11, 5, 6, 0)
+    assert not waiting_on_promise(state(SENT), POLICY, MOSCOW, CAL, utc(2026, 11, 5, 6, 0))
+
+
+def test_the_limit_is_reached_after_the_last_allowed_reminder():
+    r = [utc(2026, 11, d, 6, 0) for d in (5, 10, 13)]
+    assert not limit_reached(state(SENT, *r[:2]), POLICY)
+    assert limit_reached(state(SENT, *r), POLICY)
+    assert not limit_reached(state(SENT, *r, missing=0), POLICY)
+    assert not limit_reached(state(SENT, *r), replace(POLICY, paused=True))
+
+
+def test_whether_the_decision_maker_heard_since_the_last_reminder():
+    last = utc(2026, 11, 13, 6, 0)
+    assert decision_maker_heard_since_last_reminder(promised(SENT, last, by=None,
+                                                             last_escalation=last))  # fmt: skip
+    assert not decision_maker_heard_since_last_reminder(
+        promised(SENT, last, by=None, last_escalation=utc(2026, 11, 10, 6, 0))
+    )
+    assert not decision_maker_heard_since_last_reminder(state(SENT, last))

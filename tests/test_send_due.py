@@ -1,11 +1,12 @@
 """send-due against a real SMTP server: reminders on schedule, read back from the wire."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Event, Message
-from briefs.workflow import SYSTEM, mark_sent
+from briefs.workflow import SYSTEM, Actor, mark_sent, record
 from tests.factories import make_brief
 
 MONDAY_MORNING = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
@@ -130,11 +131,13 @@ def test_risk_is_told_once_to_the_briefs_owner_and_late_reaches_the_director(
     late = [m for r, m in smtp_server.messages if m["Subject"].startswith("Late:")]
     assert len(late) == 1
     director = [m for r, m in smtp_server.messages if m["To"] == "daria@acme.example"]
-    assert any(
-        "The launch on November 16, 2026 depends on these answers arriving by November 9, 2026."
-        in m.get_body(("plain",)).get_content().replace("\n", " ")
-        for m in director
+    # Late: it says so and asks the director for a decision.
+    [text] = [m.get_body(("plain",)).get_content().replace("\n", " ") for m in director]
+    assert (
+        "The answers were needed by November 9, 2026 and not all of them have arrived, so the "
+        "launch cannot take place on November 16, 2026 as planned." in text
     )
+    assert "A decision is needed on your side" in text
 
 
 def test_weekly_digest_goes_to_the_decision_maker_on_monday(app, smtp_server):
@@ -161,3 +164,55 @@ def test_without_smtp_each_queued_message_is_logged_once(app, caplog):
         "No SMTP_URL, so this waits in the outbox: reminder to ivan@acme.example: "
         "Reminder: a few answers for “Teeth whitening page”"
     ]
+
+
+def test_a_promise_holds_chasing_back_until_its_day_then_reminders_resume(
+    app, auth_client, user, smtp_server, frozen_clock
+):
+    brief, _token = make_brief(user=user, now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    moment = MONDAY_MORNING
+    while moment < datetime(2026, 11, 20, 7, 0, tzinfo=UTC):
+        if moment == datetime(2026, 11, 3, 9, 0, tzinfo=UTC):
+            # Tuesday: Ivan said on the phone that Pavel sends everything by the 11th.
+            frozen_clock(moment)
+            response = auth_client.post(
+                f"/briefs/{brief.id}/timeline",
+                data={"day": "2026-11-03", "time": "11:30", "channel": "call",
+                      "with_whom": "Ivan", "note": "Pavel collects the prices.",
+                      "promise_due": "2026-11-11", "promise_by": "Pavel"},
+            )  # fmt: skip
+            assert response.status_code == 302
+        send_due.run(moment)
+        moment += timedelta(hours=1)
+    days = [
+        mail["Date"].datetime.astimezone(ZoneInfo("Europe/Moscow")).date()
+        for _rcpt, mail in smtp_server.messages
+        if mail["Subject"].startswith("Reminder:")
+    ]
+    # Without the promise: the 5th, 10th, 13th, 18th. With it: from Thursday the 12th,
+    # then every three working days as usual.
+    assert days == [date(2026, 11, 12), date(2026, 11, 17), date(2026, 11, 20)]
+    statuses = [m for _r, m in smtp_server.messages if m["Subject"].startswith("Status")]
+    assert [m["Date"].datetime.date() for m in statuses] == [date(2026, 11, 17)]
+    event = db.session.scalar(db.select(Event).where(Event.kind == "contact_logged"))
+    assert event.data["promise"] == {"by": "Pavel", "due": "2026-11-11"}
+
+
+def test_a_pending_promise_holds_back_the_late_status_until_its_day(app, user, smtp_server):
+    brief, _token = make_brief(launch_date=date(2026, 11, 16), user=user, now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    # Answers due Monday the 9th; on Friday the 6th Ivan promised them by Thursday the 12th.
+    record(
+        brief, "contact_logged", Actor.user(user), datetime(2026, 11, 6, 9, 0, tzinfo=UTC),
+        occurred_at="2026-11-06T09:00:00+00:00", channel="call", with_whom="Ivan",
+        note="All by Thursday", promise={"by": "Ivan", "due": "2026-11-12"},
+    )  # fmt: skip
+    db.session.commit()
+    tuesday = datetime(2026, 11, 10, 7, 0, tzinfo=UTC)
+    assert "escalation" not in [m.kind for m in send_due.run(tuesday).queued]
+    friday = datetime(2026, 11, 13, 6, 0, tzinfo=UTC)  # 09:00 in Moscow
+    escalations = [m for m in send_due.run(friday).queued if m.kind == "escalation"]
+    assert [m.data.get("late") for m in escalations] == [True]
+    assert "escalation" not in [m.kind for m in send_due.run(friday.replace(hour=7)).queued]

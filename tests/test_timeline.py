@@ -173,6 +173,7 @@ def test_a_contact_is_added_in_the_agency_zone_and_marked(auth_client, user, fix
         ({"time": "25:99"}, "time", "Not a valid time value."),
         ({"day": "2026-11-13"}, "day", "That moment is still to come."),
         ({"channel": "carrier pigeon"}, "channel", "Not a valid choice."),
+        ({"promise_due": "2026-11-09"}, "promise_due", "A promise is due on or after the day"),
     ],
 )
 def test_contact_validation_keeps_what_was_typed(
@@ -398,3 +399,63 @@ def test_queries_do_not_grow_with_the_number_of_events(auth_client, user, count_
         with count_queries(fresh_session=True) as large:
             auth_client.get(large_url)
         assert 0 < len(small) == len(large), small_url
+
+
+# Promises ----------------------------------------------------------------------------------
+
+PROMISE_SENTENCES = {
+    "en": {
+        "pending": "Call with Ivan (added by hand by Olga Owner): Prices soon; "
+        "Pavel promised the answers by {day}",
+        "kept": "Pavel promised the answers by {day}: kept",
+        "not_kept": "Pavel promised the answers by {day}: not kept, "
+        "not all of them had arrived by then",
+        "days": {10: "November 10, 2026", 20: "November 20, 2026"},
+    },
+    "ru": {
+        "pending": "Звонок — Ivan (добавлено вручную, автор: Olga Owner): Prices soon; "
+        "Pavel: обещание прислать ответы до {day}",
+        "kept": "Pavel: обещание прислать ответы до {day} — выполнено",
+        "not_kept": "Pavel: обещание прислать ответы до {day} — не выполнено, "
+        "к этому сроку пришли не все ответы",
+        "days": {10: "10 ноября 2026 г.", 20: "20 ноября 2026 г."},
+    },
+}
+
+
+def promise_on(brief, user, due: str) -> None:
+    """Log a call on Sunday the 8th in which Pavel promised the answers by `due`."""
+    workflow.record(
+        brief, "contact_logged", workflow.Actor.user(user), NOW + timedelta(days=6, hours=1),
+        occurred_at=(NOW + timedelta(days=6)).isoformat(), channel="call", with_whom="Ivan",
+        note="Prices soon", promise={"by": "Pavel", "due": due},
+    )  # fmt: skip
+    db.session.commit()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_promise_reads_pending_then_not_kept_on_the_page(auth_client, user, frozen_clock, lang):
+    user.locale = lang
+    words = PROMISE_SENTENCES[lang]
+    brief = story(user)
+    promise_on(brief, user, "2026-11-10")
+    frozen_clock(datetime(2026, 11, 10, 12, 0, tzinfo=UTC))
+    body = text(auth_client.get(f"/briefs/{brief.id}/timeline")).replace("\u202f", " ")
+    assert words["pending"].format(day=words["days"][10]) in body
+    # “What exactly is done” was sent back on the 7th and is still unanswered on the 12th.
+    frozen_clock(LATER)
+    body = text(auth_client.get(f"/briefs/{brief.id}/timeline")).replace("\u202f", " ")
+    assert words["not_kept"].format(day=words["days"][10]) in body
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_promise_kept_is_said_so_in_timeline_md(auth_client, user, frozen_clock, lang):
+    words = PROMISE_SENTENCES[lang]
+    brief = story(user)
+    brief.locale = lang
+    promise_on(brief, user, "2026-11-20")
+    answer_fields(brief, ["what"], NOW + timedelta(days=8))
+    db.session.commit()
+    frozen_clock(LATER)
+    markdown = text(auth_client.get(f"/briefs/{brief.id}/timeline.md")).replace("\u202f", " ")
+    assert words["kept"].format(day=words["days"][20]) in markdown

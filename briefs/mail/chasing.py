@@ -20,7 +20,12 @@ from briefs.mail.content import BriefFacts, MissingItem, render_brief_mail
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, Brief, BriefField, Client, User
 from briefs.rules.deadlines import AT_RISK, LATE
-from briefs.rules.reminders import ReminderState, escalation_due, reminder_due
+from briefs.rules.reminders import (
+    escalation_due,
+    limit_reached,
+    reminder_due,
+    waiting_on_promise,
+)
 from briefs.rules.working_days import WorkCalendar
 
 
@@ -63,6 +68,7 @@ def facts_for(chase: BriefChase, settings: AgencySettings) -> BriefFacts:
         reminders_sent=chase.status.reminders_sent,
         holders=[c.name for c in brief.recipients],
         risk=chase.status.deadline.risk,
+        work_days=brief.work_days,
     )
 
 
@@ -153,20 +159,18 @@ def plan_brief(
                     data={"number": number, "missing": keys, "handover": handover.id},
                 )
             )
-        after = ReminderState(
-            status=state.status,
-            missing=state.missing,
-            quiet_since=state.quiet_since,
-            reminders=(*state.reminders, now),
-            escalations=state.escalations,
-        )
+        after = replace(state, reminders=(*state.reminders, now))
         deciders = _decision_makers(brief)
         if deciders and escalation_due(after, policy):
             drafts.append(
                 _draft(
                     "escalation",
                     # Counting the reminder that goes out with it.
-                    replace(facts_for(chase, settings), reminders_sent=number),
+                    replace(
+                        facts_for(chase, settings),
+                        reminders_sent=number,
+                        limit_reached=number >= policy.max_count,
+                    ),
                     brief=brief,
                     key=f"escalation:{brief.id}:{quiet}:{after.escalations + 1}",
                     to=deciders,
@@ -177,23 +181,38 @@ def plan_brief(
     return drafts
 
 
-def risk_changes(chase: BriefChase, settings: AgencySettings) -> tuple[str | None, list[Draft]]:
-    """Return the risk level to remember and the escalation due when a brief turns late."""
+def risk_changes(
+    chase: BriefChase, settings: AgencySettings, cal: WorkCalendar, now: datetime
+) -> tuple[str | None, list[Draft]]:
+    """Return the risk level to remember and the escalation due once a brief is late.
+
+    The decision-maker hears once per info due date; a pending promise holds it back.
+    """
     brief = chase.summary.brief
     risk = chase.status.deadline.risk
     drafts: list[Draft] = []
     if risk not in (AT_RISK, LATE):
         return None, drafts
-    if risk == LATE and brief.risk_notified != LATE:
+    key = f"escalation:late:{brief.id}:{chase.status.deadline.info_due}"
+    if risk == LATE and key not in chase.told_keys:
         policy = policy_for(brief, settings)
         deciders = _decision_makers(brief)
-        if deciders and policy.escalate_after > 0 and not policy.paused:
+        tz = zone(brief.client.timezone)
+        if (
+            deciders
+            and policy.escalate_after > 0
+            and not policy.paused
+            and not waiting_on_promise(chase.state, policy, tz, cal, now)
+        ):
             drafts.append(
                 _draft(
                     "escalation",
-                    facts_for(chase, settings),
+                    replace(
+                        facts_for(chase, settings),
+                        limit_reached=limit_reached(chase.state, policy),
+                    ),
                     brief=brief,
-                    key=f"escalation:late:{brief.id}:{chase.status.deadline.info_due}",
+                    key=key,
                     to=deciders,
                     cc=[c.email for c in brief.recipients],
                     data={"late": True, "missing": list(chase.summary.missing_keys)},

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import MessageWording
+from briefs.rules.deadlines import LATE
 
 #: Default subject and opening per kind; the agency may replace them per language.
 DEFAULT_WORDING = {
@@ -76,6 +77,20 @@ class BriefFacts:
     reminders_sent: int = 0
     holders: list[str] = field(default_factory=list)
     risk: str | None = None
+    #: Working days the agency needs after the answers (what the info due date leaves).
+    work_days: int | None = None
+    #: Every reminder allowed has gone out; Briefs will not remind again.
+    limit_reached: bool = False
+
+    @property
+    def late(self) -> bool:
+        """Tell whether the answers are past their due date."""
+        return self.risk == LATE
+
+    @property
+    def asks_decision(self) -> bool:
+        """Tell whether the mail asks the decision-maker to decide, not only to know."""
+        return self.late or self.limit_reached
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from briefs.extensions import db
 from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.digests import agency_digests, client_digests, risk_alerts
+from briefs.mail.limit_reached import limit_drafts
 from briefs.mail.move_mail import move_drafts
 from briefs.mail.outbox import (
     Draft,
@@ -69,8 +70,9 @@ def plan(now: datetime) -> Plan:
         if wants_reminders(chase.state, policy_for(brief, settings)):
             chased.add(brief.id)
         drafts += plan_brief(chase, settings=settings, cal=cal, now=now)
-        level, late_drafts = risk_changes(chase, settings)
+        level, late_drafts = risk_changes(chase, settings, cal, now)
         drafts += late_drafts
+        drafts += limit_drafts(chase, settings=settings, cal=cal, now=now)
         if level and level != brief.risk_notified:
             drafts += risk_alerts(chase, level, settings)
         levels[brief.id] = level

@@ -7,7 +7,7 @@ and `now`; they never read the clock or the database.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from briefs.rules.working_days import WorkCalendar
@@ -45,6 +45,11 @@ class ReminderState:
     reminders: tuple[datetime, ...] = ()
     #: Escalations sent after quiet_since.
     escalations: int = 0
+    #: The date of the latest promise logged by the agency ("will send by the 18th"):
+    #: chasing waits until that day is over.
+    promised_by: date | None = None
+    #: When the decision-maker last heard about the brief (after quiet_since).
+    last_escalation: datetime | None = None
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -87,10 +92,30 @@ def wants_reminders(state: ReminderState, policy: ReminderPolicy) -> bool:
     )
 
 
+def promise_ends_at(
+    state: ReminderState, policy: ReminderPolicy, tz: ZoneInfo, cal: WorkCalendar
+) -> datetime | None:
+    """Return when chasing may resume after a promise: the first window after its day."""
+    if state.promised_by is None:
+        return None
+    return _at(cal.add(state.promised_by, 1), policy.window_start, tz)
+
+
+def waiting_on_promise(
+    state: ReminderState, policy: ReminderPolicy, tz: ZoneInfo, cal: WorkCalendar, now: datetime
+) -> bool:
+    """Tell whether a promise still holds chasing back at `now`."""
+    ends = promise_ends_at(state, policy, tz, cal)
+    return ends is not None and now < ends
+
+
 def scheduled_reminder(
     state: ReminderState, policy: ReminderPolicy, tz: ZoneInfo, cal: WorkCalendar
 ) -> datetime | None:
-    """Return when the next reminder is scheduled (UTC), or None if none will go out."""
+    """Return when the next reminder is scheduled (UTC), or None if none will go out.
+
+    A pending promise moves it to the first window after the promised day.
+    """
     if not wants_reminders(state, policy) or len(state.reminders) >= policy.max_count:
         return None
     if state.reminders:
@@ -98,7 +123,9 @@ def scheduled_reminder(
     else:
         base, days = state.quiet_since, policy.first_after
     day = cal.add(_local(base, tz).date(), max(days, 1))
-    return _at(day, policy.window_start, tz)
+    scheduled = _at(day, policy.window_start, tz)
+    promise_end = promise_ends_at(state, policy, tz, cal)
+    return max(scheduled, promise_end) if promise_end else scheduled
 
 
 def reminder_due(
@@ -132,6 +159,24 @@ def escalation_due(state: ReminderState, policy: ReminderPolicy) -> bool:
     if policy.escalate_after <= 0 or not wants_reminders(state, policy):
         return False
     return len(state.reminders) >= policy.escalate_after * (state.escalations + 1)
+
+
+def limit_reached(state: ReminderState, policy: ReminderPolicy) -> bool:
+    """Tell whether every reminder allowed has gone out and the answers are still missing."""
+    return (
+        wants_reminders(state, policy)
+        and policy.max_count > 0
+        and len(state.reminders) >= policy.max_count
+    )
+
+
+def decision_maker_heard_since_last_reminder(state: ReminderState) -> bool:
+    """Tell whether the decision-maker was told at or after the last reminder."""
+    return (
+        bool(state.reminders)
+        and state.last_escalation is not None
+        and state.last_escalation >= state.reminders[-1]
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from briefs.rules.promises import promise_data
 from briefs.timeline.sentences import CHANNEL_LABELS, CHANNELS
 
 #: A note longer than this belongs in a document, not on a timeline.
@@ -47,6 +48,24 @@ class LoggedContactForm(FlaskForm):
             ),
         ],
     )
+
+    promise_due = DateField(_l("Promised by (date)"), validators=[Optional()])
+    promise_by = StringField(
+        _l("Who promised"),
+        validators=[Optional(), Length(max=200, message=_l("Keep it under 200 characters."))],
+    )
+
+    def promise(self) -> dict | None:
+        """Return the promise to store with the entry, or None if no date was given."""
+        if self.promise_due.data is None:
+            return None
+        by = (self.promise_by.data or "").strip() or (self.with_whom.data or "").strip()
+        return promise_data(by, self.promise_due.data)
+
+    def validate_promise_due(self, field) -> None:
+        """Refuse a promise due before the contact in which it was made."""
+        if field.data is not None and self.day.data is not None and field.data < self.day.data:
+            raise ValidationError(_l("A promise is due on or after the day it was made."))
 
     def moment(self, zone: ZoneInfo) -> datetime:
         """Return the entered local date and time as UTC."""

@@ -17,6 +17,7 @@ from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Client, Event
 from briefs.overview import brief_fields, fields_by_brief
 from briefs.rules.ball_in_court import Measures, TimelineEvent, measure
+from briefs.rules.promises import outcomes
 from briefs.rules.timeline_report import Entry
 from briefs.rules.working_days import WorkCalendar
 from briefs.timeline.sentences import Context, deliveries, folded, happened_at, sentence
@@ -126,12 +127,15 @@ def build(
 ) -> BriefTimeline:
     """Put one brief's events into words and measure its waits up to `now`."""
     people = {c.email.lower(): (c.name, c.role) for c in brief.client.contacts}
+    measures = measure_brief(fields, events, now, cal, tz)
+    logged = [(e.id, e.data, happened_at(e)) for e in events if e.kind == "contact_logged"]
     ctx = Context(
         labels_by_key={f.key: f.label for f in fields},
         labels_by_id={f.id: f.label for f in fields},
         people=people,
         delivered=deliveries(events),
         zone=tz,
+        promises=outcomes(logged, measures.requests, now, tz),
     )
     # One line per message: a delivery is told on its queued line.
     entries = [
@@ -145,7 +149,6 @@ def build(
         for event in events
         if not folded(event, ctx)
     ]
-    measures = measure_brief(fields, events, now, cal, tz)
     return BriefTimeline(brief, fields, list(events), entries, measures, now)
 
 

@@ -45,6 +45,7 @@ def brief_timeline(brief_id: int):
     _cal, tz = agency_calendar(now)
     if form.validate_on_submit() and form.check_not_future(tz, now):
         brief = db.get_or_404(Brief, brief_id)
+        promise = form.promise()
         workflow.record(
             brief,
             "contact_logged",
@@ -54,6 +55,7 @@ def brief_timeline(brief_id: int):
             channel=form.channel.data,
             with_whom=(form.with_whom.data or "").strip(),
             note=form.note.data.strip(),
+            **({"promise": promise} if promise else {}),
         )
         db.session.commit()
         flash(_("Added to the timeline."), "success")

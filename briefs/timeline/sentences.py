@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 
 from babel.dates import format_datetime
-from flask_babel import get_locale, get_translations, lazy_gettext
+from flask_babel import format_date, get_locale, get_translations, lazy_gettext
 
 from briefs.formatting import local_date
 from briefs.labels import LANGUAGE_LABELS, MESSAGE_KIND_LABELS
+from briefs.rules.promises import KEPT, NOT_KEPT, Promise, read_promise
 from briefs.rules.timeline_report import Sentence
 
 #: Names at most this many questions in a line, then "and N more".
@@ -53,6 +54,8 @@ class Context:
     delivered: dict[int, datetime] = field(default_factory=dict)
     #: The time zone those two times are said in.
     zone: tzinfo = UTC
+    #: Whether each promise held (briefs.rules.promises), by the id of its entry.
+    promises: dict[int, str] = field(default_factory=dict)
 
 
 def deliveries(events) -> dict[int, datetime]:
@@ -255,6 +258,10 @@ def _message_queued(event, data, actor, ctx):
             {"number": data.get("number") or "", "to": to, "names": names(_labels(missing, ctx))},
         )
     if kind == "escalation":
+        if data.get("limit"):
+            return Sentence(
+                _("A status for %(to)s queued: every planned reminder has gone out"), {"to": to}
+            )
         if data.get("late"):
             return Sentence(
                 _("A status for %(to)s queued: the answers are past their due date"), {"to": to}
@@ -290,6 +297,14 @@ def _message_delivered(event, data, to, delivered: datetime, ctx: Context) -> Se
             params,
         )
     if kind == "escalation":
+        if data.get("limit"):
+            return Sentence(
+                _(
+                    "A status for %(to)s — queued %(queued)s, delivered %(delivered)s; "
+                    "every planned reminder has gone out"
+                ),
+                params,
+            )
         if data.get("late"):
             return Sentence(
                 _(
@@ -367,10 +382,39 @@ def _contact_logged(event, data, actor, ctx):
         "meeting": (_("Meeting with %(who)s"), _("Meeting")),
     }.get(channel, (_("Contact with %(who)s"), _("Contact outside Briefs")))
     contact = Sentence(with_whom[0] if who else with_whom[1], {"who": who})
-    return Sentence(
+    entry = Sentence(
         _("%(contact)s (added by hand by %(author)s): %(note)s"),
         {"contact": contact, "author": actor, "note": data.get("note") or ""},
     )
+    promise = read_promise(data, event.created_at)
+    if promise is None:
+        return entry
+    return Sentence(
+        _("%(entry)s; %(promise)s"),
+        {"entry": entry, "promise": _promise(promise, ctx.promises.get(event.id))},
+    )
+
+
+def _promise(promise: Promise, held: str | None) -> Sentence:
+    """Say what was promised by when, and once judged, whether it held."""
+    params = {"who": promise.by, "date": format_date(promise.due, "long")}
+    if promise.by:
+        said = {
+            KEPT: _("%(who)s promised the answers by %(date)s: kept"),
+            NOT_KEPT: _(
+                "%(who)s promised the answers by %(date)s: not kept, "
+                "not all of them had arrived by then"
+            ),
+        }.get(held, _("%(who)s promised the answers by %(date)s"))
+    else:
+        said = {
+            KEPT: _("the answers were promised by %(date)s: kept"),
+            NOT_KEPT: _(
+                "the answers were promised by %(date)s: not kept, "
+                "not all of them had arrived by then"
+            ),
+        }.get(held, _("the answers were promised by %(date)s"))
+    return Sentence(said, params)
 
 
 def _handed_over(event, data, actor, ctx):
