@@ -210,3 +210,22 @@ def test_a_module_missing_from_the_layout_is_noticed(tmp_path):
         "**`briefs/rules/`: pure**\n- `completeness.py`: missing.\n"
     )
     assert unlisted_modules(layout_entries(readme), tmp_path) == ["rules/new_rule.py"]
+
+
+def private_imports(root: Path = PACKAGE) -> list[str]:
+    """Return every `from briefs… import _name`: a module leaning on another's internals."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("briefs"):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{path.relative_to(root.parent)}: {alias.name}")
+    return found
+
+
+def test_no_module_imports_another_modules_private_names(tmp_path):
+    assert private_imports() == []
+    (tmp_path / "briefs").mkdir()
+    (tmp_path / "briefs" / "a.py").write_text("from briefs.b import _helper, public\n")
+    assert private_imports(tmp_path / "briefs") == ["briefs/a.py: _helper"]

@@ -79,7 +79,7 @@ def _only(facts: BriefFacts, chase: BriefChase, keys: list[str]) -> BriefFacts:
     return replace(facts, missing=_missing_items(fields))
 
 
-def _draft(
+def brief_draft(
     kind: str, facts: BriefFacts, *, brief: Brief, key: str, to: list[str], cc: list[str], data
 ) -> Draft:
     """Render a mail about the brief in its language and its client's time zone."""
@@ -100,7 +100,7 @@ def _draft(
 def invitation(brief: Brief, settings: AgencySettings, now: datetime) -> Draft:
     """Draft the e-mail that sends the brief's link to its contacts."""
     [chase], _cal = assess([brief], settings, now)
-    return _draft(
+    return brief_draft(
         "invitation",
         facts_for(chase, settings),
         brief=brief,
@@ -111,7 +111,8 @@ def invitation(brief: Brief, settings: AgencySettings, now: datetime) -> Draft:
     )
 
 
-def _decision_makers(brief: Brief) -> list[str]:
+def decision_makers(brief: Brief) -> list[str]:
+    """Return who gets the brief's status: its own decision-maker, else the client's."""
     if brief.decision_maker is not None:
         return [brief.decision_maker.email]
     return [c.email for c in brief.client.contacts if c.role == "decision_maker"]
@@ -132,7 +133,7 @@ def plan_brief(
         own, theirs = chase.split_missing()
         if recipients and own:
             drafts.append(
-                _draft(
+                brief_draft(
                     "reminder",
                     _only(facts_for(chase, settings), chase, own),
                     brief=brief,
@@ -149,7 +150,7 @@ def plan_brief(
                 holders=[handover.name],
             )
             drafts.append(
-                _draft(
+                brief_draft(
                     "reminder",
                     facts,
                     brief=brief,
@@ -160,10 +161,10 @@ def plan_brief(
                 )
             )
         after = replace(state, reminders=(*state.reminders, now))
-        deciders = _decision_makers(brief)
+        deciders = decision_makers(brief)
         if deciders and escalation_due(after, policy):
             drafts.append(
-                _draft(
+                brief_draft(
                     "escalation",
                     # Counting the reminder that goes out with it.
                     replace(
@@ -196,7 +197,7 @@ def risk_changes(
     key = f"escalation:late:{brief.id}:{chase.status.deadline.info_due}"
     if risk == LATE and key not in chase.told_keys:
         policy = policy_for(brief, settings)
-        deciders = _decision_makers(brief)
+        deciders = decision_makers(brief)
         tz = zone(brief.client.timezone)
         if (
             deciders
@@ -205,7 +206,7 @@ def risk_changes(
             and not waiting_on_promise(chase.state, policy, tz, cal, now)
         ):
             drafts.append(
-                _draft(
+                brief_draft(
                     "escalation",
                     replace(
                         facts_for(chase, settings),

@@ -42,7 +42,8 @@ class DigestRow:
     waiting_since: datetime | None
 
 
-def _row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
+def digest_row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
+    """Return one brief's line in a digest or an alert, linking to the form or the brief page."""
     summary, brief = chase.summary, chase.summary.brief
     agency_url = agency_link(brief.id)
     return DigestRow(
@@ -59,7 +60,8 @@ def _row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
     )
 
 
-def _user_locale(user: User, settings: AgencySettings) -> str:
+def user_locale(user: User, settings: AgencySettings) -> str:
+    """Return the language a teammate reads mail in."""
     return user.locale or settings.default_locale or "en"
 
 
@@ -68,7 +70,7 @@ def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list
     brief = chase.summary.brief
     drafts = []
     for user in brief_owners(brief):
-        locale = _user_locale(user, settings)
+        locale = user_locale(user, settings)
         with force_locale(locale):
             subject = (
                 _("Late: “%(title)s” for %(client)s", title=brief.title, client=brief.client.name)
@@ -82,7 +84,7 @@ def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list
         rendered = render_mail(
             "risk_alert",
             subject,
-            {"row": _row(chase), "level": level, "agency": settings.name, "user": user},
+            {"row": digest_row(chase), "level": level, "agency": settings.name, "user": user},
             locale=locale,
             timezone=settings.timezone,
         )
@@ -109,7 +111,7 @@ def agency_digests(
         return []
     if local.hour < settings.window_start_hour or not chases:
         return []
-    rows = [_row(c) for c in chases]
+    rows = [digest_row(c) for c in chases]
     late = [r for r in rows if r.risk == LATE]
     at_risk = [r for r in rows if r.risk == AT_RISK]
     stuck = [
@@ -126,7 +128,7 @@ def agency_digests(
         return []
     drafts = []
     for user in db.session.scalars(select(User).where(User.active).order_by(User.id)):
-        locale = _user_locale(user, settings)
+        locale = user_locale(user, settings)
         with force_locale(locale):
             subject = _(
                 "Briefs today: %(late)s late, %(risk)s at risk, %(stuck)s waiting long, "
@@ -186,7 +188,7 @@ def client_digests(
             "client_digest",
             subject,
             {
-                "rows": [_row(c, for_client=True) for c in client_chases],
+                "rows": [digest_row(c, for_client=True) for c in client_chases],
                 "client": client.name,
                 "agency": settings.name,
             },

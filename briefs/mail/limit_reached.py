@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 
 from briefs.chase_policy import policy_for, zone
 from briefs.chase_status import BriefChase
-from briefs.mail.chasing import _decision_makers, _draft, brief_owners, facts_for
+from briefs.mail.chasing import brief_draft, brief_owners, decision_makers, facts_for
 from briefs.mail.content import render_mail
-from briefs.mail.digests import _row, _user_locale
+from briefs.mail.digests import digest_row, user_locale
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings
 from briefs.rules.deadlines import AT_RISK, LATE
@@ -46,7 +46,7 @@ def limit_drafts(
         return []
     quiet = state.quiet_since.isoformat() if state.quiet_since else "-"
     drafts: list[Draft] = []
-    deciders = _decision_makers(brief)
+    deciders = decision_makers(brief)
     key = f"escalation:limit:{brief.id}:{quiet}"
     told_decider = (
         bool(deciders)
@@ -55,7 +55,7 @@ def limit_drafts(
     )
     if told_decider and key not in chase.told_keys:
         drafts.append(
-            _draft(
+            brief_draft(
                 "escalation",
                 replace(facts_for(chase, settings), limit_reached=True),
                 brief=brief,
@@ -75,7 +75,7 @@ def limit_drafts(
         user_key = f"limit:{brief.id}:{quiet}:{user.id}"
         if user_key in chase.told_keys:
             continue
-        locale = _user_locale(user, settings)
+        locale = user_locale(user, settings)
         with force_locale(locale):
             subject = _(
                 "Reminders ran out: “%(title)s” for %(client)s",
@@ -91,7 +91,7 @@ def limit_drafts(
             "risk_alert",
             subject,
             {
-                "row": _row(chase),
+                "row": digest_row(chase),
                 "level": level,
                 "agency": settings.name,
                 "user": user,
