@@ -57,4 +57,7 @@ def agency_settings() -> AgencySettings:
     if settings is None:
         settings = AgencySettings(id=1, name="", timezone="UTC", default_locale="en")
         db.session.add(settings)
+        # The flush fills in the columns' defaults (reminder policy, window, digest), so a
+        # settings form shows them instead of empty boxes before the first save.
+        db.session.flush()
     return settings

@@ -1,5 +1,6 @@
 """The Outbox page, retrying a failed message, and the chasing settings."""
 
+import re
 from datetime import UTC, datetime
 
 from briefs.accounts import agency_settings
@@ -48,6 +49,16 @@ def test_a_failed_message_can_be_retried(app, auth_client):
     assert response.status_code == 302
     db.session.refresh(message)
     assert message.status == "queued" and message.attempts == 0
+
+
+def test_reminder_settings_show_the_defaults_before_the_first_save(auth_client):
+    # An owner made by `flask users create` has no agency settings stored yet.
+    db.session.delete(agency_settings())
+    db.session.commit()
+    body = auth_client.get("/settings/reminders").get_data(as_text=True)
+    inputs = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', body))
+    assert inputs["reminder_first_after"] == "3"
+    assert inputs["window_end_hour"] == "18"
 
 
 def test_reminder_settings_validate_and_keep_input(auth_client):
