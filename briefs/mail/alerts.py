@@ -116,7 +116,8 @@ def _draft(user: User, entries: list[_Entry], settings: AgencySettings) -> Draft
         timezone=settings.timezone,
     )
     keys = sorted(key for entry in entries for key in entry.keys)
-    # The same lines make the same key, so two runs started together queue it once.
+    # The same lines make the same key, so two runs started together queue it once. (Two
+    # runs that saw different lines would each queue theirs; the outbox claims them apart.)
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:24]
     facts = [
         (entry.brief, {"level": entry.level, "limit": bool(entry.limit), "keys": entry.keys})

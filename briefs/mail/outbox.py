@@ -61,8 +61,8 @@ def record_message(brief: Brief, kind: str, message: Message, now: datetime, **f
     record(brief, kind, SYSTEM, now, message=message.id, message_kind=message.kind, **facts)
 
 
-def covered(message: Message) -> list[tuple[int, dict]]:
-    """Return the briefs a message is about, each with its facts, by brief id.
+def covered_briefs(message: Message) -> list[int]:
+    """Return the ids of the briefs a message is about.
 
     A message about one brief names it in Message.brief_id. One about several (a
     teammate's alert listing every brief at risk) belongs to none of them: it lists them
@@ -70,8 +70,8 @@ def covered(message: Message) -> list[tuple[int, dict]]:
     with that brief's facts, so every timeline stays true without a table for the link.
     """
     if message.brief_id is not None:
-        return [(message.brief_id, {})]
-    return [(item["brief"], item) for item in (message.data or {}).get("about") or ()]
+        return [message.brief_id]
+    return [item["brief"] for item in (message.data or {}).get("about") or ()]
 
 
 def mail_domain() -> str:
@@ -99,9 +99,10 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         status=QUEUED,
         next_attempt_at=now,
         created_at=now,
-        data=dict(draft.data or {})
-        or {"about": [{"brief": brief.id, **facts} for brief, facts in draft.about]},
+        data=dict(draft.data or {}),
     )
+    if draft.about:
+        message.data["about"] = [{"brief": brief.id, **facts} for brief, facts in draft.about]
     db.session.add(message)
     try:
         db.session.flush()
@@ -176,7 +177,7 @@ def deliver(
 ) -> bool:
     """Try to deliver one claimed message; record the outcome. Return True if sent."""
     message.attempts += 1
-    briefs = [db.session.get(Brief, brief_id) for brief_id, _facts in covered(message)]
+    briefs = [db.session.get(Brief, brief_id) for brief_id in covered_briefs(message)]
     try:
         send(
             smtp,
