@@ -103,6 +103,7 @@ def _told(brief_ids: list[int]) -> set[str]:
 
 
 def _draft(user: User, entries: list[_Entry], settings: AgencySettings) -> Draft:
+    """Word one teammate's alert in their language, naming every line it covers."""
     locale = user_locale(user, settings)
     with force_locale(locale):
         for entry in entries:

@@ -40,6 +40,7 @@ def _ran_out(chase: BriefChase, settings: AgencySettings, cal: WorkCalendar, now
 
 
 def _quiet(chase: BriefChase) -> str:
+    """Name the quiet spell the reminders ran out in, so each is told once."""
     quiet_since = chase.state.quiet_since
     return quiet_since.isoformat() if quiet_since else "-"
 
