@@ -167,6 +167,50 @@ def test_every_email_matches_its_golden_file(
         assert_golden(f"email/{name}.{lang}.html", message.html_body)
 
 
+#: A teammate's alert about several briefs: (title, client, launch date) in each language.
+OWNED = {
+    "en": [
+        (TITLES["en"], "Acme Dental", date(2026, 11, 30)),
+        ("Braces page", "Acme Dental", date(2026, 12, 3)),
+        ("Implants page", "Birch Clinic", date(2026, 12, 3)),
+    ],
+    "ru": [
+        (TITLES["ru"], "Клиника «Жемчуг»", date(2026, 11, 30)),
+        ("Страница услуги «Брекеты»", "Клиника «Жемчуг»", date(2026, 12, 3)),
+        ("Страница услуги «Импланты»", "Студия «Берёза»", date(2026, 12, 3)),
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_alert_lists_every_brief_that_needs_its_owner(app, user, lang, assert_golden):
+    app.config["SMTP_URL"] = ""
+    user.locale = lang
+    template = make_template(f"Page {lang}", SECTIONS[lang], locale=lang)
+    clients = {}
+    for title, client, launch in OWNED[lang]:
+        clients.setdefault(client, make_client(client))
+        brief, _token = make_brief(
+            template,
+            clients[client],
+            title=title,
+            locale=lang,
+            launch_date=launch,
+            user=user,
+            now=SENT,
+        )
+        mark_sent(brief, Actor.user(user), SENT)
+    db.session.commit()
+    # Tue 24 Nov: the first brief's answers were due the day before, the others' on Thursday.
+    send_due.run(datetime(2026, 11, 24, 7, 0, tzinfo=UTC))
+    [alert] = db.session.scalars(db.select(Message).where(Message.kind == "risk_alert")).all()
+    assert alert.brief_id is None and len(alert.data["about"]) == 3
+    assert_golden(
+        f"email/risk_alert_batch.{lang}.txt", f"Subject: {alert.subject}\n\n{alert.text_body}"
+    )
+    assert_golden(f"email/risk_alert_batch.{lang}.html", alert.html_body)
+
+
 def test_long_russian_subjects_arrive_with_every_space(app, user, smtp_server, monkeypatch):
     fixed_tokens(monkeypatch)
     firsts = three_weeks_of_mail(user, "ru", until=SENT + timedelta(days=9))

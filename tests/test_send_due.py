@@ -1,13 +1,14 @@
 """send-due against a real SMTP server: reminders on schedule, read back from the wire."""
 
 from datetime import UTC, date, datetime, timedelta
+from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Event, Message
 from briefs.workflow import SYSTEM, Actor, mark_sent, record
-from tests.factories import make_brief
+from tests.factories import make_brief, make_client
 
 MONDAY_MORNING = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 
@@ -216,3 +217,64 @@ def test_a_pending_promise_holds_back_the_late_status_until_its_day(app, user, s
     escalations = [m for m in send_due.run(friday).queued if m.kind == "escalation"]
     assert [m.data.get("late") for m in escalations] == [True]
     assert "escalation" not in [m.kind for m in send_due.run(friday.replace(hour=7)).queued]
+
+
+def test_it_tells_each_teammate_once_per_run_about_every_brief_that_needs_them(
+    app, user, auth_client, smtp_server, frozen_clock
+):
+    birch = make_client("Birch Clinic")
+
+    def owned(title, launch, client=None):
+        return make_brief(
+            client=client, title=title, launch_date=launch, user=user, now=MONDAY_MORNING
+        )[0]
+
+    briefs = [
+        # Answers due Mon 9 Nov (launch Mon 16 Nov), so late from Tue 10 Nov.
+        owned("Whitening", date(2026, 11, 16)),
+        # Answers due Tue 10 Nov (launch Tue 17 Nov): still at risk on the 10th.
+        owned("Implants", date(2026, 11, 17)),
+        owned("Braces", date(2026, 11, 17), birch),
+    ]
+    for brief in briefs:
+        mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+
+    def alerts_over_the_wire() -> list:
+        mails = [message_from_bytes(raw, policy=policy.default) for raw in smtp_server.raw]
+        smtp_server.raw.clear()
+        # The owner's daily digest lists the briefs too; the alert is the other mail.
+        return [m for m in mails if m["To"] == user.email and "Briefs today" not in m["Subject"]]
+
+    monday = datetime(2026, 11, 9, 7, 0, tzinfo=UTC)
+    frozen_clock(monday)
+    send_due.run(monday)
+    [alert] = alerts_over_the_wire()
+    assert alert["Subject"] == "3 briefs need attention"
+    text = alert.get_body(("plain",)).get_content()
+    for brief in briefs:
+        assert f"At risk: “{brief.title}” for {brief.client.name}" in text
+        assert f"http://127.0.0.1:5000/briefs/{brief.id}" in text
+    assert text.count("are needed by") == 3 and "Launch date: November 17, 2026." in text
+
+    # A second run, even the same minute, tells nothing again.
+    assert send_due.run(monday).queued == []
+    assert alerts_over_the_wire() == []
+
+    tuesday = monday + timedelta(days=1)
+    frozen_clock(tuesday)
+    send_due.run(tuesday)
+    [late] = alerts_over_the_wire()
+    assert late["Subject"] == "Late: “Whitening” for Acme Dental"
+    assert "were needed by November 9, 2026" in late.get_body(("plain",)).get_content()
+
+    # Each brief's record says its owner was told, once per alert.
+    for brief, told in zip(briefs, (2, 1, 1), strict=True):
+        events = db.session.scalars(
+            db.select(Event).where(Event.brief_id == brief.id, Event.kind == "message_sent")
+        ).all()
+        assert [e.data["to"] for e in events if e.data["message_kind"] == "risk_alert"] == [
+            [user.email]
+        ] * told
+        body = auth_client.get(f"/briefs/{brief.id}/timeline").get_data(as_text=True)
+        assert body.count("Risk alert to") == told, brief.title

@@ -1,4 +1,4 @@
-"""Messages about many briefs or to the agency: risk alerts and daily/weekly digests."""
+"""Messages about many briefs or to the agency: the daily and weekly digests."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from briefs.chase_policy import zone
 from briefs.chase_status import BriefChase
 from briefs.extensions import db
 from briefs.links import agency_link, client_link
-from briefs.mail.chasing import brief_owners
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, User
@@ -63,43 +62,6 @@ def digest_row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
 def user_locale(user: User, settings: AgencySettings) -> str:
     """Return the language a teammate reads mail in."""
     return user.locale or settings.default_locale or "en"
-
-
-def risk_alerts(chase: BriefChase, level: str, settings: AgencySettings) -> list[Draft]:
-    """Tell the brief's owner once that it became at risk or late."""
-    brief = chase.summary.brief
-    drafts = []
-    for user in brief_owners(brief):
-        locale = user_locale(user, settings)
-        with force_locale(locale):
-            subject = (
-                _("Late: “%(title)s” for %(client)s", title=brief.title, client=brief.client.name)
-                if level == LATE
-                else _(
-                    "At risk: “%(title)s” for %(client)s",
-                    title=brief.title,
-                    client=brief.client.name,
-                )
-            )
-        rendered = render_mail(
-            "risk_alert",
-            subject,
-            {"row": digest_row(chase), "level": level, "agency": settings.name, "user": user},
-            locale=locale,
-            timezone=settings.timezone,
-        )
-        drafts.append(
-            Draft(
-                kind="risk_alert",
-                dedupe_key=f"risk:{brief.id}:{level}:{chase.status.deadline.info_due}:{user.id}",
-                to=[user.email],
-                rendered=rendered,
-                locale=locale,
-                brief=brief,
-                data={"level": level},
-            )
-        )
-    return drafts
 
 
 def agency_digests(

@@ -47,6 +47,9 @@ class Draft:
     #: The client it is about; a brief's own client when not given.
     client_id: int | None = None
     data: dict | None = None
+    #: A message about several briefs (a teammate's risk alert), each with the facts its
+    #: own record gets; `brief` and `data` are then left empty.
+    about: tuple[tuple[Brief, dict], ...] = ()
 
     @property
     def subject(self) -> str:
@@ -56,6 +59,19 @@ class Draft:
 def record_message(brief: Brief, kind: str, message: Message, now: datetime, **facts) -> None:
     """Put what happened to a message on its brief's record, naming the message."""
     record(brief, kind, SYSTEM, now, message=message.id, message_kind=message.kind, **facts)
+
+
+def covered_briefs(message: Message) -> list[int]:
+    """Return the ids of the briefs a message is about.
+
+    A message about one brief names it in Message.brief_id. One about several (a
+    teammate's alert listing every brief at risk) belongs to none of them: it lists them
+    in its data, and each of their records gets its own line saying the agency was told,
+    with that brief's facts, so every timeline stays true without a table for the link.
+    """
+    if message.brief_id is not None:
+        return [message.brief_id]
+    return [item["brief"] for item in (message.data or {}).get("about") or ()]
 
 
 def mail_domain() -> str:
@@ -85,6 +101,8 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         created_at=now,
         data=dict(draft.data or {}),
     )
+    if draft.about:
+        message.data["about"] = [{"brief": brief.id, **facts} for brief, facts in draft.about]
     db.session.add(message)
     try:
         db.session.flush()
@@ -92,15 +110,10 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         # Another run queued the same message a moment ago.
         db.session.rollback()
         return None
-    if draft.brief is not None:
+    about = [(draft.brief, draft.data or {})] if draft.brief is not None else draft.about
+    for brief, facts in about:
         record_message(
-            draft.brief,
-            "message_queued",
-            message,
-            now,
-            to=message.to_addrs,
-            cc=message.cc_addrs,
-            **(draft.data or {}),
+            brief, "message_queued", message, now, to=message.to_addrs, cc=message.cc_addrs, **facts
         )
     try:
         db.session.commit()
@@ -164,7 +177,7 @@ def deliver(
 ) -> bool:
     """Try to deliver one claimed message; record the outcome. Return True if sent."""
     message.attempts += 1
-    brief = db.session.get(Brief, message.brief_id) if message.brief_id else None
+    briefs = [db.session.get(Brief, brief_id) for brief_id in covered_briefs(message)]
     try:
         send(
             smtp,
@@ -188,7 +201,7 @@ def deliver(
         else:
             message.status = QUEUED
             message.next_attempt_at = now + retry_delay(message.attempts)
-        if brief is not None:
+        for brief in filter(None, briefs):
             record_message(
                 brief,
                 "message_failed",
@@ -204,7 +217,7 @@ def deliver(
     message.status = SENT
     message.sent_at = now
     message.last_error = ""
-    if brief is not None:
+    for brief in filter(None, briefs):
         record_message(
             brief, "message_sent", message, now, to=message.to_addrs, cc=message.cc_addrs
         )

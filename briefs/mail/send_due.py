@@ -14,10 +14,11 @@ from briefs.accounts import agency_settings
 from briefs.chase_policy import policy_for
 from briefs.chase_status import assess
 from briefs.extensions import db
+from briefs.mail.alerts import AlertLine, alert_drafts, risk_lines
 from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
-from briefs.mail.digests import agency_digests, client_digests, risk_alerts
-from briefs.mail.limit_reached import limit_drafts
+from briefs.mail.digests import agency_digests, client_digests
+from briefs.mail.limit_reached import limit_drafts, limit_lines
 from briefs.mail.move_mail import move_drafts
 from briefs.mail.outbox import (
     Draft,
@@ -63,6 +64,7 @@ def plan(now: datetime) -> Plan:
     settings = agency_settings()
     chases, cal = assess(open_briefs(), settings, now)
     drafts: list[Draft] = []
+    alerts: list[AlertLine] = []
     levels: dict[int, str | None] = {}
     chased: set[int] = set()
     for chase in chases:
@@ -73,9 +75,12 @@ def plan(now: datetime) -> Plan:
         level, late_drafts = risk_changes(chase, settings, cal, now)
         drafts += late_drafts
         drafts += limit_drafts(chase, settings=settings, cal=cal, now=now)
+        alerts += limit_lines(chase, settings=settings, cal=cal, now=now)
         if level and level != brief.risk_notified:
-            drafts += risk_alerts(chase, level, settings)
+            alerts += risk_lines(chase, level)
         levels[brief.id] = level
+    # One alert per teammate, listing every brief that needs them after this run.
+    drafts += alert_drafts(alerts, settings)
     drafts += move_drafts(chases, settings, now)
     drafts += agency_digests(chases, settings=settings, cal=cal, now=now)
     drafts += client_digests(chases, settings=settings, cal=cal, now=now)
