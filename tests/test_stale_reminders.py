@@ -46,9 +46,7 @@ def test_a_reminder_still_needed_is_not_cancelled(app):
     assert db.session.scalar(db.select(Message.status)) == "queued"
 
 
-def test_answers_sent_back_and_answered_while_smtp_is_down_are_not_mailed(
-    app, user, smtp_server
-):
+def test_answers_sent_back_and_answered_while_smtp_is_down_are_not_mailed(app, user, smtp_server):
     from briefs.models.brief import CHANGES_REQUESTED
     from briefs.workflow import review
     from tests.factories import IVAN, answer_fields, fields_by_key, make_brief
