@@ -106,8 +106,10 @@ def make_brief(
     launch_date: date | None = date(2026, 12, 15),
     user: User | None = None,
     now: datetime = NOW,
+    recipients: list[Contact] | None = None,
+    work_days: int = 5,
 ):
-    """Create a brief; return (brief, token)."""
+    """Create a brief for the client's contacts (or `recipients`); return (brief, token)."""
     template = template or make_template()
     client = client or make_client()
     actor = Actor.user(user) if user else Actor("system", "Tests")
@@ -116,9 +118,9 @@ def make_brief(
         client=client,
         title=title,
         locale=locale,
-        recipients=[c for c in client.contacts if c.role == "contact"],
+        recipients=recipients or [c for c in client.contacts if c.role == "contact"],
         launch_date=launch_date,
-        work_days=5,
+        work_days=work_days,
         actor=actor,
         now=now,
         secret_key="test",

@@ -29,7 +29,7 @@ def test_send_by_email_queues_the_invitation_and_send_due_delivers_it(
     assert send_due.run(MONDAY).delivered == 1
     [(rcpt, mail)] = smtp_server.messages
     assert rcpt == ["ivan@acme.example"]
-    assert mail["Subject"] == "Questions for the page “Teeth whitening page”"
+    assert mail["Subject"] == "Questions for the brief “Teeth whitening page”"
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     for body in (text, html):

@@ -689,3 +689,17 @@ def test_review_forms_carry_their_csrf_token(auth_client, app):
     )
     assert response.status_code == 302
     assert db.session.scalar(select(Review)).verdict == ACCEPTED
+
+
+def test_the_events_list_tells_a_message_in_one_line(auth_client, user):
+    brief, _token = make_brief(user=user)
+    for kind, minutes in (("message_queued", 0), ("message_sent", 2)):
+        workflow.record(
+            brief, kind, workflow.SYSTEM, NOW + timedelta(minutes=minutes),
+            message=7, message_kind="invitation", to=["ivan@acme.example"], cc=[],
+        )  # fmt: skip
+    db.session.commit()
+    html = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    # Moscow time, as on the timeline: 12:30 queued, 12:32 delivered.
+    assert "— queued 12:30, delivered 12:32" in html
+    assert "delivered to" not in html

@@ -44,3 +44,37 @@ def test_a_reminder_still_needed_is_not_cancelled(app):
     send_due.run(THURSDAY)
     send_due.run(THURSDAY.replace(hour=9))
     assert db.session.scalar(db.select(Message.status)) == "queued"
+
+
+def test_answers_sent_back_and_answered_while_smtp_is_down_are_not_mailed(app, user, smtp_server):
+    from briefs.models.brief import CHANGES_REQUESTED
+    from briefs.workflow import review
+    from tests.factories import IVAN, answer_fields, fields_by_key, make_brief
+
+    brief, _token = make_brief(now=MONDAY, user=user)
+    mark_sent(brief, SYSTEM, MONDAY)
+    fields = fields_by_key(brief)
+    answer_fields(brief, ["name", "what", "price", "channels", "who"], MONDAY)
+    olga = Actor.user(user)
+    review(fields["what"], CHANGES_REQUESTED, "Shades?", olga, THURSDAY)
+    review(fields["who"], CHANGES_REQUESTED, "Who?", olga, THURSDAY)
+    db.session.commit()
+    smtp_server.controller.stop()
+    later = THURSDAY.replace(hour=7)
+    send_due.run(later)
+    sent_back = db.session.scalar(db.select(Message).where(Message.kind == "changes_requested"))
+    assert sent_back.status == "queued" and sent_back.data["missing"] == ["what", "who"]
+
+    # One of the two answered: the mail still has a reason and stays.
+    save_answer(fields["what"], "Two shades", not_applicable=False, actor=IVAN, now=later)
+    db.session.commit()
+    send_due.run(later.replace(hour=8))
+    assert sent_back.status == "queued"
+
+    # Both answered: it is cancelled and the record says it was not needed.
+    save_answer(fields["who"], "Adults", not_applicable=False, actor=IVAN, now=later)
+    db.session.commit()
+    send_due.run(later.replace(hour=9))
+    assert sent_back.status == "cancelled"
+    last = db.session.scalars(db.select(Event).order_by(Event.id.desc())).first()
+    assert last.kind == "message_cancelled" and last.data["message"] == sent_back.id

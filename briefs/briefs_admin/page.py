@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from briefs.briefs_admin.forms import (
     ReviewForm,
     assign_choices,
 )
+from briefs.chase_policy import zone as time_zone
 from briefs.chase_status import ChaseStatus, assess_summaries
 from briefs.comments import comments_by_field
 from briefs.extensions import db
@@ -52,6 +54,7 @@ from briefs.models import (
 from briefs.overview import BriefSummary, CommentFact, brief_fields, summarize
 from briefs.rules.completeness import has_answer
 from briefs.timeline import summary as timeline
+from briefs.timeline.sentences import Context, deliveries, folded
 from briefs.timeline.summary import TimelineSummary
 
 #: What a comment or suggested answer form shows again: (field id, message, typed text).
@@ -128,6 +131,22 @@ class BriefPage:
     @cached_property
     def labels_by_id(self) -> dict[int, str]:
         return {field.id: field.label for field in self.fields}
+
+    @cached_property
+    def delivered(self) -> dict[int, datetime]:
+        """When each message queued on the brief was delivered, by message id."""
+        return deliveries(self.events)
+
+    @cached_property
+    def event_lines(self) -> list[Event]:
+        """The events the page lists: one line per message, its delivery folded in."""
+        ctx = Context(delivered=self.delivered)
+        return [event for event in self.events if not folded(event, ctx)]
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The agency's time zone, which the folded lines say their times in."""
+        return time_zone(self.agency.timezone)
 
     @cached_property
     def timeline_summary(self) -> TimelineSummary:

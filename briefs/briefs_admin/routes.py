@@ -216,6 +216,16 @@ def review(brief_id: int, field_id: int):
     db.session.commit()
     if form.verdict.data == ACCEPTED:
         flash(_("Answer to “%(label)s” accepted.", label=field.label), "success")
+    elif brief.recipients:
+        # briefs.mail.move_mail sends it once the agency stops reviewing for a moment.
+        flash(
+            _(
+                "Changes requested for “%(label)s”. The client sees your comment next to it "
+                "and is e-mailed at the next send-out.",
+                label=field.label,
+            ),
+            "success",
+        )
     else:
         flash(
             _(

@@ -17,10 +17,10 @@ from briefs.rules.deadlines import LATE
 #: Default subject and opening per kind; the agency may replace them per language.
 DEFAULT_WORDING = {
     "invitation": (
-        _l("Questions for the page “{title}”"),
+        _l("Questions for the brief “{title}”"),
         _l(
-            "Hello! {agency} is preparing the page “{title}” and needs a few facts that only "
-            "you have. The form saves every answer as you type, so you can fill it in over "
+            "Hello! For the brief “{title}”, {agency} needs a few facts that only you have. "
+            "The form saves every answer as you type, so you can fill it in over "
             "several visits, pass a question to a colleague, or mark one that does not apply."
         ),
     ),

@@ -1,7 +1,8 @@
 """Reminders that lost their reason before delivery are cancelled, not sent.
 
 A reminder may wait in the outbox (SMTP down, a retry backoff) while the client answers
-or the agency pauses the brief; it must then never arrive.
+or the agency pauses the brief; it must then never arrive. The same holds for a mail
+naming answers sent back once the client has answered every question it names.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 
 from briefs.extensions import db
+from briefs.mail import move_mail
 from briefs.mail.outbox import record_message
-from briefs.models import Brief, Message
+from briefs.models import Brief, BriefField, Message
+from briefs.models.brief import CHANGES_REQUESTED
 from briefs.models.outbox import QUEUED
 
 #: The status of a message that was not delivered because it no longer applied.
@@ -22,22 +25,50 @@ CHASING_KINDS = ("reminder", "escalation")
 
 
 def cancel_stale(now: datetime, chased: set[int]) -> list[Message]:
-    """Cancel queued reminders and escalations of briefs no longer chased.
+    """Cancel queued mail that lost its reason, and commit.
 
-    `chased` holds the ids of the briefs the run's plan found still needing reminders.
+    Reminders and escalations of briefs no longer chased (`chased` holds the ids of the
+    briefs the run's plan found still needing reminders), and sent-back mail whose
+    questions are all answered or accepted by now.
     """
     waiting = db.session.scalars(
         select(Message).where(Message.status == QUEUED, Message.kind.in_(CHASING_KINDS))
     )
-    cancelled = []
-    for message in waiting:
-        if message.brief_id in chased:
-            continue
-        message.status = CANCELLED
-        message.claimed_by = ""
-        brief = db.session.get(Brief, message.brief_id)
-        if brief is not None:
-            record_message(brief, "message_cancelled", message, now, to=message.to_addrs)
-        cancelled.append(message)
+    cancelled = [_cancel(m, now) for m in waiting if m.brief_id not in chased]
+    cancelled += [_cancel(m, now) for m in _answered_sent_back()]
     db.session.commit()
     return cancelled
+
+
+def _answered_sent_back() -> list[Message]:
+    """Queued sent-back mail none of whose questions is still sent back (two queries)."""
+    waiting = db.session.scalars(
+        select(Message).where(Message.status == QUEUED, Message.kind == move_mail.CHANGES_REQUESTED)
+    ).all()
+    if not waiting:
+        return []
+    still_sent_back = set(
+        db.session.execute(
+            select(BriefField.brief_id, BriefField.key).where(
+                BriefField.brief_id.in_({m.brief_id for m in waiting}),
+                BriefField.review_verdict == CHANGES_REQUESTED,
+            )
+        ).tuples()
+    )
+    return [
+        message
+        for message in waiting
+        if not any(
+            (message.brief_id, key) in still_sent_back
+            for key in (message.data or {}).get("missing") or ()
+        )
+    ]
+
+
+def _cancel(message: Message, now: datetime) -> Message:
+    message.status = CANCELLED
+    message.claimed_by = ""
+    brief = db.session.get(Brief, message.brief_id)
+    if brief is not None:
+        record_message(brief, "message_cancelled", message, now, to=message.to_addrs)
+    return message

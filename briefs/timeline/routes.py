@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -30,9 +32,20 @@ def sentence_html(value: Sentence) -> Markup:
 
 
 @bp.app_template_global("event_sentence")
-def event_sentence(event, labels_by_key=None, labels_by_id=None) -> Markup:
-    """Say what one event records, as HTML (for the brief page's list of events)."""
-    ctx = Context(labels_by_key=labels_by_key or {}, labels_by_id=labels_by_id or {})
+def event_sentence(
+    event, labels_by_key=None, labels_by_id=None, delivered=None, zone=None
+) -> Markup:
+    """Say what one event records, as HTML (for the brief page's list of events).
+
+    `delivered` (briefs.timeline.sentences.deliveries) folds a message's delivery into its
+    queued line, said in `zone`, as the timeline does.
+    """
+    ctx = Context(
+        labels_by_key=labels_by_key or {},
+        labels_by_id=labels_by_id or {},
+        delivered=delivered or {},
+        zone=zone or UTC,
+    )
     return sentence_html(sentence(event, ctx))
 
 

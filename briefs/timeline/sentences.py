@@ -382,11 +382,14 @@ def _contact_logged(event, data, actor, ctx):
         "meeting": (_("Meeting with %(who)s"), _("Meeting")),
     }.get(channel, (_("Contact with %(who)s"), _("Contact outside Briefs")))
     contact = Sentence(with_whom[0] if who else with_whom[1], {"who": who})
+    note = data.get("note") or ""
+    promise = read_promise(data, event.created_at)
+    if promise is not None and note.endswith(".") and not note.endswith(".."):
+        note = note[:-1]  # the promise follows after "; ", not after a full stop
     entry = Sentence(
         _("%(contact)s (added by hand by %(author)s): %(note)s"),
-        {"contact": contact, "author": actor, "note": data.get("note") or ""},
+        {"contact": contact, "author": actor, "note": note},
     )
-    promise = read_promise(data, event.created_at)
     if promise is None:
         return entry
     return Sentence(
