@@ -4,7 +4,9 @@ import re
 
 #: Endpoints anyone may reach: signing in, the first-run setup, the client's form by
 #: its secret link, static files and the health check.
-PUBLIC = re.compile(r"^(auth\.(login|setup|logout)|client_form\..*|static|health\..*)$")
+PUBLIC = re.compile(
+    r"^(auth\.(login|setup|logout)|client_form\..*|status_page\..*|static|health\..*)$"
+)
 
 
 def test_every_agency_route_sends_anonymous_visitors_to_sign_in(app, client, user):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -36,7 +37,7 @@ from briefs.labels import (
     STATUS_BADGES,
     STATUS_LABELS,
 )
-from briefs.links import client_link
+from briefs.links import client_link, status_link
 from briefs.models import (
     AgencySettings,
     Brief,
@@ -44,12 +45,14 @@ from briefs.models import (
     BriefSection,
     Client,
     Comment,
+    Contact,
     Event,
     Handover,
     Upload,
     User,
 )
 from briefs.overview import BriefSummary, CommentFact, brief_fields, summarize
+from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.completeness import has_answer
 from briefs.timeline import summary as timeline
 from briefs.timeline.summary import TimelineSummary
@@ -78,6 +81,10 @@ class BriefPage:
     comments: dict[int, list[Comment]]
     #: The client link to copy, or None when it cannot be read back.
     client_link: str | None
+    #: Each recipient with their own link, which credits what they do to them alone.
+    own_links: list[tuple[Contact, str | None]]
+    #: The decision-maker's read-only status page.
+    status_link: str | None
     status_label: str
     status_badge: str
     side_label: str
@@ -188,6 +195,9 @@ def load_page(
     agency = agency_settings()
     [chase], _cal = assess_summaries([summary], agency, now)
     review_forms = {field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in fields}
+    # Links are made the first time the page needs them; the page's view commits them.
+    secret_key = current_app.config["SECRET_KEY"]
+    links = recipient_links([brief], now=now, secret_key=secret_key)
     if failed:
         review_forms[failed[0]] = failed[1]
     return BriefPage(
@@ -201,6 +211,10 @@ def load_page(
         holders=holders(brief, handovers),
         comments=comments,
         client_link=client_link(brief.token_sealed),
+        own_links=[
+            (c, client_link(links[(brief.id, c.id)].token_sealed)) for c in brief.recipients
+        ],
+        status_link=status_link(status_token_sealed(brief, secret_key)),
         status_label=STATUS_LABELS[brief.status],
         status_badge=STATUS_BADGES[brief.status],
         side_label=SIDE_LABELS[summary.move.side],

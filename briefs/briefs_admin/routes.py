@@ -101,8 +101,10 @@ def _render_page(page: BriefPage | None, status: int = 200):
 
 @login_required
 def brief(brief_id: int):
-    """Show one brief: where it stands, its link, every answer and its record."""
-    return _render_page(load_page(brief_id, clock.utcnow()))
+    """Show one brief: where it stands, its links, every answer and its record."""
+    page = load_page(brief_id, clock.utcnow())
+    db.session.commit()  # the recipients' and the status links, when made just now
+    return _render_page(page)
 
 
 @login_required
