@@ -1,9 +1,10 @@
 """Each recipient's own link to a brief, and the decision-maker's read-only status link.
 
 A brief's shared link (Brief.token_hash) credits what is done through it to all its
-recipients together; a recipient's own link credits it to that one person. Links are made
-when first needed (the brief page, a mail to the recipient), not by the migration, because
-tokens are sealed with SECRET_KEY; existing briefs so get theirs on first use. A contact who
+recipients together; a recipient's own link credits it to that one person. A new brief gets
+its links when it is created; a recipient added later, and a brief made before links
+existed, get theirs when first needed (the brief page, a mail to the recipient), not from
+the migration, because tokens are sealed with SECRET_KEY. A contact who
 stops being a recipient loses their link with it. Like workflow, nothing here commits.
 """
 
@@ -45,6 +46,21 @@ def recipient_links(
                 links[(brief.id, contact.id)] = link
     db.session.flush()
     return links
+
+
+def ensure_links(brief: Brief, *, now: datetime, secret_key: str) -> bool:
+    """Make the brief's missing recipient links and status link; tell whether any was made."""
+    had = set(
+        db.session.scalars(
+            select(RecipientLink.contact_id).where(RecipientLink.brief_id == brief.id)
+        )
+    )
+    missing = any(contact.id not in had for contact in brief.recipients)
+    if missing:
+        recipient_links([brief], now=now, secret_key=secret_key)
+    missing_status = brief.status_token_sealed is None
+    status_token_sealed(brief, secret_key)
+    return missing or missing_status
 
 
 def drop_links(brief: Brief, contacts: list[Contact]) -> None:

@@ -14,7 +14,7 @@ from briefs.mail import send_due
 from briefs.models import Contact, Event, RecipientLink
 from briefs.recipient_links import recipient_links
 from briefs.workflow import Actor, mark_sent
-from tests.factories import NOW, fields_by_key, make_brief, make_client
+from tests.factories import NOW, fields_by_key, make_brief, make_client, own_token
 
 
 @pytest.fixture
@@ -96,10 +96,27 @@ def test_it_answers_404_for_a_removed_recipients_link(client, two_people):
 
 def test_it_gives_a_recipient_added_later_a_link_on_the_brief_page(auth_client, two_people):
     brief, _shared, _own = two_people
+    pavel = Contact(name="Павел Орлов", email="pavel@acme.example", role="contact")
+    brief.client.contacts.append(pavel)
+    db.session.flush()
+    details = BriefDetails(
+        title=brief.title,
+        launch_date=brief.launch_date,
+        work_days=brief.work_days,
+        recipients=[*brief.recipients, pavel],
+        decision_maker=None,
+        locale=brief.locale,
+    )
+    edit_details(brief, details, Actor("system", "Tests"), NOW)
+    db.session.commit()
+
     page = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
 
-    assert page.count('id="own-link-') == 2
+    assert page.count('id="own-link-') == 3
     assert "/s/" in page  # the decision-maker's status link, to copy
+    pavels = own_token(brief, "pavel@acme.example")
+    assert f"/c/{pavels}" in page
+    assert auth_client.get(f"/c/{pavels}").status_code == 200
 
 
 def test_it_mails_each_recipient_a_reminder_with_their_own_link(two_people, smtp_server):

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -48,11 +47,11 @@ from briefs.models import (
     Contact,
     Event,
     Handover,
+    RecipientLink,
     Upload,
     User,
 )
 from briefs.overview import BriefSummary, CommentFact, brief_fields, summarize
-from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.completeness import has_answer
 from briefs.timeline import summary as timeline
 from briefs.timeline.summary import TimelineSummary
@@ -195,9 +194,12 @@ def load_page(
     agency = agency_settings()
     [chase], _cal = assess_summaries([summary], agency, now)
     review_forms = {field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in fields}
-    # Links are made the first time the page needs them; the page's view commits them.
-    secret_key = current_app.config["SECRET_KEY"]
-    links = recipient_links([brief], now=now, secret_key=secret_key)
+    links = {
+        link.contact_id: link.token_sealed
+        for link in db.session.scalars(
+            select(RecipientLink).where(RecipientLink.brief_id == brief.id)
+        )
+    }
     if failed:
         review_forms[failed[0]] = failed[1]
     return BriefPage(
@@ -211,10 +213,8 @@ def load_page(
         holders=holders(brief, handovers),
         comments=comments,
         client_link=client_link(brief.token_sealed),
-        own_links=[
-            (c, client_link(links[(brief.id, c.id)].token_sealed)) for c in brief.recipients
-        ],
-        status_link=status_link(status_token_sealed(brief, secret_key)),
+        own_links=[(c, client_link(links.get(c.id))) for c in brief.recipients],
+        status_link=status_link(brief.status_token_sealed),
         status_label=STATUS_LABELS[brief.status],
         status_badge=STATUS_BADGES[brief.status],
         side_label=SIDE_LABELS[summary.move.side],
