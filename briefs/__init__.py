@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from briefs.exports.routes import bp as exports_bp
     from briefs.outbox_admin.routes import bp as outbox_bp
     from briefs.settings.routes import bp as settings_bp
+    from briefs.status_page.routes import bp as status_bp
     from briefs.timeline.routes import bp as timeline_bp
 
     session.init_app(app)
@@ -66,4 +67,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(outbox_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(timeline_bp)
+    app.register_blueprint(status_bp)
     return app

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from briefs.accounts import agency_settings
 from briefs.chase_status import assess
 from briefs.models import Brief, Contact, Event
+from briefs.recipient_links import drop_links
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.workflow import Actor, record, refuse_if_closed
 
@@ -66,6 +67,8 @@ def edit_details(brief: Brief, details: BriefDetails, actor: Actor, now: datetim
     old_ids = [c.id for c in brief.recipients]
     new_recipients = sorted(details.recipients, key=lambda c: c.id)
     if [c.id for c in new_recipients] != old_ids:
+        kept = {c.id for c in new_recipients}
+        drop_links(brief, [c for c in brief.recipients if c.id not in kept])
         changed(
             "recipients_changed",
             [_person(c) for c in brief.recipients],

@@ -20,3 +20,9 @@ def client_link(sealed: str | None) -> str | None:
     """Return BASE_URL/c/<token> for a sealed token, or None when it cannot be read back."""
     token = unseal(sealed, current_app.config["SECRET_KEY"])
     return f"{current_app.config['BASE_URL']}/c/{token}" if token else None
+
+
+def status_link(sealed: str | None) -> str | None:
+    """Return BASE_URL/s/<token>, the decision-maker's read-only status page, or None."""
+    token = unseal(sealed, current_app.config["SECRET_KEY"])
+    return f"{current_app.config['BASE_URL']}/s/{token}" if token else None

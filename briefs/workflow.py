@@ -26,6 +26,7 @@ from briefs.models import (
     User,
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
+from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.event_chain import event_hash
 from briefs.rules.tokens import new_token, seal
 
@@ -184,6 +185,9 @@ def create_brief(
             )
     db.session.add(brief)
     db.session.flush()
+    # Each recipient's own link and the status link, so the first page view writes nothing.
+    recipient_links([brief], now=now, secret_key=secret_key)
+    status_token_sealed(brief, secret_key)
     record(brief, "brief_created", actor, now, template=template.name)
     return brief, token
 

@@ -16,12 +16,14 @@ from briefs.models import (
     BriefField,
     Client,
     Contact,
+    RecipientLink,
     Template,
     TemplateField,
     TemplateSection,
     User,
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.rules.tokens import unseal
 from briefs.workflow import Actor, create_brief
 
 #: A fixed moment so tests never depend on the clock (Monday 2 Nov 2026, 12:30 in Moscow).
@@ -281,3 +283,13 @@ def docx_bytes() -> bytes:
         archive.writestr("_rels/.rels", "<Relationships/>")
         archive.writestr("word/document.xml", "<document/>")
     return buffer.getvalue()
+
+
+def own_token(brief: Brief, email: str) -> str:
+    """Return the token of the link the brief's recipient with this address has of their own."""
+    sealed = db.session.scalar(
+        db.select(RecipientLink.token_sealed)
+        .join(Contact, Contact.id == RecipientLink.contact_id)
+        .where(RecipientLink.brief_id == brief.id, Contact.email == email)
+    )
+    return unseal(sealed, "test")

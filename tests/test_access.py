@@ -4,7 +4,9 @@ import re
 
 #: Endpoints anyone may reach: signing in, the first-run setup, the client's form by
 #: its secret link, static files and the health check.
-PUBLIC = re.compile(r"^(auth\.(login|setup|logout)|client_form\..*|static|health\..*)$")
+PUBLIC = re.compile(
+    r"^(auth\.(login|setup|logout)|client_form\..*|status_page\..*|static|health\..*)$"
+)
 
 
 def test_every_agency_route_sends_anonymous_visitors_to_sign_in(app, client, user):
@@ -36,7 +38,7 @@ def test_unknown_ids_get_the_404_page_not_an_error(app, auth_client):
         assert response.status_code == 404, (url, response.status_code)
         assert "Page not found" in response.get_data(as_text=True), url
         checked += 1
-    for token_url in ("/c/not-a-real-token", "/c/not-a-real-token/files/1"):
+    for token_url in ("/c/not-a-real-token", "/c/not-a-real-token/files/1", "/s/not-a-real-token"):
         response = auth_client.get(token_url)
         assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
     assert checked > 15

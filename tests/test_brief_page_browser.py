@@ -43,7 +43,7 @@ def test_client_brief_copy_link_and_mark_sent(page, live_server, user):
     expect(page.get_by_role("heading", name="Teeth whitening page", level=1)).to_be_visible()
     link = page.get_by_label("Link to the client's form")
     expect(link).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/c/[\w-]{40,}$"))
-    page.get_by_role("button", name="Copy").click()
+    page.get_by_role("button", name="Copy", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == link.input_value()

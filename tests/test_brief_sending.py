@@ -6,7 +6,7 @@ from briefs import clock
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Event, Message
-from tests.factories import make_brief, make_template
+from tests.factories import make_brief, make_template, own_token
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)
 
@@ -36,7 +36,9 @@ def test_send_by_email_queues_the_invitation_and_send_due_delivers_it(
         assert "Pixel &amp; Co" in body or "Pixel & Co" in body
         assert "Questions in the form: 5." in body
         assert "To launch on December 15, 2026 we need the answers by December 8, 2026." in body
-        assert f"/c/{token}" in body
+        # Ivan's own link, so what he does through it is credited to him.
+        assert f"/c/{own_token(brief, 'ivan@acme.example')}" in body
+        assert f"/c/{token}" not in body
 
 
 def test_invitation_is_in_the_briefs_language(app, auth_client, smtp_server):

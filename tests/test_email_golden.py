@@ -8,6 +8,7 @@ and a review round at the end (a submission, two answers sent back).
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from briefs import handovers, workflow
+from briefs import handovers, recipient_links, workflow
 from briefs.accounts import agency_settings
 from briefs.comments import add_comment
 from briefs.extensions import db
@@ -76,6 +77,11 @@ def fixed_tokens(monkeypatch) -> None:
     """Give the client and the colleague fixed links, since links are in the bodies."""
     monkeypatch.setattr(workflow, "new_token", lambda: ("client-token", "1" * 64))
     monkeypatch.setattr(handovers, "new_token", lambda: ("colleague-token", "2" * 64))
+    # Recipients' own links and the status link, numbered in the order they are made.
+    made = itertools.count(1)
+    monkeypatch.setattr(
+        recipient_links, "new_token", lambda: (f"token-{(n := next(made))}", f"{n:064d}")
+    )
 
 
 def three_weeks_of_mail(user, lang: str, until: datetime | None = None) -> dict[str, Message]:
@@ -93,7 +99,8 @@ def three_weeks_of_mail(user, lang: str, until: datetime | None = None) -> dict[
         user=user,
         now=SENT,
     )
-    queue(invitation(brief, settings, SENT), SENT)
+    for draft in invitation(brief, settings, SENT):
+        queue(draft, SENT)
     mark_sent(brief, Actor.user(user), SENT)
     fields = fields_by_key(brief)
     ivan = Actor.client("Ivan Contact")

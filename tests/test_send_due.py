@@ -8,7 +8,7 @@ from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Event, Message
 from briefs.workflow import SYSTEM, Actor, mark_sent, record
-from tests.factories import make_brief, make_client
+from tests.factories import make_brief, make_client, own_token
 
 MONDAY_MORNING = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 
@@ -38,8 +38,9 @@ def test_reminder_is_delivered_over_smtp_with_both_bodies(app, client, smtp_serv
         assert "Service name" in body and "Who it is for" in body
         assert "Price" not in body  # optional, so not missing
         assert "we need the answers by" in body
-    link = f"http://127.0.0.1:5000/c/{token}"
-    assert link in text and link in html
+    # Ivan's own link rather than the shared one, so his answers are credited to him.
+    link = f"http://127.0.0.1:5000/c/{own_token(brief, 'ivan@acme.example')}"
+    assert link in text and link in html and token not in text
     kinds = [e.kind for e in db.session.scalars(db.select(Event).order_by(Event.id))]
     assert kinds[-2:] == ["message_queued", "message_sent"]
     assert client.get(link.removeprefix("http://127.0.0.1:5000")).status_code == 200

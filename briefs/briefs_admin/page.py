@@ -38,7 +38,7 @@ from briefs.labels import (
     STATUS_BADGES,
     STATUS_LABELS,
 )
-from briefs.links import client_link
+from briefs.links import client_link, status_link
 from briefs.models import (
     AgencySettings,
     Brief,
@@ -46,8 +46,10 @@ from briefs.models import (
     BriefSection,
     Client,
     Comment,
+    Contact,
     Event,
     Handover,
+    RecipientLink,
     Upload,
     User,
 )
@@ -81,6 +83,10 @@ class BriefPage:
     comments: dict[int, list[Comment]]
     #: The client link to copy, or None when it cannot be read back.
     client_link: str | None
+    #: Each recipient with their own link, which credits what they do to them alone.
+    own_links: list[tuple[Contact, str | None]]
+    #: The decision-maker's read-only status page.
+    status_link: str | None
     status_label: str
     status_badge: str
     side_label: str
@@ -207,6 +213,12 @@ def load_page(
     agency = agency_settings()
     [chase], _cal = assess_summaries([summary], agency, now)
     review_forms = {field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in fields}
+    links = {
+        link.contact_id: link.token_sealed
+        for link in db.session.scalars(
+            select(RecipientLink).where(RecipientLink.brief_id == brief.id)
+        )
+    }
     if failed:
         review_forms[failed[0]] = failed[1]
     return BriefPage(
@@ -220,6 +232,8 @@ def load_page(
         holders=holders(brief, handovers),
         comments=comments,
         client_link=client_link(brief.token_sealed),
+        own_links=[(c, client_link(links.get(c.id))) for c in brief.recipients],
+        status_link=status_link(brief.status_token_sealed),
         status_label=STATUS_LABELS[brief.status],
         status_badge=STATUS_BADGES[brief.status],
         side_label=SIDE_LABELS[summary.move.side],

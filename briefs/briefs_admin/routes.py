@@ -33,6 +33,7 @@ from briefs.chase_policy import zone
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
+from briefs.recipient_links import ensure_links
 from briefs.rules.completeness import has_answer
 from briefs.workflow import Actor
 
@@ -101,8 +102,13 @@ def _render_page(page: BriefPage | None, status: int = 200):
 
 @login_required
 def brief(brief_id: int):
-    """Show one brief: where it stands, its link, every answer and its record."""
-    return _render_page(load_page(brief_id, clock.utcnow()))
+    """Show one brief: where it stands, its links, every answer and its record."""
+    now = clock.utcnow()
+    # Links are made when first needed: for a brief older than them, or a recipient added.
+    brief = _brief_or_404(brief_id)
+    if ensure_links(brief, now=now, secret_key=current_app.config["SECRET_KEY"]):
+        db.session.commit()
+    return _render_page(load_page(brief_id, now))
 
 
 @login_required

@@ -31,16 +31,17 @@ def send_by_email(brief_id: int):
         flash(_("The brief has no contacts to send it to."), "warning")
         return _to_brief(brief)
     now = clock.utcnow()
-    message = queue(invitation(brief, agency_settings(), now), now)
+    queued = [queue(draft, now) for draft in invitation(brief, agency_settings(), now)]
     workflow.mark_sent(brief, workflow.Actor.user(current_user), now, channel="email")
     db.session.commit()
-    if message is None:
+    to = [address for message in queued if message is not None for address in message.to_addrs]
+    if not to:
         flash(_("This invitation is already in the outbox."), "info")
     else:
         flash(
             _(
                 "The invitation is in the outbox for %(to)s; it goes out within a minute.",
-                to=", ".join(message.to_addrs),
+                to=", ".join(to),
             ),
             "success",
         )

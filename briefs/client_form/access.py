@@ -1,7 +1,8 @@
 """Who may open a brief through a link, which fields they see, and who they are on record.
 
-A link is either the brief's own (the client contacts: every field) or a colleague's
-handover link (only the fields handed to them). Anything outside a link's scope answers
+A link is the brief's shared one (the client contacts together: every field), one
+recipient's own (that contact: every field), or a colleague's handover link (only the fields
+handed to them). Anything outside a link's scope answers
 with the same plain 404 as an unknown link.
 """
 
@@ -14,18 +15,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from briefs.extensions import db
-from briefs.models import Brief, BriefField, BriefSection, Handover, Upload
+from briefs.models import Brief, BriefField, BriefSection, Contact, Handover, RecipientLink, Upload
 from briefs.rules.tokens import hash_token
 from briefs.workflow import Actor
 
 
 @dataclass(frozen=True)
 class Link:
-    """An opened link: the brief, and the handover when it is a colleague's link."""
+    """An opened link: the brief, and whose link it is when it is not the shared one."""
 
     brief: Brief
     token: str
     handover: Handover | None = None
+    #: The recipient whose own link this is.
+    contact: Contact | None = None
 
     @property
     def is_colleague(self) -> bool:
@@ -60,9 +63,11 @@ class Link:
 
     @property
     def actor(self) -> Actor:
-        """Name whoever holds the link: the colleague, or the people it was sent to."""
+        """Name whoever holds the link: the colleague, the recipient, or all recipients."""
         if self.handover is not None:
             return Actor.client(self.handover.name)
+        if self.contact is not None:
+            return Actor.client(self.contact.name)
         return client_actor(self.brief)
 
 
@@ -81,19 +86,26 @@ def _load(where) -> Brief | None:
 def open_link(token: str) -> Link:
     """Return what the token opens and switch the page to its language, else 404."""
     digest = hash_token(token)
-    handover = None
+    handover = contact = None
     brief = _load(Brief.token_hash == digest)
     if brief is None:
-        handover = db.session.scalar(
-            select(Handover).where(Handover.token_hash == digest, Handover.revoked_at.is_(None))
-        )
-        brief = _load(Brief.id == handover.brief_id) if handover else None
+        own = db.session.scalar(select(RecipientLink).where(RecipientLink.token_hash == digest))
+        if own is not None:
+            brief = _load(Brief.id == own.brief_id)
+            # Only while the contact is still a recipient; editing deletes the link too.
+            contact = next((c for c in brief.recipients if c.id == own.contact_id), None)
+            brief = brief if contact is not None else None
+        else:
+            handover = db.session.scalar(
+                select(Handover).where(Handover.token_hash == digest, Handover.revoked_at.is_(None))
+            )
+            brief = _load(Brief.id == handover.brief_id) if handover else None
     # Unknown, regenerated, withdrawn and closed links look the same: nothing to learn.
     if brief is None or brief.is_closed:
         abort(404)
     g.locale = brief.locale
     g.timezone = brief.client.timezone
-    return Link(brief=brief, token=token, handover=handover)
+    return Link(brief=brief, token=token, handover=handover, contact=contact)
 
 
 def field_of(link: Link, field_id: int) -> BriefField:

@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from briefs.chase_policy import policy_for, zone
 from briefs.chase_status import BriefChase, assess
 from briefs.extensions import db
-from briefs.links import client_link
+from briefs.links import client_link, status_link
 from briefs.mail.content import BriefFacts, MissingItem, render_brief_mail
 from briefs.mail.outbox import Draft
-from briefs.models import AgencySettings, Brief, BriefField, Client, User
+from briefs.models import AgencySettings, Brief, BriefField, Client, Contact, User
+from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.rules.reminders import (
     escalation_due,
@@ -69,7 +71,14 @@ def facts_for(chase: BriefChase, settings: AgencySettings) -> BriefFacts:
         holders=[c.name for c in brief.recipients],
         risk=chase.status.deadline.risk,
         work_days=brief.work_days,
+        status_link=status_link(status_token_sealed(brief, current_app.config["SECRET_KEY"])),
     )
+
+
+def own_links(brief: Brief, now: datetime) -> list[tuple[Contact, str | None]]:
+    """Pair each recipient with their own link, so mail to them credits what they do."""
+    links = recipient_links([brief], now=now, secret_key=current_app.config["SECRET_KEY"])
+    return [(c, client_link(links[(brief.id, c.id)].token_sealed)) for c in brief.recipients]
 
 
 def _only(facts: BriefFacts, chase: BriefChase, keys: list[str]) -> BriefFacts:
@@ -97,18 +106,22 @@ def brief_draft(
     )
 
 
-def invitation(brief: Brief, settings: AgencySettings, now: datetime) -> Draft:
-    """Draft the e-mail that sends the brief's link to its contacts."""
+def invitation(brief: Brief, settings: AgencySettings, now: datetime) -> list[Draft]:
+    """Draft the e-mails that send each of the brief's contacts their own link."""
     [chase], _cal = assess([brief], settings, now)
-    return brief_draft(
-        "invitation",
-        facts_for(chase, settings),
-        brief=brief,
-        key=f"invitation:{brief.id}:{now.isoformat()}",
-        to=[c.email for c in brief.recipients],
-        cc=[],
-        data={"questions": len(chase.summary.fields)},
-    )
+    facts = facts_for(chase, settings)
+    return [
+        brief_draft(
+            "invitation",
+            replace(facts, link=link),
+            brief=brief,
+            key=f"invitation:{brief.id}:c{contact.id}:{now.isoformat()}",
+            to=[contact.email],
+            cc=[],
+            data={"questions": len(chase.summary.fields)},
+        )
+        for contact, link in own_links(brief, now)
+    ]
 
 
 def decision_makers(brief: Brief) -> list[str]:
@@ -132,17 +145,20 @@ def plan_brief(
         number = len(state.reminders) + 1
         own, theirs = chase.split_missing()
         if recipients and own:
-            drafts.append(
+            facts = _only(facts_for(chase, settings), chase, own)
+            # One message per recipient, each with their own link.
+            drafts += [
                 brief_draft(
                     "reminder",
-                    _only(facts_for(chase, settings), chase, own),
+                    replace(facts, link=link),
                     brief=brief,
-                    key=f"reminder:{brief.id}:{quiet}:{number}",
-                    to=recipients,
+                    key=f"reminder:{brief.id}:{quiet}:{number}:c{contact.id}",
+                    to=[contact.email],
                     cc=[],
                     data={"number": number, "missing": own},
                 )
-            )
+                for contact, link in own_links(brief, now)
+            ]
         for handover, keys in theirs:
             facts = replace(
                 _only(facts_for(chase, settings), chase, keys),

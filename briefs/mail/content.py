@@ -81,6 +81,8 @@ class BriefFacts:
     work_days: int | None = None
     #: Every reminder allowed has gone out; Briefs will not remind again.
     limit_reached: bool = False
+    #: The decision-maker's read-only status page (/s/<token>), when there is one.
+    status_link: str | None = None
 
     @property
     def late(self) -> bool:

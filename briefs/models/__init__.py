@@ -1,7 +1,15 @@
 """Database models. Models hold data and thin properties; rules live in domain modules."""
 
 from briefs.models.agency import AgencySettings, User
-from briefs.models.brief import Answer, Brief, BriefField, BriefSection, Review, Upload
+from briefs.models.brief import (
+    Answer,
+    Brief,
+    BriefField,
+    BriefSection,
+    RecipientLink,
+    Review,
+    Upload,
+)
 from briefs.models.client import Client, Contact
 from briefs.models.collaboration import Comment, Handover
 from briefs.models.event import Event
@@ -21,6 +29,7 @@ __all__ = [
     "Handover",
     "Message",
     "MessageWording",
+    "RecipientLink",
     "Review",
     "Template",
     "TemplateField",

@@ -66,6 +66,11 @@ class Brief(db.Model):
     token_sealed: Mapped[str | None] = mapped_column(Text)
     #: When the current client link was made.
     token_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: SHA-256 of the decision-maker's read-only status link (/s/<token>); made when first
+    #: needed (see briefs.recipient_links).
+    status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: The status link's token, sealed like token_sealed.
+    status_token_sealed: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: First time the link went to the client.
@@ -106,6 +111,28 @@ class Brief(db.Model):
         In a query, `~Brief.is_closed` selects the open briefs.
         """
         return self.status == CLOSED
+
+
+class RecipientLink(db.Model):
+    """A recipient's own link to a brief's form, so what they do is credited to them.
+
+    Made when first needed (briefs.recipient_links); deleted when the contact stops being
+    a recipient, so the link then answers 404 like an unknown one.
+    """
+
+    __tablename__ = "recipient_link"
+    __table_args__ = (UniqueConstraint("brief_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    #: SHA-256 of the link's token; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The token sealed with SECRET_KEY, so the link can be shown and mailed again.
+    token_sealed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    contact: Mapped[Contact] = relationship()
 
 
 class BriefSection(db.Model):

@@ -1,0 +1,1 @@
+"""The decision-maker's read-only status page, /s/<token>."""
