@@ -93,7 +93,7 @@ def test_three_weeks_of_chasing(app, user, smtp_server):
         for rcpt, mail in mails
         if rcpt == [user.email] and mail["Subject"].startswith("Briefs today")
     }
-    news = digests[nov(12)].split("New from clients in the last 24 hours:")[1]
+    news = digests[nov(12)].split("New from clients since the last digest:")[1]
     assert "Whitening" in news and "Implants" not in news
     assert "Whitening" not in digests[nov(16)]
     assert all(day.weekday() < 5 for day in digests)

@@ -18,6 +18,7 @@ from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, User
 from briefs.rules.deadlines import AT_RISK, LATE
+from briefs.rules.digest_news import is_news, news_since
 from briefs.rules.whose_move import CLIENT
 from briefs.rules.working_days import WorkCalendar
 
@@ -81,10 +82,9 @@ def agency_digests(
         for r in rows
         if r.waiting_since and now - r.waiting_since >= STUCK_AFTER and r.risk != LATE
     ]
+    since = news_since(local, cal, settings.window_start_hour)
     arrived = [
-        row
-        for row, c in zip(rows, chases, strict=True)
-        if c.summary.last_client_at and now - c.summary.last_client_at <= timedelta(days=1)
+        row for row, c in zip(rows, chases, strict=True) if is_news(c.summary.last_client_at, since)
     ]
     if not (late or at_risk or stuck or arrived):
         return []
