@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Event, Message
+from briefs.models import Contact, Event, Message
+from briefs.rules.tokens import unseal
 from briefs.workflow import SYSTEM, Actor, mark_sent, record
 from tests.factories import make_brief, make_client, own_token
 
@@ -153,6 +154,35 @@ def test_weekly_digest_goes_to_the_decision_maker_on_monday(app, smtp_server):
     assert "0 of 4 answered, 4 missing" in digests[0].text_body
     tuesday = next_monday.replace(day=10)
     assert not [m for m in send_due.run(tuesday).queued if m.kind == "client_digest"]
+
+
+def test_weekly_digest_links_each_decision_maker_through_a_link_of_their_own(
+    app, client, smtp_server
+):
+    acme = make_client()
+    acme.weekly_digest = True
+    oleg = Contact(name="Oleg Owner", email="oleg@acme.example", role="decision_maker")
+    acme.contacts.append(oleg)
+    db.session.commit()
+    # Oleg decides and also fills in the brief; Daria only decides.
+    ivan = next(c for c in acme.contacts if c.role == "contact")
+    brief, token = make_brief(client=acme, now=MONDAY_MORNING, recipients=[ivan, oleg])
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    send_due.run(datetime(2026, 11, 9, 6, 30, tzinfo=UTC))  # the next Monday, 09:30 in Moscow
+    digests = {
+        mail["To"]: mail.get_body(("plain",)).get_content()
+        for _rcpt, mail in smtp_server.messages
+        if mail["Subject"].startswith("Weekly status")
+    }
+    assert set(digests) == {"daria@acme.example", "oleg@acme.example"}
+    own = f"http://127.0.0.1:5000/c/{own_token(brief, 'oleg@acme.example')}"
+    assert own in digests["oleg@acme.example"]
+    # Daria is not a recipient: her line opens the read-only status page, not the form.
+    status = f"http://127.0.0.1:5000/s/{unseal(brief.status_token_sealed, 'test')}"
+    assert status in digests["daria@acme.example"] and "/c/" not in digests["daria@acme.example"]
+    assert f"/c/{token}" not in "".join(digests.values())
+    assert client.get(status.removeprefix("http://127.0.0.1:5000")).status_code == 200
 
 
 def test_without_smtp_each_queued_message_is_logged_once(app, caplog):
