@@ -232,6 +232,21 @@ def test_a_promise_holds_chasing_back_until_its_day_then_reminders_resume(
     assert event.data["promise"] == {"by": "Pavel", "due": "2026-11-11"}
 
 
+def test_a_brief_late_over_the_weekend_reaches_the_director_on_monday(app, user, smtp_server):
+    brief, _token = make_brief(launch_date=date(2026, 11, 13), user=user, now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    # Launch Fri 13 Nov minus 5 working days: answers due Fri 6 Nov, late from Saturday.
+    saturday = datetime(2026, 11, 7, 8, 0, tzinfo=UTC)  # 11:00 in Moscow
+    assert "escalation" not in [m.kind for m in send_due.run(saturday).queued]
+    assert "escalation" not in [m.kind for m in send_due.run(saturday.replace(day=8)).queued]
+    monday = datetime(2026, 11, 9, 6, 30, tzinfo=UTC)  # 09:30 in Moscow
+    escalations = [m for m in send_due.run(monday).queued if m.kind == "escalation"]
+    assert [(m.to_addrs, m.data.get("late")) for m in escalations] == [
+        (["daria@acme.example"], True)
+    ]
+
+
 def test_a_pending_promise_holds_back_the_late_status_until_its_day(app, user, smtp_server):
     brief, _token = make_brief(launch_date=date(2026, 11, 16), user=user, now=MONDAY_MORNING)
     mark_sent(brief, SYSTEM, MONDAY_MORNING)
