@@ -219,13 +219,19 @@ def mark_sent(brief: Brief, actor: Actor, now: datetime, *, channel: str = "manu
     )
 
 
-def note_link_opened(brief: Brief, now: datetime) -> bool:
-    """Record that the client link was opened, at most once per hour per link."""
+def note_link_opened(brief: Brief, now: datetime, contact: Contact | None = None) -> bool:
+    """Record that a client link was opened, at most once per hour per link.
+
+    Opened through a recipient's own link, the event names that person; through the shared
+    link it names nobody, since anyone the link was sent to may have opened it.
+    """
+    actor = Actor.client(contact.name if contact is not None else "")
     last = db.session.scalar(
         select(Event.created_at)
         .where(
             Event.brief_id == brief.id,
             Event.kind == "link_opened",
+            Event.actor_label == actor.label,
             Event.created_at > now - LINK_OPENED_EVERY,
         )
         .order_by(Event.created_at.desc())
@@ -233,7 +239,8 @@ def note_link_opened(brief: Brief, now: datetime) -> bool:
     )
     if last is not None:
         return False
-    record(brief, "link_opened", Actor.client(""), now, link=brief.token_hash[:12])
+    data = {"contact": contact.id} if contact is not None else {"link": brief.token_hash[:12]}
+    record(brief, "link_opened", actor, now, **data)
     return True
 
 

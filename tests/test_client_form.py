@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from briefs.extensions import db
@@ -18,6 +19,7 @@ from tests.factories import (
     make_full_brief,
     make_long_brief,
     make_template,
+    own_token,
 )
 
 AGENCY = Actor("user", "Olga Owner")
@@ -83,6 +85,28 @@ def test_link_opening_is_recorded_once_per_hour(client, frozen_clock):
     frozen_clock(NOW + timedelta(minutes=61))
     client.get(f"/c/{token}")
     assert count(Event, brief_id=brief.id, kind="link_opened") == 2
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("en", "Ivan Contact opened the form"), ("ru", "Ivan Contact: форма открыта")],
+)
+def test_an_own_link_opened_names_its_holder(auth_client, user, frozen_clock, locale, said):
+    brief, token = make_brief(user=user, locale=locale)
+    auth_client.get(f"/c/{own_token(brief, 'ivan@acme.example')}")
+    # The shared link, opened in the same hour, is a different link and noted on its own.
+    auth_client.get(f"/c/{token}")
+    events = db.session.scalars(
+        select(Event).where(Event.brief_id == brief.id, Event.kind == "link_opened")
+    ).all()
+    assert [(e.actor_kind, e.actor_label) for e in events] == [
+        ("client", "Ivan Contact"),
+        ("client", ""),
+    ]
+    exported = auth_client.get(f"/briefs/{brief.id}/timeline.md").get_data(as_text=True)
+    assert said in exported
+    shared = "The client link was opened" if locale == "en" else "Открыта ссылка для клиента"
+    assert shared in exported
 
 
 # The page

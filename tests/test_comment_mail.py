@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Comment, Event, Message
-from tests.factories import NOW, fields_by_key, make_brief
+from briefs.models import Comment, Contact, Event, Message
+from tests.factories import NOW, fields_by_key, make_brief, make_client, own_token
 
 
 def test_threads_on_both_sides_and_one_mail_per_side(
@@ -53,7 +53,8 @@ def test_threads_on_both_sides_and_one_mail_per_side(
     to_client = next(m for m in digests if m.to_addrs == ["ivan@acme.example"])
     assert "Full name?" in to_client.text_body and "<b>More</b>" in to_client.text_body
     assert "&lt;b&gt;More&lt;/b&gt;" in to_client.html_body
-    assert f"/c/{token}" in to_client.text_body
+    assert f"/c/{own_token(brief, 'ivan@acme.example')}" in to_client.text_body
+    assert f"/c/{token}" not in to_client.text_body
     to_agency = next(m for m in digests if m.to_addrs == ["owner@agency.example"])
     assert "Whitening Pro" in to_agency.text_body and "Full name?" not in to_agency.text_body
     delivered = {tuple(rcpt) for rcpt, _mail in smtp_server.messages}
@@ -84,3 +85,31 @@ def test_an_empty_agency_comment_is_refused_next_to_the_field(auth_client, user)
     assert response.status_code == 422
     assert f'id="comment-{name.id}-error"' in response.get_data(as_text=True)
     assert db.session.scalars(select(Comment)).first() is None
+
+
+def test_each_recipient_is_told_of_agency_comments_with_their_own_link(
+    app, client, auth_client, user, smtp_server, frozen_clock
+):
+    acme = make_client()
+    acme.contacts.append(Contact(name="Oleg Colleague", email="oleg@acme.example", role="contact"))
+    db.session.commit()
+    brief, token = make_brief(client=acme, user=user)
+    name = fields_by_key(brief)["name"]
+    auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": "Full name?"})
+
+    send_due.run(NOW + timedelta(minutes=10))
+    received = {tuple(rcpt): mail for rcpt, mail in smtp_server.messages}
+    assert set(received) == {("ivan@acme.example",), ("oleg@acme.example",)}
+    for address in ("ivan@acme.example", "oleg@acme.example"):
+        mail = received[(address,)]
+        assert mail["To"] == address
+        text = mail.get_body(("plain",)).get_content()
+        html = mail.get_body(("html",)).get_content()
+        own = f"http://127.0.0.1:5000/c/{own_token(brief, address)}"
+        assert own in text and f'href="{own}"' in html and "Full name?" in text
+        assert f"/c/{token}" not in text + html
+        assert client.get(own.removeprefix("http://127.0.0.1:5000")).status_code == 200
+    keys = db.session.scalars(
+        select(Message.dedupe_key).where(Message.kind == "comment_digest")
+    ).all()
+    assert len(set(keys)) == 2

@@ -14,14 +14,14 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Message
+from briefs.models import Contact, Message
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.overview import load_summaries
 from briefs.rules.ball_in_court import AGENCY, CLIENT
 from briefs.rules.whose_move import Move
 from briefs.timeline.loading import agency_calendar, load_brief_history, measure_brief
 from briefs.workflow import SYSTEM, Actor, mark_sent, review, save_answer, submit
-from tests.factories import IVAN, answer_fields, fields_by_key, make_brief
+from tests.factories import IVAN, answer_fields, fields_by_key, make_brief, make_client, own_token
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 WEDNESDAY = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
@@ -99,8 +99,10 @@ def test_a_review_round_reaches_each_side_within_one_run(
         assert "Service name" not in body  # accepted, so not sent back
     assert "Our comment: Adults, teenagers?\n  Both is fine." in text
     # Each question's link opens the form at that very question.
+    assert f"/c/{token}" not in text + html  # the shared link credits everyone together
+    own = f"http://127.0.0.1:5000/c/{own_token(brief, 'ivan@acme.example')}"
     for key in ("what", "who"):
-        link = f"http://127.0.0.1:5000/c/{token}#field-{fields[key].id}"
+        link = f"{own}#field-{fields[key].id}"
         assert link in text and f'href="{link}"' in html
         url = urlsplit(link)
         page = client.get(url.path).get_data(as_text=True)
@@ -160,6 +162,38 @@ def test_a_later_sending_back_gets_a_mail_of_its_own_naming_only_itself(
     # A dry run would send nothing more either.
     report = send_due.run(THURSDAY + timedelta(hours=2), dry_run=True)
     assert [d.kind for d in report.planned if d.kind == "changes_requested"] == []
+
+
+def test_each_recipient_gets_the_sent_back_mail_with_their_own_links(
+    app, client, user, smtp_server, frozen_clock
+):
+    acme = make_client()
+    acme.contacts.append(Contact(name="Oleg Colleague", email="oleg@acme.example", role="contact"))
+    db.session.commit()
+    brief, token = make_brief(client=acme, user=user, now=MONDAY)
+    mark_sent(brief, SYSTEM, MONDAY)
+    fields = fields_by_key(brief)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    review(fields["what"], CHANGES_REQUESTED, "Shades?", Actor.user(user), THURSDAY)
+    db.session.commit()
+    send_due.run(THURSDAY + timedelta(minutes=10))
+    for address in ("ivan@acme.example", "oleg@acme.example"):
+        [mail] = to(smtp_server, address)
+        assert mail["To"] == address
+        text, html = bodies(mail)
+        link = f"http://127.0.0.1:5000/c/{own_token(brief, address)}#field-{fields['what'].id}"
+        assert link in text and f'href="{link}"' in html
+        assert f"/c/{token}" not in text + html
+        # The link is the recipient's: what they answer through it is credited to them.
+        assert client.get(urlsplit(link).path).status_code == 200
+    send_due.run(THURSDAY + timedelta(minutes=20))
+    assert len(smtp_server.messages) == 2  # told once each
+    # The client's wait starts once, at the first delivery.
+    _brief, fields_, events = load_brief_history(brief.id)
+    cal, tz = agency_calendar(THURSDAY)
+    measures = measure_brief(fields_, events, THURSDAY + timedelta(days=1), cal, tz)
+    [waiting] = [r for r in measures.open_requests() if r.side == CLIENT]
+    assert waiting.open_keys == {"what"}
 
 
 def test_a_clients_question_reaches_the_agency_and_is_its_wait(

@@ -10,6 +10,7 @@ from briefs.rules.reminders import (
     decision_maker_heard_since_last_reminder,
     escalation_due,
     in_window,
+    late_escalation_due,
     limit_reached,
     next_reminder_at,
     next_window_opening,
@@ -186,3 +187,19 @@ def test_whether_the_decision_maker_heard_since_the_last_reminder():
         promised(SENT, last, by=None, last_escalation=utc(2026, 11, 10, 6, 0))
     )
     assert not decision_maker_heard_since_last_reminder(state(SENT, last))
+
+
+def test_a_brief_late_on_saturday_escalates_on_monday_morning():
+    # Answers were due Friday 6 November; on Saturday the brief is late, but the client's
+    # window is working days only, so the director hears on Monday once the window opens.
+    waiting = state(SENT, utc(2026, 11, 5, 7, 0), utc(2026, 11, 6, 7, 0))
+    saturday = utc(2026, 11, 7, 8, 0)  # 11:00 in Moscow
+    assert not late_escalation_due(waiting, POLICY, MOSCOW, CAL, saturday)
+    assert not late_escalation_due(waiting, POLICY, MOSCOW, CAL, utc(2026, 11, 9, 5, 0))  # 08:00
+    assert late_escalation_due(waiting, POLICY, MOSCOW, CAL, utc(2026, 11, 9, 6, 0))  # 09:00
+    assert not late_escalation_due(waiting, POLICY, MOSCOW, CAL, utc(2026, 11, 9, 15, 0))  # 18:00
+    # Never when the agency turned escalation off or paused the brief.
+    never = replace(POLICY, escalate_after=0)
+    assert not late_escalation_due(waiting, never, MOSCOW, CAL, utc(2026, 11, 9, 6, 0))
+    paused = replace(POLICY, paused=True)
+    assert not late_escalation_due(waiting, paused, MOSCOW, CAL, utc(2026, 11, 9, 6, 0))

@@ -25,7 +25,7 @@ from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.models import Brief, Client, Contact, Message
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
-from tests.factories import fields_by_key, make_brief, make_template
+from tests.factories import fields_by_key, make_brief, make_template, own_token
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 IRINA, OLEG, PAVEL = "irina@belyzub.example", "oleg@belyzub.example", "pavel@belyzub.example"
@@ -210,7 +210,8 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
     assert "Что именно делается" in sent_back.text
     assert "Сколько длится процедура и сколько визитов нужно?" in sent_back.text
     assert "Название услуги" not in sent_back.text  # accepted, so not sent back
-    assert f"/c/{whitening_token}#field-{fields['what'].id}" in sent_back.text
+    # Her own link, so what she answers through it is credited to her.
+    assert f"/c/{own_token(whitening, IRINA)}#field-{fields['what'].id}" in sent_back.text
     # She answered before a reminder was due: the record shows no chasing on this brief.
     assert to(IRINA, "reminder", whitening) == []
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Event, Message
+from briefs.models import Contact, Event, Message
+from briefs.rules.tokens import unseal
 from briefs.workflow import SYSTEM, Actor, mark_sent, record
 from tests.factories import make_brief, make_client, own_token
 
@@ -155,6 +156,35 @@ def test_weekly_digest_goes_to_the_decision_maker_on_monday(app, smtp_server):
     assert not [m for m in send_due.run(tuesday).queued if m.kind == "client_digest"]
 
 
+def test_weekly_digest_links_each_decision_maker_through_a_link_of_their_own(
+    app, client, smtp_server
+):
+    acme = make_client()
+    acme.weekly_digest = True
+    oleg = Contact(name="Oleg Owner", email="oleg@acme.example", role="decision_maker")
+    acme.contacts.append(oleg)
+    db.session.commit()
+    # Oleg decides and also fills in the brief; Daria only decides.
+    ivan = next(c for c in acme.contacts if c.role == "contact")
+    brief, token = make_brief(client=acme, now=MONDAY_MORNING, recipients=[ivan, oleg])
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    send_due.run(datetime(2026, 11, 9, 6, 30, tzinfo=UTC))  # the next Monday, 09:30 in Moscow
+    digests = {
+        mail["To"]: mail.get_body(("plain",)).get_content()
+        for _rcpt, mail in smtp_server.messages
+        if mail["Subject"].startswith("Weekly status")
+    }
+    assert set(digests) == {"daria@acme.example", "oleg@acme.example"}
+    own = f"http://127.0.0.1:5000/c/{own_token(brief, 'oleg@acme.example')}"
+    assert own in digests["oleg@acme.example"]
+    # Daria is not a recipient: her line opens the read-only status page, not the form.
+    status = f"http://127.0.0.1:5000/s/{unseal(brief.status_token_sealed, 'test')}"
+    assert status in digests["daria@acme.example"] and "/c/" not in digests["daria@acme.example"]
+    assert f"/c/{token}" not in "".join(digests.values())
+    assert client.get(status.removeprefix("http://127.0.0.1:5000")).status_code == 200
+
+
 def test_without_smtp_each_queued_message_is_logged_once(app, caplog):
     app.config["SMTP_URL"] = ""
     sent_brief()
@@ -200,6 +230,21 @@ def test_a_promise_holds_chasing_back_until_its_day_then_reminders_resume(
     assert [m["Date"].datetime.date() for m in statuses] == [date(2026, 11, 17)]
     event = db.session.scalar(db.select(Event).where(Event.kind == "contact_logged"))
     assert event.data["promise"] == {"by": "Pavel", "due": "2026-11-11"}
+
+
+def test_a_brief_late_over_the_weekend_reaches_the_director_on_monday(app, user, smtp_server):
+    brief, _token = make_brief(launch_date=date(2026, 11, 13), user=user, now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    # Launch Fri 13 Nov minus 5 working days: answers due Fri 6 Nov, late from Saturday.
+    saturday = datetime(2026, 11, 7, 8, 0, tzinfo=UTC)  # 11:00 in Moscow
+    assert "escalation" not in [m.kind for m in send_due.run(saturday).queued]
+    assert "escalation" not in [m.kind for m in send_due.run(saturday.replace(day=8)).queued]
+    monday = datetime(2026, 11, 9, 6, 30, tzinfo=UTC)  # 09:30 in Moscow
+    escalations = [m for m in send_due.run(monday).queued if m.kind == "escalation"]
+    assert [(m.to_addrs, m.data.get("late")) for m in escalations] == [
+        (["daria@acme.example"], True)
+    ]
 
 
 def test_a_pending_promise_holds_back_the_late_status_until_its_day(app, user, smtp_server):

@@ -73,7 +73,9 @@ def _render(link: Link, status: int = 200, **kwargs):
 def form(token: str):
     """Show the client's form and note that the link was opened."""
     link = open_link(token)
-    if not link.is_colleague and workflow.note_link_opened(link.brief, clock.utcnow()):
+    if not link.is_colleague and workflow.note_link_opened(
+        link.brief, clock.utcnow(), link.contact
+    ):
         db.session.commit()
     return _render(link)
 

@@ -24,9 +24,9 @@ from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.rules.reminders import (
     escalation_due,
+    late_escalation_due,
     limit_reached,
     reminder_due,
-    waiting_on_promise,
 )
 from briefs.rules.working_days import WorkCalendar
 
@@ -203,7 +203,8 @@ def risk_changes(
 ) -> tuple[str | None, list[Draft]]:
     """Return the risk level to remember and the escalation due once a brief is late.
 
-    The decision-maker hears once per info due date; a pending promise holds it back.
+    The decision-maker hears once per info due date, in the client's sending window; a
+    pending promise holds it back.
     """
     brief = chase.summary.brief
     risk = chase.status.deadline.risk
@@ -215,12 +216,7 @@ def risk_changes(
         policy = policy_for(brief, settings)
         deciders = decision_makers(brief)
         tz = zone(brief.client.timezone)
-        if (
-            deciders
-            and policy.escalate_after > 0
-            and not policy.paused
-            and not waiting_on_promise(chase.state, policy, tz, cal, now)
-        ):
+        if deciders and late_escalation_due(chase.state, policy, tz, cal, now):
             drafts.append(
                 brief_draft(
                     "escalation",

@@ -1,10 +1,11 @@
 """Batched e-mail about new comments: the other side is told once per quiet spell.
 
-A run gathers every comment nobody was told about yet and, per brief and per side, makes
-one e-mail, but only once the latest of them is QUIET old, so a burst of comments becomes
-one message. Agency comments go to the brief's contacts (the whole brief's link) and to
-each colleague holding a commented field (their own link, their fields only); client
-comments go to the agency user who created the brief, else to the agency's owners.
+A run gathers every comment nobody was told about yet and, per brief and per side, mails
+each person once, but only once the latest of them is QUIET old, so a burst of comments
+becomes one message. Agency comments go to each of the brief's recipients (a message each,
+with their own link to the whole brief) and to each colleague holding a commented field
+(their hand-over link, their fields only); client comments go to the agency user who
+created the brief, else to the agency's owners.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from briefs.accounts import agency_settings
 from briefs.chase_status import active_handovers
 from briefs.extensions import db
 from briefs.handovers import link_of
-from briefs.links import agency_link, client_link
-from briefs.mail.chasing import brief_owners
+from briefs.links import agency_link
+from briefs.mail.chasing import brief_owners, own_links
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
 from briefs.models import Brief, BriefSection, Comment, Handover
@@ -61,7 +62,7 @@ def comment_drafts(now: datetime) -> list[Draft]:
     for (brief_id, side), comments in due.items():
         brief = briefs[brief_id]
         if side == AGENCY:
-            drafts += _to_client(brief, comments, handovers.get(brief_id, []))
+            drafts += _to_client(brief, comments, handovers.get(brief_id, []), now)
         elif side == CLIENT:
             drafts += _to_agency(brief, comments)
         for comment in comments:
@@ -95,25 +96,28 @@ def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None
     ]
 
 
-def _to_client(brief: Brief, comments: list[Comment], handovers: list[Handover]) -> list[Draft]:
+def _to_client(
+    brief: Brief, comments: list[Comment], handovers: list[Handover], now: datetime
+) -> list[Draft]:
     if brief.is_closed:
         return []  # the links open nothing; the agency sees the comments on its page
     last = comments[-1].id
     drafts = []
-    recipients = [c.email for c in brief.recipients]
-    link = client_link(brief.token_sealed)
-    if recipients and link:
-        drafts.append(
-            _draft(
-                brief,
-                _threads(brief, comments),
-                link,
-                recipients,
-                brief.locale,
-                CLIENT,
-                f"comment_digest:{brief.id}:client:{last}",
+    threads = _threads(brief, comments)
+    # One message per recipient, each with their own link, so what they do is theirs.
+    for contact, link in own_links(brief, now):
+        if link:
+            drafts.append(
+                _draft(
+                    brief,
+                    threads,
+                    link,
+                    [contact.email],
+                    brief.locale,
+                    CLIENT,
+                    f"comment_digest:{brief.id}:client:{last}:c{contact.id}",
+                )
             )
-        )
     for handover in handovers:
         threads = _threads(brief, comments, set(handover.field_keys))
         link = link_of(handover)

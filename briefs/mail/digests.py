@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -13,10 +14,11 @@ from sqlalchemy import select
 from briefs.chase_policy import zone
 from briefs.chase_status import BriefChase
 from briefs.extensions import db
-from briefs.links import agency_link, client_link
+from briefs.links import agency_link, client_link, status_link
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
-from briefs.models import AgencySettings, User
+from briefs.models import AgencySettings, Brief, Contact, RecipientLink, User
+from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.rules.digest_news import is_news, news_since
 from briefs.rules.whose_move import CLIENT
@@ -42,10 +44,12 @@ class DigestRow:
     waiting_since: datetime | None
 
 
-def digest_row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
-    """Return one brief's line in a digest or an alert, linking to the form or the brief page."""
+def digest_row(chase: BriefChase, *, client_url: str | None = None) -> DigestRow:
+    """Return one brief's line in a digest or an alert, linking to the brief page.
+
+    A line for someone at the client links to `client_url` instead: their own link.
+    """
     summary, brief = chase.summary, chase.summary.brief
-    agency_url = agency_link(brief.id)
     return DigestRow(
         title=brief.title,
         client=brief.client.name,
@@ -55,7 +59,7 @@ def digest_row(chase: BriefChase, *, for_client: bool = False) -> DigestRow:
         risk=chase.status.deadline.risk,
         info_due=chase.status.deadline.info_due,
         launch=brief.launch_date,
-        url=(client_link(brief.token_sealed) or "") if for_client else agency_url,
+        url=agency_link(brief.id) if client_url is None else client_url,
         waiting_since=summary.move.since if summary.move.side == CLIENT else None,
     )
 
@@ -129,14 +133,17 @@ def agency_digests(
 def client_digests(
     chases: list[BriefChase], *, settings: AgencySettings, cal: WorkCalendar, now: datetime
 ) -> list[Draft]:
-    """Draft the weekly digest to decision-makers of clients who asked for one (Mondays)."""
+    """Draft the weekly digest to decision-makers of clients who asked for one (Mondays).
+
+    One message per decision-maker, since each line links through a link of their own.
+    """
     by_client: dict[int, list[BriefChase]] = defaultdict(list)
     for chase in chases:
         by_client[chase.summary.brief.client_id].append(chase)
     drafts = []
     for client_chases in by_client.values():
         client = client_chases[0].summary.brief.client
-        deciders = [c.email for c in client.contacts if c.role == "decision_maker"]
+        deciders = [c for c in client.contacts if c.role == "decision_maker"]
         if not client.weekly_digest or not deciders:
             continue
         local = now.astimezone(zone(client.timezone))
@@ -146,25 +153,41 @@ def client_digests(
         year, week, _day = local.isocalendar()
         with force_locale(locale):
             subject = _("Weekly status of your briefs with %(agency)s", agency=settings.name)
-        rendered = render_mail(
-            "client_digest",
-            subject,
-            {
-                "rows": [digest_row(c, for_client=True) for c in client_chases],
-                "client": client.name,
-                "agency": settings.name,
-            },
-            locale=locale,
-            timezone=client.timezone,
-        )
-        drafts.append(
-            Draft(
-                kind="client_digest",
-                dedupe_key=f"client_digest:{client.id}:{year}-W{week:02d}",
-                to=deciders,
-                rendered=rendered,
+        briefs = [c.summary.brief for c in client_chases]
+        links = recipient_links(briefs, now=now, secret_key=current_app.config["SECRET_KEY"])
+        for decider in deciders:
+            rows = [
+                digest_row(chase, client_url=_link_for(chase.summary.brief, decider, links))
+                for chase in client_chases
+            ]
+            rendered = render_mail(
+                "client_digest",
+                subject,
+                {"rows": rows, "client": client.name, "agency": settings.name},
                 locale=locale,
-                client_id=client.id,
+                timezone=client.timezone,
             )
-        )
+            drafts.append(
+                Draft(
+                    kind="client_digest",
+                    dedupe_key=f"client_digest:{client.id}:{year}-W{week:02d}:c{decider.id}",
+                    to=[decider.email],
+                    rendered=rendered,
+                    locale=locale,
+                    client_id=client.id,
+                )
+            )
     return drafts
+
+
+def _link_for(brief: Brief, contact: Contact, links: dict[tuple[int, int], RecipientLink]) -> str:
+    """Return a decision-maker's link to the brief: their own, else its read-only status page.
+
+    One who is not a recipient gets the status page rather than the shared form link, which
+    would credit what they do to the recipients.
+    """
+    own = links.get((brief.id, contact.id))
+    if own is not None:
+        return client_link(own.token_sealed) or ""
+    sealed = status_token_sealed(brief, current_app.config["SECRET_KEY"])
+    return status_link(sealed) or ""

@@ -1,9 +1,10 @@
 """Mail that hands the move to the other side at once, within one `send-due` run.
 
-When the agency sends answers back, the client's contacts are told which questions and
-why, with a link straight to each; when the client submits, the brief's owners are told.
-Neither waits for a reminder or the next morning's digest. Both are idempotent: a message
-names what it told (review ids, the submission's moment) and nothing is told twice.
+When the agency sends answers back, each of the brief's recipients is told which questions
+and why, with a link of their own straight to each; when the client submits, the brief's
+owners are told. Neither waits for a reminder or the next morning's digest. Both are
+idempotent: a message names what it told (review ids, the submission's moment) and nothing
+is told twice.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from briefs.chase_status import BriefChase
 from briefs.extensions import db
 from briefs.links import agency_link
-from briefs.mail.chasing import brief_owners, facts_for
+from briefs.mail.chasing import brief_owners, facts_for, own_links
 from briefs.mail.comment_mail import QUIET
 from briefs.mail.content import MissingItem, render_brief_mail, render_mail
 from briefs.mail.outbox import Draft
@@ -73,7 +74,7 @@ def _latest_reviews(fields: list[BriefField]) -> dict[int, int]:
 def changes_requested_drafts(
     chases: list[BriefChase], settings: AgencySettings, now: datetime, told: dict[str, set]
 ) -> list[Draft]:
-    """Tell each brief's contacts, in one mail per brief, which answers were sent back.
+    """Tell each of a brief's recipients, in one mail each, which answers were sent back.
 
     A question counts while it is still sent back at `now`: one the client answered or the
     agency accepted before the run is not mailed. The mail waits until the agency's latest
@@ -96,29 +97,30 @@ def changes_requested_drafts(
         if not fresh or max(f.reviewed_at for f in fresh) > now - QUIET:
             continue
         facts = facts_for(chase, settings)
-        if not facts.link:
-            continue
-        items = [
-            MissingItem(f.label, f.review_comment, f"{facts.link}#field-{f.id}") for f in fresh
-        ]
         review_ids = sorted(reviews[f.id] for f in fresh)
-        drafts.append(
-            Draft(
-                kind=CHANGES_REQUESTED,
-                dedupe_key=f"{CHANGES_REQUESTED}:{brief.id}:{review_ids[-1]}",
-                to=[c.email for c in brief.recipients],
-                rendered=render_brief_mail(
-                    CHANGES_REQUESTED,
-                    replace(facts, missing=items),
+        # One message per recipient, each linking through their own link.
+        for contact, link in own_links(brief, now):
+            if not link:
+                continue
+            items = [MissingItem(f.label, f.review_comment, f"{link}#field-{f.id}") for f in fresh]
+            drafts.append(
+                Draft(
+                    kind=CHANGES_REQUESTED,
+                    dedupe_key=f"{CHANGES_REQUESTED}:{brief.id}:{review_ids[-1]}:c{contact.id}",
+                    to=[contact.email],
+                    rendered=render_brief_mail(
+                        CHANGES_REQUESTED,
+                        replace(facts, link=link, missing=items),
+                        locale=brief.locale,
+                        timezone=brief.client.timezone,
+                    ),
                     locale=brief.locale,
-                    timezone=brief.client.timezone,
-                ),
-                locale=brief.locale,
-                brief=brief,
-                # ball_in_court starts the client's wait on these keys when this is delivered.
-                data={"reviews": review_ids, "missing": [f.key for f in fresh]},
+                    brief=brief,
+                    # ball_in_court starts the client's wait on these keys when the first of
+                    # these is delivered.
+                    data={"reviews": review_ids, "missing": [f.key for f in fresh]},
+                )
             )
-        )
     return drafts
 
 

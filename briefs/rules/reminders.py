@@ -161,6 +161,22 @@ def escalation_due(state: ReminderState, policy: ReminderPolicy) -> bool:
     return len(state.reminders) >= policy.escalate_after * (state.escalations + 1)
 
 
+def late_escalation_due(
+    state: ReminderState, policy: ReminderPolicy, tz: ZoneInfo, cal: WorkCalendar, now: datetime
+) -> bool:
+    """Tell whether the decision-maker may hear at `now` that the brief is late.
+
+    Like a reminder, only inside the client's sending window on a working day: answers due
+    on a Friday make the brief late on Saturday, and the director hears on Monday morning.
+    """
+    return (
+        policy.escalate_after > 0
+        and not policy.paused
+        and in_window(now, policy, tz, cal)
+        and not waiting_on_promise(state, policy, tz, cal, now)
+    )
+
+
 def limit_reached(state: ReminderState, policy: ReminderPolicy) -> bool:
     """Tell whether every reminder allowed has gone out and the answers are still missing."""
     return (

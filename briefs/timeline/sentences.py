@@ -191,6 +191,8 @@ def _brief_sent(event, data, actor, ctx):
 
 
 def _link_opened(event, data, actor, ctx):
+    if event.actor_label:  # a recipient's own link
+        return Sentence(_("%(actor)s opened the form"), {"actor": actor})
     return Sentence(_("The client link was opened"))
 
 
