@@ -68,15 +68,48 @@ def _split_missing(
 CHASE_KINDS = ("reminder", "escalation", "risk_alert")
 
 
-def _chase_messages(brief_ids: list[int]) -> dict[int, list[Message]]:
+@dataclass(frozen=True)
+class _Covered:
+    """A mail about several briefs, as one brief's chasing sees it (its record's facts)."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    data: dict
+    dedupe_key: str
+
+
+def _chase_messages(brief_ids: list[int]) -> dict[int, list[Message | _Covered]]:
+    """Return each brief's chasing mail, those about several briefs too (two queries).
+
+    A reminder listing several briefs has no Message.brief_id; each brief's record holds
+    the facts it was told (its reminder number, its missing questions), read from there.
+    """
     rows = db.session.scalars(
         select(Message)
         .where(Message.brief_id.in_(brief_ids), Message.kind.in_(CHASE_KINDS))
         .order_by(Message.created_at, Message.id)
     )
-    by_brief: dict[int, list[Message]] = defaultdict(list)
+    by_brief: dict[int, list[Message | _Covered]] = defaultdict(list)
+    own: set[int] = set()
     for message in rows:
         by_brief[message.brief_id].append(message)
+        own.add(message.id)
+    events = db.session.execute(
+        select(Event.brief_id, Event.created_at, Event.data)
+        .where(Event.brief_id.in_(brief_ids), Event.kind == "message_queued")
+        .order_by(Event.id)
+    )
+    for brief_id, created_at, data in events:
+        data = data or {}
+        message_id = data.get("message")
+        if data.get("message_kind") not in CHASE_KINDS or message_id in own:
+            continue
+        by_brief[brief_id].append(
+            _Covered(message_id, data["message_kind"], created_at, data, f"message:{message_id}")
+        )
+    for messages in by_brief.values():
+        messages.sort(key=lambda m: (m.created_at, m.id))
     return by_brief
 
 
