@@ -68,15 +68,49 @@ def _split_missing(
 CHASE_KINDS = ("reminder", "escalation", "risk_alert")
 
 
-def _chase_messages(brief_ids: list[int]) -> dict[int, list[Message]]:
+@dataclass(frozen=True)
+class _Covered:
+    """A reminder about several briefs, as one of them sees it: with the facts it told it."""
+
+    id: int
+    kind: str
+    created_at: datetime
+    data: dict
+    dedupe_key: str
+
+
+def _chase_messages(
+    brief_ids: list[int], since: datetime | None
+) -> dict[int, list[Message | _Covered]]:
+    """Return each brief's chasing mail, reminders listing several briefs too (one query).
+
+    A reminder listing several briefs has no Message.brief_id: it lists them under
+    data["about"], each with the facts it told that brief (its number, its missing
+    questions). Only those queued since the earliest of the briefs was sent are read.
+    """
+    which = Message.brief_id.in_(brief_ids)
+    if since is not None:
+        which |= (
+            Message.brief_id.is_(None)
+            & (Message.kind == "reminder")
+            & (Message.created_at >= since)
+        )
     rows = db.session.scalars(
         select(Message)
-        .where(Message.brief_id.in_(brief_ids), Message.kind.in_(CHASE_KINDS))
+        .where(which, Message.kind.in_(CHASE_KINDS))
         .order_by(Message.created_at, Message.id)
     )
-    by_brief: dict[int, list[Message]] = defaultdict(list)
+    wanted = set(brief_ids)
+    by_brief: dict[int, list[Message | _Covered]] = defaultdict(list)
     for message in rows:
-        by_brief[message.brief_id].append(message)
+        if message.brief_id is not None:
+            by_brief[message.brief_id].append(message)
+            continue
+        for item in (message.data or {}).get("about") or ():
+            if item.get("brief") in wanted:
+                by_brief[item["brief"]].append(
+                    _Covered(message.id, message.kind, message.created_at, item, message.dedupe_key)
+                )
     return by_brief
 
 
@@ -112,7 +146,8 @@ def assess_summaries(
     cal = calendar(settings, now.date())
     agency_tz = zone(settings.timezone)
     ids = [s.brief.id for s in summaries]
-    messages = _chase_messages(ids) if ids else {}
+    sent = [s.brief.sent_at for s in summaries if s.brief.sent_at is not None]
+    messages = _chase_messages(ids, min(sent, default=None)) if ids else {}
     handovers = active_handovers(ids) if ids else {}
     promises = latest_promises(ids) if ids else {}
     result = []

@@ -17,11 +17,14 @@ ANSWERED = datetime(2026, 11, 11, 9, 0, tzinfo=UTC)  # Wednesday 12:00 in Moscow
 ANSWERS = {"name": "Whitening", "what": "Two visits", "channels": "Search", "who": "Adults"}
 
 
-def local_days(mails, kind_subject: str, to: str) -> list[date]:
+def reminder_days(mails, title: str, to: str) -> list[date]:
+    """Days a reminder naming the brief reached `to`, alone or listed with other briefs."""
     return [
         mail["Date"].datetime.astimezone(MOSCOW).date()
         for rcpt, mail in mails
-        if kind_subject in mail["Subject"] and to in rcpt
+        if mail["Subject"].startswith("Reminder:")
+        and to in rcpt
+        and f"“{title}”" in mail.get_body(("plain",)).get_content()
     ]
 
 
@@ -64,14 +67,20 @@ def test_three_weeks_of_chasing(app, user, smtp_server):
                 by_title[brief.title].append(mail)
 
     mails = smtp_server.messages
-    reminders = {b.title: local_days(mails, f"a few answers for “{b.title}”", "ivan@acme.example")
-                 for b in briefs}  # fmt: skip
+    reminders = {b.title: reminder_days(mails, b.title, "ivan@acme.example") for b in briefs}
     nov = lambda d: date(2026, 11, d)  # noqa: E731
     # Every 3 working days from Monday the 2nd, at most 4 in a row.
     assert reminders["Implants"] == [nov(5), nov(10), nov(13), nov(18)]
     assert reminders["Braces"] == [nov(5), nov(10), nov(13), nov(18)]
     # The contact answered on the 11th: no reminder since.
     assert reminders["Whitening"] == [nov(5), nov(10)]
+    # One reminder a day to Ivan, listing every brief due that day.
+    days = [
+        mail["Date"].datetime.astimezone(MOSCOW).date()
+        for rcpt, mail in mails
+        if mail["Subject"].startswith("Reminder:") and "ivan@acme.example" in rcpt
+    ]
+    assert days == [nov(5), nov(10), nov(13), nov(18)]
 
     # After every 2 unanswered reminders the director hears, with the contact in copy.
     for title, expected in (("Implants", [nov(10), nov(18)]), ("Whitening", [nov(10)])):

@@ -218,6 +218,45 @@ def test_one_alert_lists_every_brief_that_needs_its_owner(app, user, lang, asser
     assert_golden(f"email/risk_alert_batch.{lang}.html", alert.html_body)
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_invitation_and_one_reminder_list_every_brief_of_a_contact(
+    app, user, lang, monkeypatch, assert_golden
+):
+    app.config["SMTP_URL"] = ""
+    fixed_tokens(monkeypatch)
+    # Three briefs need three shared links; only the recipients' own links are in the mail.
+    shared = itertools.count(1)
+    monkeypatch.setattr(
+        workflow, "new_token", lambda: (f"shared-{(n := next(shared))}", f"9{n:063d}")
+    )
+    user.locale = lang
+    template = make_template(f"Page {lang}", SECTIONS[lang], locale=lang)
+    client = make_client(OWNED[lang][0][1])
+    for title, _client, launch in OWNED[lang]:
+        brief, _token = make_brief(
+            template, client, title=title, locale=lang, launch_date=launch, user=user, now=SENT
+        )
+        for draft in invitation(brief, agency_settings(), SENT):
+            queue(draft, SENT)
+        mark_sent(brief, Actor.user(user), SENT)
+    db.session.commit()
+
+    moment = SENT
+    while moment < SENT + timedelta(days=7):
+        send_due.run(moment)
+        moment += timedelta(hours=1)
+    batches = db.session.scalars(
+        db.select(Message).where(Message.brief_id.is_(None)).order_by(Message.id)
+    ).all()
+    for kind in ("invitation", "reminder"):
+        message = next(m for m in batches if m.kind == kind)
+        assert len(message.data["about"]) == 3 and message.locale == lang
+        assert_golden(
+            f"email/{kind}_batch.{lang}.txt", f"Subject: {message.subject}\n\n{message.text_body}"
+        )
+        assert_golden(f"email/{kind}_batch.{lang}.html", message.html_body)
+
+
 def test_long_russian_subjects_arrive_with_every_space(app, user, smtp_server, monkeypatch):
     fixed_tokens(monkeypatch)
     firsts = three_weeks_of_mail(user, "ru", until=SENT + timedelta(days=9))

@@ -63,7 +63,9 @@ class Received:
     row_subject: str
 
     def for_brief(self, brief: Brief) -> bool:
-        return self.brief_id == brief.id
+        """Tell whether the mail is about the brief, alone or listed with others."""
+        about = [item["brief"] for item in self.data.get("about") or ()]
+        return self.brief_id == brief.id or brief.id in about
 
 
 def received(mailbox) -> list[Received]:
@@ -197,6 +199,8 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
         for address in people:
             [invitation] = to(address, "invitation", each)
             assert invitation.at == msk(2, 10)
+    # One mail per recipient per run: Ирина's three briefs came in one invitation.
+    assert len([m for m in mails if IRINA in m.rcpt and m.kind == "invitation"]) == 1
 
     # The agency hears of each submission within one run, not in the next day's digest.
     first, second = to(OWNER, "submitted", whitening)

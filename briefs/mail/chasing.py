@@ -103,6 +103,7 @@ def brief_draft(
         locale=brief.locale,
         brief=brief,
         data=data,
+        facts=facts,
     )
 
 

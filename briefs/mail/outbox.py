@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from briefs.extensions import db
-from briefs.mail.content import Rendered
+from briefs.mail.content import BriefFacts, Rendered
 from briefs.mail.smtp import Outgoing, SmtpSettings, send
 from briefs.models import Brief, Message
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
@@ -50,6 +50,8 @@ class Draft:
     #: A message about several briefs (a teammate's risk alert), each with the facts its
     #: own record gets; `brief` and `data` are then left empty.
     about: tuple[tuple[Brief, dict], ...] = ()
+    #: What a mail about one brief says of it, so a run can list it with others in one mail.
+    facts: BriefFacts | None = None
 
     @property
     def subject(self) -> str:

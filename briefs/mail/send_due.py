@@ -15,6 +15,7 @@ from briefs.chase_policy import policy_for
 from briefs.chase_status import assess
 from briefs.extensions import db
 from briefs.mail.alerts import AlertLine, alert_drafts, risk_lines
+from briefs.mail.batching import batch_reminders, fold_invitations
 from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.digests import agency_digests, client_digests
@@ -79,6 +80,8 @@ def plan(now: datetime) -> Plan:
         if level and level != brief.risk_notified:
             alerts += risk_lines(chase, level)
         levels[brief.id] = level
+    # One reminder per contact, listing every brief they are reminded of in this run.
+    drafts = batch_reminders(drafts)
     # One alert per teammate, listing every brief that needs them after this run.
     drafts += alert_drafts(alerts, settings)
     drafts += move_drafts(chases, settings, now)
@@ -103,6 +106,8 @@ def run(now: datetime, *, dry_run: bool = False) -> RunReport:
         message = queue(draft, now)
         if message is not None:
             report.queued.append(message)
+    # One invitation per contact, listing every brief sent to them since the last run.
+    report.queued += fold_invitations(now)
     _remember_risk_levels(decided.levels)
     cancel_stale(now, decided.chased)
     if smtp is None:

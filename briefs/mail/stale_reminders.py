@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.mail import move_mail
-from briefs.mail.outbox import record_message
+from briefs.mail.outbox import covered_briefs, record_message
 from briefs.models import Brief, BriefField, Message
 from briefs.models.brief import CHANGES_REQUESTED
 from briefs.models.outbox import QUEUED
@@ -34,7 +34,8 @@ def cancel_stale(now: datetime, chased: set[int]) -> list[Message]:
     waiting = db.session.scalars(
         select(Message).where(Message.status == QUEUED, Message.kind.in_(CHASING_KINDS))
     )
-    cancelled = [_cancel(m, now) for m in waiting if m.brief_id not in chased]
+    # A reminder listing several briefs stands while any of them is still chased.
+    cancelled = [_cancel(m, now) for m in waiting if chased.isdisjoint(covered_briefs(m))]
     cancelled += [_cancel(m, now) for m in _answered_sent_back()]
     db.session.commit()
     return cancelled
@@ -68,7 +69,8 @@ def _answered_sent_back() -> list[Message]:
 def _cancel(message: Message, now: datetime) -> Message:
     message.status = CANCELLED
     message.claimed_by = ""
-    brief = db.session.get(Brief, message.brief_id)
-    if brief is not None:
-        record_message(brief, "message_cancelled", message, now, to=message.to_addrs)
+    for brief_id in covered_briefs(message):
+        brief = db.session.get(Brief, brief_id)
+        if brief is not None:
+            record_message(brief, "message_cancelled", message, now, to=message.to_addrs)
     return message

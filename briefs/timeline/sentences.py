@@ -356,6 +356,11 @@ def _message_failed(event, data, actor, ctx):
 
 def _message_cancelled(event, data, actor, ctx):
     what = str(MESSAGE_KIND_LABELS.get(data.get("message_kind"), data.get("message_kind") or ""))
+    if data.get("batched_into"):
+        return Sentence(
+            _("%(what)s to %(to)s went out in one mail together with other briefs"),
+            {"what": what, "to": _recipients(data.get("to"), ctx)},
+        )
     return Sentence(
         _("%(what)s to %(to)s was not sent: it was no longer needed"),
         {"what": what, "to": _recipients(data.get("to"), ctx)},
