@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from briefs.chase_status import BriefChase
-from briefs.extensions import db
 from briefs.mail.chasing import brief_owners
 from briefs.mail.content import render_mail
 from briefs.mail.digests import DigestRow, digest_row, user_locale
-from briefs.mail.outbox import Draft
-from briefs.models import AgencySettings, Brief, Event, User
+from briefs.mail.outbox import Draft, told_keys
+from briefs.models import AgencySettings, Brief, User
 from briefs.rules.deadlines import LATE
 
 RISK_ALERT = "risk_alert"
@@ -67,7 +65,7 @@ def risk_lines(chase: BriefChase, level: str) -> list[AlertLine]:
 def alert_drafts(lines: list[AlertLine], settings: AgencySettings) -> list[Draft]:
     """Draft one alert per teammate listing every line not told before (one query)."""
     briefs = {line.chase.summary.brief.id: line.chase for line in lines}
-    told = _told(list(briefs))
+    told = told_keys(list(briefs), RISK_ALERT)
     for chase in briefs.values():
         # Alerts queued before they were batched name their brief in their dedupe key.
         told |= chase.told_keys
@@ -83,23 +81,6 @@ def alert_drafts(lines: list[AlertLine], settings: AgencySettings) -> list[Draft
         entry.limit = entry.limit or line.limit
         entry.keys.append(line.key)
     return [_draft(user, list(entries.values()), settings) for user, entries in by_user.values()]
-
-
-def _told(brief_ids: list[int]) -> set[str]:
-    """Return the line keys earlier alerts covered on these briefs.
-
-    Read from the briefs' records rather than the outbox: an alert about several briefs
-    belongs to none of them (Message.brief_id is empty) but is recorded on each.
-    """
-    if not brief_ids:
-        return set()
-    told: set[str] = set()
-    for data in db.session.scalars(
-        select(Event.data).where(Event.brief_id.in_(brief_ids), Event.kind == "message_queued")
-    ):
-        if (data or {}).get("message_kind") == RISK_ALERT:
-            told.update(data.get("keys") or ())
-    return told
 
 
 def _draft(user: User, entries: list[_Entry], settings: AgencySettings) -> Draft:

@@ -23,8 +23,8 @@ from briefs.chase_status import assess
 from briefs.extensions import db
 from briefs.mail.chasing import facts_for, open_briefs, own_links
 from briefs.mail.content import BriefFacts, render_mail
-from briefs.mail.outbox import Draft, queue, record_message
-from briefs.models import Event, Message
+from briefs.mail.outbox import Draft, queue, record_message, told_keys
+from briefs.models import Message
 from briefs.models.outbox import QUEUED
 
 #: The status of a queued invitation that went out inside a mail about several briefs.
@@ -119,19 +119,6 @@ def batched(kind: str, drafts: list[Draft]) -> Draft:
         client_id=first.brief.client_id,
         about=tuple((d.brief, {**(d.data or {}), "keys": [d.dedupe_key]}) for d in drafts),
     )
-
-
-def told_keys(brief_ids: list[int], kind: str) -> set[str]:
-    """Return the per-brief dedupe keys that mails about several briefs already covered."""
-    if not brief_ids:
-        return set()
-    told: set[str] = set()
-    for data in db.session.scalars(
-        select(Event.data).where(Event.brief_id.in_(brief_ids), Event.kind == "message_queued")
-    ):
-        if (data or {}).get("message_kind") == kind:
-            told.update(data.get("keys") or ())
-    return told
 
 
 def fold_invitations(now: datetime) -> list[Message]:

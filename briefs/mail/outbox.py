@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from briefs.extensions import db
 from briefs.mail.content import BriefFacts, Rendered
 from briefs.mail.smtp import Outgoing, SmtpSettings, send
-from briefs.models import Brief, Message
+from briefs.models import Brief, Event, Message
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
 from briefs.rules.reminders import retry_delay
 from briefs.workflow import SYSTEM, record
@@ -233,3 +233,20 @@ def retry(message: Message, now: datetime) -> None:
     message.next_attempt_at = now
     message.attempts = 0
     message.claimed_by = ""
+
+
+def told_keys(brief_ids: list[int], kind: str) -> set[str]:
+    """Return the per-brief dedupe keys that mails of a kind about several briefs covered.
+
+    Read from the briefs' records rather than the outbox: a mail about several briefs
+    belongs to none of them (Message.brief_id is empty) but is recorded on each.
+    """
+    if not brief_ids:
+        return set()
+    told: set[str] = set()
+    for data in db.session.scalars(
+        select(Event.data).where(Event.brief_id.in_(brief_ids), Event.kind == "message_queued")
+    ):
+        if (data or {}).get("message_kind") == kind:
+            told.update(data.get("keys") or ())
+    return told
