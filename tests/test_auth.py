@@ -238,3 +238,15 @@ def test_sign_in_tries_from_one_address_are_limited_across_accounts(limited_app)
     assert codes == [200] * 30
     assert attempt("198.51.100.7", "owner@agency.example", PASSWORD) == 429
     assert attempt("198.51.100.8", "owner@agency.example", PASSWORD) == 302
+
+
+def test_guessing_the_current_password_is_limited_like_signing_in(limited_app):
+    owner = create_user(email="owner@agency.example", name="Olga", password=PASSWORD, now=NOW)
+    db.session.commit()
+    client = limited_app.test_client()
+    login(client, owner.email)
+
+    codes = [_change_password(client, current=f"guess {i}").status_code for i in range(10)]
+
+    assert codes == [422] * 10
+    assert _change_password(client).status_code == 429

@@ -164,7 +164,19 @@ def _stay_signed_in_here() -> None:
     login_user(current_user._get_current_object(), remember=remembered in request.cookies)
 
 
+def _signed_in_user() -> str:
+    """Key a limit by who is signed in (the address, for nobody)."""
+    return "user:" + (current_user.get_id() or request.remote_addr or "")
+
+
+def _account_page(form: AccountForm):
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", form=form, elsewhere=SignOutElsewhereForm()), status
+
+
 @bp.route("/account", methods=["GET", "POST"])
+# Guessing the current password from a borrowed session is as slow as guessing at sign-in.
+@limiter.limit(ACCOUNT_LOGIN_LIMIT, methods=["POST"], key_func=_signed_in_user)
 @login_required
 def account():
     """Edit one's own name, language and password (the current one is asked for)."""
@@ -178,9 +190,7 @@ def account():
             form.current_password.errors.append(
                 _("This is not your current password. Please type it again.")
             )
-            return render_template(
-                "auth/account.html", form=form, elsewhere=SignOutElsewhereForm()
-            ), 422
+            return _account_page(form)
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data or None
         if form.new_password.data:
@@ -192,8 +202,7 @@ def account():
         else:
             flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))
-    status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form, elsewhere=SignOutElsewhereForm()), status
+    return _account_page(form)
 
 
 @bp.post("/account/sign-out-elsewhere")
