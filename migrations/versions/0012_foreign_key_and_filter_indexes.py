@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
