@@ -55,7 +55,7 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
             click.echo(f"--now: not an ISO time: {now_text}", err=True)
             sys.exit(2)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
-    report = send_due.run(now, dry_run=dry_run)
+    report = send_due.run(now, dry_run=dry_run, wall=clock.utcnow)
     if dry_run:
         for draft in report.planned:
             click.echo(f"would queue {draft.kind} to {', '.join(draft.to)}: {draft.subject}")
@@ -69,7 +69,10 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
     for message in report.queued:
         click.echo(f"queued {message.kind} to {', '.join(message.to_addrs)}: {message.subject}")
     if report.smtp_configured:
-        click.echo(f"delivered {report.delivered}, failed {report.failed}")
+        click.echo(
+            f"delivered {report.delivered}, failed {report.failed}, "
+            f"unconfirmed {report.unconfirmed}"
+        )
     else:
         click.echo(f"{len(report.due)} message(s) wait in the outbox: SMTP_URL is not set")
 

@@ -45,6 +45,7 @@ MESSAGE_STATUS_LABELS = {
     "queued": _l("Queued"),
     "sending": _l("Sending"),
     "sent": _lp("message status", "Sent"),
+    "unconfirmed": _l("Delivered, unconfirmed"),
     "failed": _l("Failed"),
     "cancelled": _l("Cancelled: no longer needed"),
 }
@@ -53,6 +54,7 @@ MESSAGE_STATUS_BADGES = {
     "queued": "info",
     "sending": "info",
     "sent": "ok",
+    "unconfirmed": "warn",
     "failed": "bad",
     "cancelled": "",
 }

@@ -260,6 +260,20 @@ def smtp_server(app):
         pass  # a test stopped the server itself to play an outage
 
 
+@pytest.fixture
+def faulty_smtp(app):
+    """An SMTP server that fails on purpose (tests/faulty_smtp.py); the app's client gives
+    up on an answer after one second."""
+    from tests.faulty_smtp import start_faulty_smtp
+
+    mailbox, controller, port = start_faulty_smtp()
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}?timeout=1"
+    app.config["MAIL_FROM"] = "Pixel & Co <briefs@pixel.example>"
+    mailbox.port = port
+    yield mailbox
+    controller.stop(no_assert=True)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server of this session's own, for stress tests on many writers."""

@@ -1,7 +1,7 @@
-"""Storing messages before delivery, and delivering what is due exactly once.
+"""Storing messages before delivery; delivering them is mail.delivery's.
 
-Queuing is idempotent through Message.dedupe_key; delivery claims each message with one
-atomic UPDATE, so two `send-due` runs started together never deliver the same message.
+Queuing is idempotent through Message.dedupe_key, and each message gets its Message-ID
+here, once, so every attempt to deliver it carries the same one.
 """
 
 from __future__ import annotations
@@ -9,27 +9,20 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from briefs.extensions import db
 from briefs.mail.content import BriefFacts, Rendered
-from briefs.mail.smtp import Outgoing, SmtpSettings, send
 from briefs.models import Brief, Event, Message
-from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
-from briefs.rules.reminders import retry_delay
+from briefs.models.outbox import QUEUED
 from briefs.workflow import SYSTEM, record
 
 log = logging.getLogger(__name__)
-
-#: After this many failed attempts a message is marked failed and waits for a person.
-MAX_ATTEMPTS = 8
-#: A claim older than this belongs to a run that died; the message is queued again.
-STALE_CLAIM = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -125,44 +118,6 @@ def queue(draft: Draft, now: datetime) -> Message | None:
     return message
 
 
-def release_stale_claims(now: datetime) -> int:
-    """Queue again messages whose run died mid-delivery."""
-    result = db.session.execute(
-        update(Message)
-        .where(Message.status == SENDING, Message.claimed_at < now - STALE_CLAIM)
-        .values(status=QUEUED, claimed_by="")
-    )
-    db.session.commit()
-    return result.rowcount
-
-
-def claim_due(now: datetime, run_id: str, limit: int = 50) -> list[Message]:
-    """Atomically take up to `limit` due messages for this run."""
-    due = (
-        select(Message.id)
-        .where(Message.status == QUEUED, Message.next_attempt_at <= now)
-        .order_by(Message.id)
-        .limit(limit)
-        .scalar_subquery()
-    )
-    # The status check in the outer WHERE is what makes the claim exclusive: a row another
-    # run claimed first no longer matches when this UPDATE reaches it.
-    db.session.execute(
-        update(Message)
-        .where(Message.id.in_(due), Message.status == QUEUED)
-        .values(status=SENDING, claimed_by=run_id, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return list(
-        db.session.scalars(
-            select(Message)
-            .where(Message.status == SENDING, Message.claimed_by == run_id)
-            .order_by(Message.id)
-        )
-    )
-
-
 def due_messages(now: datetime) -> list[Message]:
     """List the messages a run would deliver now (for --dry-run)."""
     return list(
@@ -174,65 +129,13 @@ def due_messages(now: datetime) -> list[Message]:
     )
 
 
-def deliver(
-    message: Message, smtp: SmtpSettings, sender: str, reply_to: str, now: datetime
-) -> bool:
-    """Try to deliver one claimed message; record the outcome. Return True if sent."""
-    message.attempts += 1
-    briefs = [db.session.get(Brief, brief_id) for brief_id in covered_briefs(message)]
-    try:
-        send(
-            smtp,
-            Outgoing(
-                sender=sender,
-                to=message.to_addrs,
-                cc=message.cc_addrs,
-                reply_to=reply_to,
-                subject=message.subject,
-                text=message.text_body,
-                html=message.html_body,
-                message_id=message.message_id,
-                date=now,
-            ),
-        )
-    except Exception as error:  # noqa: BLE001  any failure is kept and retried
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        message.claimed_by = ""
-        if message.attempts >= MAX_ATTEMPTS:
-            message.status = FAILED
-        else:
-            message.status = QUEUED
-            message.next_attempt_at = now + retry_delay(message.attempts)
-        for brief in filter(None, briefs):
-            record_message(
-                brief,
-                "message_failed",
-                message,
-                now,
-                error=message.last_error,
-                attempts=message.attempts,
-                final=message.status == FAILED,
-            )
-        db.session.commit()
-        log.warning("Message %s not delivered: %s", message.id, message.last_error)
-        return False
-    message.status = SENT
-    message.sent_at = now
-    message.last_error = ""
-    for brief in filter(None, briefs):
-        record_message(
-            brief, "message_sent", message, now, to=message.to_addrs, cc=message.cc_addrs
-        )
-    db.session.commit()
-    return True
-
-
 def retry(message: Message, now: datetime) -> None:
     """Put a failed message back in the queue at once (a person asked for it)."""
     message.status = QUEUED
     message.next_attempt_at = now
     message.attempts = 0
     message.claimed_by = ""
+    message.data_sent_at = None
 
 
 def told_keys(brief_ids: list[int], kind: str) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,17 +19,11 @@ from briefs.mail.alerts import AlertLine, alert_drafts, risk_lines
 from briefs.mail.batching import batch_reminders, fold_invitations
 from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
+from briefs.mail.delivery import deliver_due
 from briefs.mail.digests import agency_digests, client_digests
 from briefs.mail.limit_reached import limit_drafts, limit_lines
 from briefs.mail.move_mail import move_drafts
-from briefs.mail.outbox import (
-    Draft,
-    claim_due,
-    deliver,
-    due_messages,
-    queue,
-    release_stale_claims,
-)
+from briefs.mail.outbox import Draft, due_messages, queue
 from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
 from briefs.models import Message
@@ -46,6 +41,8 @@ class RunReport:
     due: list[Message] = field(default_factory=list)
     delivered: int = 0
     failed: int = 0
+    #: Sent, but the server's answer never came: not sent again (see mail.delivery).
+    unconfirmed: int = 0
     smtp_configured: bool = False
 
 
@@ -92,8 +89,14 @@ def plan(now: datetime) -> Plan:
     return Plan(drafts, levels, chased)
 
 
-def run(now: datetime, *, dry_run: bool = False) -> RunReport:
-    """Queue what is due and deliver the outbox; with dry_run, change nothing."""
+def run(
+    now: datetime, *, dry_run: bool = False, wall: Callable[[], datetime] | None = None
+) -> RunReport:
+    """Queue what is due and deliver the outbox; with dry_run, change nothing.
+
+    `wall` reads the moment delivery claims are timed against (the clock, from the
+    command); without it they are timed at `now`.
+    """
     smtp = parse_smtp_url(current_app.config["SMTP_URL"])
     report = RunReport(smtp_configured=smtp is not None)
     decided = plan(now)
@@ -123,14 +126,12 @@ def run(now: datetime, *, dry_run: bool = False) -> RunReport:
         return report
     settings = agency_settings()
     sender = sender_address(current_app.config["MAIL_FROM"], settings.name)
+    reply_to = settings.reply_to
+    # Nothing may stay open in the database while the server is talked to.
+    db.session.commit()
     run_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    release_stale_claims(now)
-    while batch := claim_due(now, run_id):
-        for message in batch:
-            if deliver(message, smtp, sender, settings.reply_to, now):
-                report.delivered += 1
-            else:
-                report.failed += 1
+    done = deliver_due(now, wall or (lambda: now), smtp, sender, reply_to, run_id)
+    report.delivered, report.failed, report.unconfirmed = done.sent, done.failed, done.unconfirmed
     return report
 
 

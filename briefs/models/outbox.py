@@ -24,6 +24,10 @@ MESSAGE_KINDS = (
 
 #: Delivery states: waiting (maybe after a failed attempt), being delivered, done, given up.
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+#: The message went to the server but its answer never came (a timeout or a dropped
+#: connection after the content was sent, or a run killed then): it may well have been
+#: accepted, so it is never sent again by itself.
+UNCONFIRMED = "unconfirmed"
 
 
 class Message(db.Model):
@@ -52,15 +56,21 @@ class Message(db.Model):
     #: Stable Message-ID header, so a retried delivery is recognisably the same message.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     locale: Mapped[str] = mapped_column(String(5), default="en")
-    #: QUEUED, SENDING, SENT or FAILED.
-    status: Mapped[str] = mapped_column(String(10), default=QUEUED, index=True)
+    #: QUEUED, SENDING, SENT, UNCONFIRMED or FAILED.
+    status: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     #: Not delivered before this time (backoff after a failure).
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: Which send-due run holds it while SENDING, and since when.
+    #: Which send-due run holds it while SENDING ("<pid>-<random>"), and since when.
     claimed_by: Mapped[str] = mapped_column(String(64), default="")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The claim is the run's until this moment; after it another run may take it over,
+    #: unless the content was already sent (data_sent_at).
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Stamped, under the claim, just before the content goes to the server; cleared when
+    #: the server refused it. Set on a SENDING message whose run died: it may have arrived.
+    data_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Facts about what was said (missing field keys, reminder number), plain JSON.

@@ -11,10 +11,10 @@ from briefs import clock
 from briefs.extensions import db
 from briefs.mail.outbox import retry
 from briefs.models import Brief, Message
-from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
+from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT, UNCONFIRMED
 from briefs.security_headers import no_store
 
-STATUS_FILTERS = (QUEUED, SENDING, SENT, FAILED, "cancelled")
+STATUS_FILTERS = (QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, "cancelled")
 PAGE_SIZE = 100
 
 bp = Blueprint("outbox_admin", __name__)

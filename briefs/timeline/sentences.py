@@ -62,13 +62,16 @@ def deliveries(events) -> dict[int, datetime]:
     """Return when each message queued among `events` was delivered, by message id.
 
     A timeline folds a message's delivery into its queued line, one line per message; a
-    delivery whose queueing is not among the events keeps a line of its own.
+    delivery whose queueing is not among the events, or that is not confirmed, keeps a
+    line of its own.
     """
     queued = {(e.data or {}).get("message") for e in events if e.kind == "message_queued"}
     return {
         e.data["message"]: e.created_at
         for e in events
-        if e.kind == "message_sent" and (e.data or {}).get("message") in queued
+        if e.kind == "message_sent"
+        and (e.data or {}).get("message") in queued
+        and not e.data.get("unconfirmed")
     }
 
 
@@ -330,6 +333,11 @@ def _message_delivered(event, data, to, delivered: datetime, ctx: Context) -> Se
 
 def _message_sent(event, data, actor, ctx):
     what = str(MESSAGE_KIND_LABELS.get(data.get("message_kind"), data.get("message_kind") or ""))
+    if data.get("unconfirmed"):
+        return Sentence(
+            _("%(what)s to %(to)s went to the mail server; delivery is not confirmed"),
+            {"what": what, "to": _recipients(data.get("to"), ctx)},
+        )
     return Sentence(
         _("%(what)s delivered to %(to)s"), {"what": what, "to": _recipients(data.get("to"), ctx)}
     )
