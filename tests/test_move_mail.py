@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from briefs.accounts import agency_settings
+from briefs.chase_status import assess
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Contact, Message
@@ -312,3 +314,27 @@ def test_briefs_submitted_in_one_run_make_one_notice_per_owner(app, user, smtp_s
         assert f"Acme Dental submitted the brief “{title}” on" in text
     send_due.run(WEDNESDAY + timedelta(minutes=10))
     assert len([m for m in to(smtp_server, user.email) if "submitted" in m["Subject"]]) == 1
+
+
+def test_reminders_and_the_dashboard_count_the_wait_from_the_delivered_mail(app, user, smtp_server):
+    brief, _token = sent_brief(user)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    review_at = MONDAY + timedelta(weeks=1)  # Monday 9 Nov, 10:00 in Moscow
+    review(fields_by_key(brief)["what"], CHANGES_REQUESTED, "Shades?", Actor.user(user), review_at)
+    db.session.commit()
+    # The mail server is down for two days: the request waits in the outbox.
+    smtp_url, app.config["SMTP_URL"] = app.config["SMTP_URL"], ""
+    send_due.run(review_at + timedelta(minutes=10))
+    tuesday = review_at + timedelta(days=1)
+    [chase], _cal = assess([brief], agency_settings(), tuesday)
+    # Not told yet, so not the client's to give: no reminder, and still the agency's move.
+    assert chase.summary.move.side == AGENCY and chase.status.next_reminder is None
+    assert chase.summary.move.since == review_at
+    app.config["SMTP_URL"] = smtp_url
+    delivered_at = review_at + timedelta(days=2)  # Wednesday 11 Nov
+    send_due.run(delivered_at)
+    assert len(to(smtp_server, "ivan@acme.example")) == 1
+    [chase], _cal = assess([brief], agency_settings(), delivered_at + timedelta(hours=1))
+    assert chase.summary.move == Move(CLIENT, delivered_at)
+    # Three working days from the delivery, not from the review (that was Thursday 12th).
+    assert chase.status.next_reminder == datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
