@@ -29,6 +29,7 @@ from briefs.mail.outbox import (
     queue,
     release_stale_claims,
 )
+from briefs.mail.preview import PreviewLine, preview
 from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
 from briefs.models import Message
@@ -47,6 +48,8 @@ class RunReport:
     delivered: int = 0
     failed: int = 0
     smtp_configured: bool = False
+    #: For a dry run: one line per mail a real run would queue or deliver, folded alike.
+    preview: list[PreviewLine] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +103,7 @@ def run(now: datetime, *, dry_run: bool = False) -> RunReport:
     report.planned = decided.drafts
     if dry_run:
         report.due = due_messages(now)
+        report.preview = preview(decided.drafts, report.due)
         db.session.rollback()
         return report
     for draft in decided.drafts:
