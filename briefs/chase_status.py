@@ -157,7 +157,8 @@ def assess_summaries(
         since = [m for m in messages.get(brief.id, []) if quiet is None or m.created_at > quiet]
         state = ReminderState(
             status=brief.status,
-            missing=summary.missing,
+            # An answer sent back is chased once its mail reached the client, not before.
+            missing=summary.owed,
             quiet_since=quiet,
             reminders=_rounds(m for m in since if m.kind == "reminder"),
             escalations=sum(1 for m in since if m.kind == "escalation" and not m.data.get("late")),

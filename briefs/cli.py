@@ -57,12 +57,9 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
     report = send_due.run(now, dry_run=dry_run, wall=clock.utcnow)
     if dry_run:
-        for draft in report.planned:
-            click.echo(f"would queue {draft.kind} to {', '.join(draft.to)}: {draft.subject}")
-        for message in report.due:
-            click.echo(
-                f"would deliver {message.kind} to {', '.join(message.to_addrs)}: {message.subject}"
-            )
+        # One line per mail, folded as a real run folds (one mail per person per run).
+        for line in report.preview:
+            click.echo(str(line))
         if not report.planned and not report.due:
             click.echo("Nothing is due.")
         return

@@ -2,20 +2,31 @@
 
 `summarize` is pure; `load_summaries` fetches the fields of any number of briefs in one
 query, so a page listing briefs does a fixed number of queries.
+
+An answer sent back to be told by e-mail is the client's to give only once that mail is
+delivered (as rules.ball_in_court measures it): until then the move is still the agency's,
+reminders do not count it, and the client's "since" starts at the delivery.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from briefs.extensions import db
-from briefs.models import Brief, BriefField, BriefSection, Comment
-from briefs.rules.completeness import Progress, has_answer, is_missing, is_sent_back, progress
+from briefs.models import Brief, BriefField, BriefSection, Comment, Event
+from briefs.rules.completeness import (
+    CHANGES_REQUESTED,
+    Progress,
+    has_answer,
+    is_missing,
+    is_sent_back,
+    progress,
+)
 from briefs.rules.whose_move import AGENCY, CLIENT, Move, whose_move
 
 
@@ -26,6 +37,15 @@ class CommentFact:
     field_id: int
     side: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Telling:
+    """How an answer sent back reaches the client: by e-mail or not, and when delivered."""
+
+    by_mail: bool
+    #: When the first mail naming it was delivered (None while it is on its way).
+    delivered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -45,10 +65,17 @@ class BriefSummary:
     last_client_at: datetime | None = None
     #: The brief's fields in brief order.
     fields: tuple[BriefField, ...] = ()
+    #: Keys of the missing answers sent back whose mail has not reached the client yet.
+    telling: tuple[str, ...] = ()
 
     @property
     def missing(self) -> int:
         return self.progress.missing
+
+    @property
+    def owed(self) -> int:
+        """How many missing answers the client owes now (a request on its way is not owed)."""
+        return self.missing - len(self.telling)
 
     @property
     def missing_fields(self) -> list[BriefField]:
@@ -92,22 +119,40 @@ def open_question_since(
 
 
 def summarize(
-    brief: Brief, fields: Sequence[BriefField], comments: Sequence[CommentFact] = ()
+    brief: Brief,
+    fields: Sequence[BriefField],
+    comments: Sequence[CommentFact] = (),
+    telling: Mapping[int, Telling] | None = None,
 ) -> BriefSummary:
-    """Judge one brief from its fields (given in brief order) and its comments (oldest first)."""
-    sent_back_at = [f.reviewed_at for f in fields if is_sent_back(f)]
+    """Judge one brief from its fields (given in brief order) and its comments (oldest first).
+
+    `telling` says, by field id, how each answer sent back reaches the client; without it
+    an answer sent back is asked of the client at the moment of the review.
+    """
+    telling = telling or {}
+
+    def asked_back(field: BriefField) -> datetime | None:
+        """When a sent-back answer became the client's to give (None: not yet)."""
+        told = telling.get(field.id) if telling else None
+        if told is None or not told.by_mail:
+            return field.reviewed_at
+        return told.delivered_at
+
+    sent_back = [f for f in fields if is_sent_back(f)]
+    on_the_way = [f for f in sent_back if asked_back(f) is None and f.reviewed_at is not None]
     unreviewed = sum(1 for f in fields if f.revision and has_answer(f) and f.review_verdict is None)
     missing_keys = tuple(f.key for f in fields if is_missing(f))
     stats = progress(fields)
-    last_request_at = _latest(brief.sent_at, *sent_back_at)
+    last_request_at = _latest(brief.sent_at, *(asked_back(f) for f in sent_back))
     client_comments = (c.created_at for c in comments if c.side == CLIENT)
     last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields), *client_comments)
     open_asks = [
-        (f.reviewed_at if is_sent_back(f) else brief.sent_at) for f in fields if is_missing(f)
+        (asked_back(f) if is_sent_back(f) else brief.sent_at) for f in fields if is_missing(f)
     ]
+    telling_keys = tuple(f.key for f in on_the_way if is_missing(f))
     move = whose_move(
         status=brief.status,
-        missing=stats.missing,
+        missing=stats.missing - len(telling_keys),
         unreviewed=unreviewed,
         created_at=brief.created_at,
         last_request_at=last_request_at,
@@ -115,6 +160,7 @@ def summarize(
         submitted_at=brief.submitted_at,
         waiting_since=min((t for t in open_asks if t is not None), default=None),
         question_since=open_question_since(fields, comments),
+        telling_since=min((f.reviewed_at for f in on_the_way), default=None),
     )
     return BriefSummary(
         brief=brief,
@@ -125,6 +171,7 @@ def summarize(
         last_request_at=last_request_at,
         last_client_at=last_client_at,
         fields=tuple(fields),
+        telling=telling_keys,
     )
 
 
@@ -136,7 +183,58 @@ def load_summaries(briefs: Iterable[Brief]) -> list[BriefSummary]:
     ids = [b.id for b in briefs]
     by_brief = fields_by_brief(ids)
     comments = comments_by_brief(ids)
-    return [summarize(brief, by_brief[brief.id], comments[brief.id]) for brief in briefs]
+    telling = load_telling([f for fields in by_brief.values() for f in fields])
+    return [summarize(brief, by_brief[brief.id], comments[brief.id], telling) for brief in briefs]
+
+
+def load_telling(fields: Iterable[BriefField]) -> dict[int, Telling]:
+    """Return how each sent-back field is told, by field id (always one query).
+
+    Read from the record, as rules.ball_in_court reads it: the review says whether a mail
+    tells it; a mail's queued event names the questions it told, its sent event the
+    delivery. Only a mail queued after the latest review counts for that review.
+    """
+    sent_back = [f for f in fields if is_sent_back(f) and f.reviewed_at is not None]
+    since = min((f.reviewed_at for f in sent_back), default=None)
+    query = select(Event.brief_id, Event.field_id, Event.kind, Event.data, Event.created_at).where(
+        Event.brief_id.in_({f.brief_id for f in sent_back}),
+        Event.kind.in_(("review_given", "message_queued", "message_sent")),
+    )
+    if since is not None:
+        query = query.where(Event.created_at >= since)
+    wanted = {f.id for f in sent_back}
+    by_mail: dict[int, bool] = {}
+    queued: dict[tuple[int, object], tuple[tuple[str, ...], datetime]] = {}
+    delivered: defaultdict[tuple[int, str], list[tuple[datetime, datetime]]] = defaultdict(list)
+    for row in db.session.execute(query.order_by(Event.id)):
+        data = row.data or {}
+        if row.kind == "review_given" and row.field_id in wanted:
+            by_mail[row.field_id] = data.get("verdict") == CHANGES_REQUESTED and bool(
+                data.get("by_mail")
+            )
+        elif data.get("message_kind") != CHANGES_REQUESTED:
+            continue
+        elif row.kind == "message_queued":
+            keys = tuple(data.get("missing") or ())
+            queued[(row.brief_id, data.get("message"))] = (keys, row.created_at)
+        elif row.kind == "message_sent":
+            keys, queued_at = queued.get((row.brief_id, data.get("message")), ((), row.created_at))
+            for key in keys:
+                delivered[(row.brief_id, key)].append((queued_at, row.created_at))
+    return {
+        f.id: Telling(
+            by_mail.get(f.id, False),
+            min(
+                (
+                    at
+                    for queued_at, at in delivered[(f.brief_id, f.key)]
+                    if queued_at >= f.reviewed_at
+                ),
+                default=None,
+            ),
+        )
+        for f in sent_back
+    }
 
 
 def comments_by_brief(brief_ids: list[int]) -> defaultdict[int, list[CommentFact]]:

@@ -94,3 +94,27 @@ def test_brief_sending_routes_refuse_anonymous_visitors(client):
     for url in ("/briefs/1/send", "/briefs/1/reminders"):
         response = client.post(url)
         assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_flash_says_truly_when_the_invitation_leaves(app, auth_client, user):
+    brief, _token = make_brief(make_template(), user=user)
+    app.config["SMTP_URL"] = ""
+    page = auth_client.post(f"/briefs/{brief.id}/send", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert "within a minute" not in page
+    assert (
+        'The invitation to ivan@acme.example waits in the <a href="/outbox">Outbox</a>: '
+        "no mail server is configured (SMTP_URL), so nothing is sent until one is."
+    ) in page
+    other, _token = make_brief(make_template("Other"), user=user)
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:2525"
+    user.locale = "ru"
+    db.session.commit()
+    page = auth_client.post(f"/briefs/{other.id}/send", follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert (
+        "Приглашение (кому: ivan@acme.example) поставлено в очередь и уйдёт при следующем "
+        "запуске send-due."
+    ) in page

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from briefs.dashboard.board import build_row, count_line
 from briefs.dashboard.filters import Filters, parse_filters
 from briefs.extensions import db
+from briefs.mail import send_due
 from briefs.models import BriefField, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.workflow import Actor, close, mark_sent, review, save_answer, submit
@@ -134,7 +135,7 @@ def test_progress_missing_and_whose_move_are_shown(auth_client):
     assert "1 open brief" in body
 
 
-def test_sent_back_answer_counts_as_missing_again(auth_client):
+def test_sent_back_answer_counts_as_missing_again(auth_client, smtp_server):
     template = make_template()
     brief, _token = make_brief(template, now=NOW - timedelta(days=3))
     mark_sent(brief, AGENCY, NOW - timedelta(days=3))
@@ -150,8 +151,16 @@ def test_sent_back_answer_counts_as_missing_again(auth_client):
     [row] = rows(auth_client.get("/").get_data(as_text=True))
     assert progress_text(row) == "3/4"
     assert cell(row, "Missing") == "1"
-    assert cell(row, "Whose move") == "Client's move for 3 hours"
+    # The mail telling the client has not gone yet: still the agency's move since the
+    # submission it has not fully answered.
+    assert cell(row, "Whose move") == "Agency's move for 2 days"
     assert cell(row, "Status") == "Sent"
+    # Once that mail is delivered, the client's wait starts: at the delivery, not the review.
+    send_due.run(NOW - timedelta(hours=2))
+    [told] = [mail for rcpt, mail in smtp_server.messages if rcpt == ["ivan@acme.example"]]
+    assert told["Subject"].startswith("A few answers to add to")
+    [row] = rows(auth_client.get("/").get_data(as_text=True))
+    assert cell(row, "Whose move") == "Client's move for 2 hours"
 
 
 def test_a_complete_submitted_brief_waits_on_the_agency(auth_client):
@@ -369,9 +378,9 @@ def test_query_count_does_not_grow_with_the_number_of_briefs(auth_client, count_
     many, body = dashboard_queries(auth_client, count_queries)
     assert len(rows(body)) == 50 - 4  # briefs 11, 22, 33 and 44 are closed
     assert many == few
-    # user, clients, briefs, recipients, fields, comments, settings, reminders, hand-overs,
-    # promises
-    assert few <= 11
+    # user, clients, briefs, recipients, fields, comments, how answers sent back were told,
+    # settings, reminders, hand-overs, promises
+    assert few <= 12
 
 
 def test_filtered_query_count_is_fixed_too(auth_client, count_queries):

@@ -298,3 +298,48 @@ def test_russian_mail_keeps_names_in_the_nominative():
         for wrong in ("для Клиника", "от Клиника", "для Pixel", "от Pixel"):
             assert wrong not in text, f"{path.name}: {wrong}"
         assert not re.search(r"страниц\w* «Страница", text, re.IGNORECASE), path.name
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_mail_lists_every_brief_sent_back_or_submitted(
+    app, user, lang, monkeypatch, assert_golden
+):
+    app.config["SMTP_URL"] = ""
+    fixed_tokens(monkeypatch)
+    shared = itertools.count(1)
+    monkeypatch.setattr(
+        workflow, "new_token", lambda: (f"shared-{(n := next(shared))}", f"9{n:063d}")
+    )
+    user.locale = lang
+    template = make_template(f"Page {lang}", SECTIONS[lang], locale=lang)
+    client = make_client(OWNED[lang][0][1])
+    ivan, olga = Actor.client("Ivan Contact"), Actor.user(user)
+    submitted_at = SENT + timedelta(days=2)
+    briefs = []
+    for title, _client, launch in OWNED[lang][:2]:
+        brief, _token = make_brief(
+            template, client, title=title, locale=lang, launch_date=launch, user=user, now=SENT
+        )
+        mark_sent(brief, olga, SENT)
+        answer_fields(brief, ["name", "what", "who"], submitted_at, ivan)
+        workflow.submit(brief, ivan, submitted_at, missing=[])
+        briefs.append(brief)
+    db.session.commit()
+    send_due.run(submitted_at + timedelta(minutes=1))
+    notes = {
+        "en": ("Please name the shades.", "Who is it for: adults, teenagers?\nBoth is fine."),
+        "ru": ("Назовите, пожалуйста, оттенки.", "Для кого: взрослые, подростки?\nМожно оба."),
+    }[lang]
+    back = submitted_at + timedelta(hours=1)
+    workflow.review(fields_by_key(briefs[0])["what"], CHANGES_REQUESTED, notes[0], olga, back)
+    workflow.review(fields_by_key(briefs[1])["who"], CHANGES_REQUESTED, notes[1], olga, back)
+    db.session.commit()
+    send_due.run(back + timedelta(minutes=10))
+    for kind in ("submitted", "changes_requested"):
+        [message] = db.session.scalars(db.select(Message).where(Message.kind == kind)).all()
+        assert message.brief_id is None and len(message.data["about"]) == 2
+        assert message.locale == lang
+        assert_golden(
+            f"email/{kind}_batch.{lang}.txt", f"Subject: {message.subject}\n\n{message.text_body}"
+        )
+        assert_golden(f"email/{kind}_batch.{lang}.html", message.html_body)

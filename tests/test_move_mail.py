@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from briefs.accounts import agency_settings
+from briefs.chase_status import assess
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import Contact, Message
@@ -244,3 +246,95 @@ def test_the_agency_words_the_sent_back_mail_like_the_others(app, auth_client, u
     message = db.session.scalar(select(Message).where(Message.kind == "changes_requested"))
     assert message.subject == "Teeth whitening page: two small things"
     assert message.text_body.startswith("Hi from Pixel & Co!")
+
+
+def test_answers_sent_back_on_two_briefs_make_one_mail_per_recipient(
+    app, client, user, smtp_server
+):
+    acme = make_client()
+    acme.contacts.append(Contact(name="Oleg Colleague", email="oleg@acme.example", role="contact"))
+    db.session.commit()
+    briefs = []
+    for title in ("Teeth whitening page", "Braces page"):
+        brief, _token = make_brief(client=acme, title=title, user=user, now=MONDAY)
+        mark_sent(brief, SYSTEM, MONDAY)
+        answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+        briefs.append(brief)
+    olga = Actor.user(user)
+    whitening, braces = (fields_by_key(b) for b in briefs)
+    review(whitening["what"], CHANGES_REQUESTED, "Shades?", olga, THURSDAY)
+    review(braces["who"], CHANGES_REQUESTED, "Adults or teenagers?", olga, THURSDAY)
+    db.session.commit()
+    delivered_at = THURSDAY + timedelta(minutes=10)
+    send_due.run(delivered_at)
+    for address in ("ivan@acme.example", "oleg@acme.example"):
+        [mail] = to(smtp_server, address)
+        assert mail["Subject"] == "A few answers to add to in 2 briefs"
+        text, html = bodies(mail)
+        for brief, fields, key, comment in (
+            (briefs[0], whitening, "what", "Shades?"),
+            (briefs[1], braces, "who", "Adults or teenagers?"),
+        ):
+            assert f"The brief: “{brief.title}” for Acme Dental." in text
+            assert f"Our comment: {comment}" in text
+            own = f"http://127.0.0.1:5000/c/{own_token(brief, address)}"
+            link = f"{own}#field-{fields[key].id}"
+            assert link in text and f'href="{link}"' in html
+            page = client.get(urlsplit(link).path).get_data(as_text=True)
+            assert f'id="field-{fields[key].id}"' in page and comment in page
+    stored = db.session.scalars(select(Message).where(Message.kind == "changes_requested")).all()
+    assert len(stored) == 2  # one per recipient, each about both briefs
+    assert all(m.brief_id is None and len(m.data["about"]) == 2 for m in stored)
+    # Nothing is told twice, neither in a later run nor on its own.
+    send_due.run(delivered_at + timedelta(hours=1))
+    assert len(smtp_server.messages) == 2
+    # Each brief's record starts the client's wait when the one mail was delivered.
+    cal, tz = agency_calendar(delivered_at)
+    for brief, key in ((briefs[0], "what"), (briefs[1], "who")):
+        _brief, fields_, events = load_brief_history(brief.id)
+        measures = measure_brief(fields_, events, delivered_at + timedelta(days=1), cal, tz)
+        [waiting] = [r for r in measures.open_requests() if r.side == CLIENT]
+        assert waiting.asked_at == delivered_at and waiting.open_keys == {key}
+
+
+def test_briefs_submitted_in_one_run_make_one_notice_per_owner(app, user, smtp_server):
+    acme = make_client()
+    titles = ("Teeth whitening page", "Braces page")
+    for title in titles:
+        brief, _token = make_brief(client=acme, title=title, user=user, now=MONDAY)
+        mark_sent(brief, SYSTEM, MONDAY)
+        answer_fields(brief, EVERY_KEY, WEDNESDAY, IVAN)
+        submit(brief, IVAN, WEDNESDAY, missing=[])
+    db.session.commit()
+    send_due.run(WEDNESDAY + timedelta(minutes=5))
+    [notice] = [m for m in to(smtp_server, user.email) if "submitted" in m["Subject"]]
+    assert notice["Subject"] == "Answers submitted on 2 briefs"
+    text, _html = bodies(notice)
+    for title in titles:
+        assert f"Acme Dental submitted the brief “{title}” on" in text
+    send_due.run(WEDNESDAY + timedelta(minutes=10))
+    assert len([m for m in to(smtp_server, user.email) if "submitted" in m["Subject"]]) == 1
+
+
+def test_reminders_and_the_dashboard_count_the_wait_from_the_delivered_mail(app, user, smtp_server):
+    brief, _token = sent_brief(user)
+    answer_fields(brief, EVERY_KEY, MONDAY + timedelta(hours=1))
+    review_at = MONDAY + timedelta(weeks=1)  # Monday 9 Nov, 10:00 in Moscow
+    review(fields_by_key(brief)["what"], CHANGES_REQUESTED, "Shades?", Actor.user(user), review_at)
+    db.session.commit()
+    # The mail server is down for two days: the request waits in the outbox.
+    smtp_url, app.config["SMTP_URL"] = app.config["SMTP_URL"], ""
+    send_due.run(review_at + timedelta(minutes=10))
+    tuesday = review_at + timedelta(days=1)
+    [chase], _cal = assess([brief], agency_settings(), tuesday)
+    # Not told yet, so not the client's to give: no reminder, and still the agency's move.
+    assert chase.summary.move.side == AGENCY and chase.status.next_reminder is None
+    assert chase.summary.move.since == review_at
+    app.config["SMTP_URL"] = smtp_url
+    delivered_at = review_at + timedelta(days=2)  # Wednesday 11 Nov
+    send_due.run(delivered_at)
+    assert len(to(smtp_server, "ivan@acme.example")) == 1
+    [chase], _cal = assess([brief], agency_settings(), delivered_at + timedelta(hours=1))
+    assert chase.summary.move == Move(CLIENT, delivered_at)
+    # Three working days from the delivery, not from the review (that was Thursday 12th).
+    assert chase.status.next_reminder == datetime(2026, 11, 16, 6, 0, tzinfo=UTC)

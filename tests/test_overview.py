@@ -177,14 +177,14 @@ def briefs(app):
     return draft, sent, done
 
 
-def test_load_summaries_reads_every_field_and_comment_in_two_queries(briefs, count_queries):
+def test_load_summaries_reads_fields_comments_and_mail_told_in_three_queries(briefs, count_queries):
     draft, sent, done = briefs
     db.session.expire_all()
     briefs_again = list(db.session.scalars(select(type(draft)).order_by(type(draft).id)))
     with count_queries() as statements:
         summaries = load_summaries(briefs_again)
 
-    assert len(statements) == 2
+    assert len(statements) == 3
     assert [s.brief.title for s in summaries] == ["Draft", "Sent", "Done"]
     assert [s.progress for s in summaries] == [
         Progress(0, 4),
@@ -196,8 +196,11 @@ def test_load_summaries_reads_every_field_and_comment_in_two_queries(briefs, cou
         ("what", "channels", "who"),
         ("who",),
     ]
-    assert [s.move.side for s in summaries] == [AGENCY, CLIENT, CLIENT]
-    assert summaries[2].move.since == NOW + timedelta(days=3)
+    # "Done" had an answer sent back whose mail has not gone out: the agency's move still,
+    # since the submission it answered only in part.
+    assert [s.move.side for s in summaries] == [AGENCY, CLIENT, AGENCY]
+    assert summaries[2].move.since == NOW + timedelta(days=2)
+    assert summaries[2].telling == ("who",) and summaries[2].owed == 0
 
 
 def test_load_summaries_gives_fields_in_the_order_the_client_sees_them(briefs):

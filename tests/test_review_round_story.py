@@ -117,12 +117,15 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
     )
     implants, _ = brief("Имплантация", date(2026, 11, 20), [irina])
     braces, _ = brief("Брекеты", date(2026, 11, 18), [irina, oleg])
+    # D: a late-spring launch, for a second answer sent back in the same minute as A's.
+    veneers, veneers_token = brief("Виниры", date(2027, 4, 5), [irina, oleg])
     fields = fields_by_key(whitening)
+    veneers_fields = fields_by_key(veneers)
 
     said: dict[str, str] = {}
 
     def send_all():
-        for each in (whitening, implants, braces):
+        for each in (whitening, implants, braces, veneers):
             assert auth_client.post(f"/briefs/{each.id}/send").status_code == 302
 
     def irina_submits(values: dict[str, str]):
@@ -130,6 +133,11 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
         form = {"seen": [str(fields[key].id) for key in values], "action": "submit"}
         form |= {f"f-{fields[key].id}": value for key, value in values.items()}
         assert client.post(f"/c/{whitening_token}", data=form).status_code == 302
+
+    def irina_answers_the_veneers_name():
+        name = veneers_fields["name"].id
+        form = {"seen": [str(name)], "action": "save", f"f-{name}": "Виниры"}
+        assert client.post(f"/c/{veneers_token}", data=form).status_code == 302
 
     def agency_sends_one_answer_back():
         for key in ("name", "who"):
@@ -145,6 +153,13 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
             follow_redirects=True,
         )  # fmt: skip
         said["review flash"] = page.get_data(as_text=True)
+        # In the same minute, the veneers brief's name is sent back too.
+        name = veneers_fields["name"].id
+        auth_client.post(
+            f"/briefs/{veneers.id}/fields/{name}/review",
+            data={f"f{name}-verdict": CHANGES_REQUESTED,
+                  f"f{name}-comment": "Нужно полное название, как в прайсе."},
+        )  # fmt: skip
 
     def promise_logged():
         response = auth_client.post(
@@ -170,6 +185,7 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
         (msk(2, 9, 50), send_all),
         (submitted_at, lambda: irina_submits(
             {"name": "Отбеливание", "what": "Чистка и отбеливание", "who": "Взрослые"})),
+        (submitted_at + timedelta(minutes=5), irina_answers_the_veneers_name),
         (sent_back_at, agency_sends_one_answer_back),
         (answered_at, lambda: irina_submits({"what": "Два визита по часу, с интервалом в неделю"})),
         (moved_at, launch_moved),
@@ -199,7 +215,7 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
         for address in people:
             [invitation] = to(address, "invitation", each)
             assert invitation.at == msk(2, 10)
-    # One mail per recipient per run: Ирина's three briefs came in one invitation.
+    # One mail per recipient per run: Ирина's four briefs came in one invitation.
     assert len([m for m in mails if IRINA in m.rcpt and m.kind == "invitation"]) == 1
 
     # The agency hears of each submission within one run, not in the next day's digest.
@@ -213,9 +229,24 @@ def test_three_weeks_of_review_rounds(app, runner, auth_client, client, user, sm
     assert sent_back_at < sent_back.at <= sent_back_at + ONE_RUN
     assert "Что именно делается" in sent_back.text
     assert "Сколько длится процедура и сколько визитов нужно?" in sent_back.text
-    assert "Название услуги" not in sent_back.text  # accepted, so not sent back
+    # Accepted, so not sent back (the mail lists the whitening brief first, then braces).
+    whitening_part = sent_back.text.split("2. Бриф:")[0]
+    assert "Что именно делается" in whitening_part and "Название услуги" not in whitening_part
     # Her own link, so what she answers through it is credited to her.
     assert f"/c/{own_token(whitening, IRINA)}#field-{fields['what'].id}" in sent_back.text
+    # One mail per recipient per run: the veneers name, sent back in the same minute, is in
+    # the same mail to Ирина, with its comment and her own veneers link; Олег, a recipient
+    # of veneers and not of whitening, gets the mail about veneers alone.
+    assert sent_back.brief_id is None and sent_back.for_brief(veneers)
+    assert sent_back.subject == "Несколько ответов стоит уточнить: 2 брифа"
+    assert "Нужно полное название, как в прайсе." in sent_back.text
+    veneers_link = f"/c/{own_token(veneers, IRINA)}#field-{veneers_fields['name'].id}"
+    assert veneers_link in sent_back.text
+    assert len([m for m in mails if IRINA in m.rcpt and m.kind == "changes_requested"]) == 1
+    [olegs] = to(OLEG, "changes_requested", veneers)
+    assert olegs.brief_id == veneers.id and olegs.at == sent_back.at
+    assert "Нужно полное название, как в прайсе." in olegs.text
+    assert "Сколько длится процедура" not in olegs.text
     # She answered before a reminder was due: the record shows no chasing on this brief.
     assert to(IRINA, "reminder", whitening) == []
 

@@ -102,6 +102,47 @@ def test_dry_run_lists_and_changes_nothing(app, runner):
     assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
 
 
+def test_dry_run_previews_one_line_per_mail_folded_as_a_real_run(app, runner, user):
+    from briefs.accounts import agency_settings
+    from briefs.mail.chasing import invitation
+    from briefs.mail.outbox import queue
+    from briefs.models.brief import CHANGES_REQUESTED
+    from briefs.workflow import review
+    from tests.factories import answer_fields, fields_by_key
+
+    acme = make_client()
+    titles = ("Teeth whitening page", "Braces page")
+    briefs = [make_brief(client=acme, title=t, user=user, now=MONDAY_MORNING)[0] for t in titles]
+    for brief in briefs:
+        for draft in invitation(brief, agency_settings(), MONDAY_MORNING):
+            queue(draft, MONDAY_MORNING)
+        mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    result = runner.invoke(args=["send-due", "--dry-run", "--now", "2026-11-02T10:01:00+03:00"])
+    assert result.exit_code == 0, result.output
+    # Two invitations wait for Ivan; a real run sends him one mail about both.
+    [line] = [line for line in result.output.splitlines() if "invitation" in line]
+    assert line == (
+        "would deliver invitation to ivan@acme.example: Questions for 2 briefs from Pixel & Co"
+        " [2 briefs: Teeth whitening page; Braces page]"
+    )
+    # Answers sent back on both briefs: one mail to Ivan, listing both.
+    send_due.run(MONDAY_MORNING + timedelta(minutes=1))
+    later = MONDAY_MORNING + timedelta(days=1)
+    for brief in briefs:
+        answer_fields(brief, ["name", "what", "channels", "who"], later)
+        review(fields_by_key(brief)["what"], CHANGES_REQUESTED, "Shades?", Actor.user(user), later)
+    db.session.commit()
+    result = runner.invoke(args=["send-due", "--dry-run", "--now", "2026-11-03T10:30:00+03:00"])
+    [line] = [line for line in result.output.splitlines() if "changes_requested" in line]
+    assert line == (
+        "would queue changes_requested to ivan@acme.example: A few answers to add to in 2 briefs"
+        " [2 briefs: Teeth whitening page; Braces page]"
+    )
+    queued = send_due.run(datetime(2026, 11, 3, 7, 30, tzinfo=UTC)).queued
+    assert [m.kind for m in queued if m.kind == "changes_requested"] == ["changes_requested"]
+
+
 def test_send_due_rejects_a_bad_time(runner):
     result = runner.invoke(args=["send-due", "--now", "next tuesday"])
     assert result.exit_code == 2

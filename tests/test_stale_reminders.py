@@ -78,3 +78,41 @@ def test_answers_sent_back_and_answered_while_smtp_is_down_are_not_mailed(app, u
     assert sent_back.status == "cancelled"
     last = db.session.scalars(db.select(Event).order_by(Event.id.desc())).first()
     assert last.kind == "message_cancelled" and last.data["message"] == sent_back.id
+
+
+def test_a_sent_back_mail_about_two_briefs_stands_while_either_needs_it(app, user, smtp_server):
+    from briefs.models.brief import CHANGES_REQUESTED
+    from briefs.workflow import review
+    from tests.factories import IVAN, answer_fields, fields_by_key, make_brief, make_client
+
+    acme = make_client()
+    olga = Actor.user(user)
+    whats = []
+    for title in ("Whitening", "Braces"):
+        brief, _token = make_brief(client=acme, title=title, now=MONDAY, user=user)
+        mark_sent(brief, SYSTEM, MONDAY)
+        answer_fields(brief, ["name", "what", "price", "channels", "who"], MONDAY)
+        whats.append(fields_by_key(brief)["what"])
+        review(whats[-1], CHANGES_REQUESTED, "Shades?", olga, THURSDAY)
+    db.session.commit()
+    smtp_server.controller.stop()
+    later = THURSDAY.replace(hour=7)
+    send_due.run(later)
+    sent_back = db.session.scalar(db.select(Message).where(Message.kind == "changes_requested"))
+    assert sent_back.status == "queued" and len(sent_back.data["about"]) == 2
+
+    # Answered on one brief: the other still needs the mail.
+    save_answer(whats[0], "Two shades", not_applicable=False, actor=IVAN, now=later)
+    db.session.commit()
+    send_due.run(later.replace(hour=8))
+    assert sent_back.status == "queued"
+
+    # Answered on both: cancelled, and each brief's record says so.
+    save_answer(whats[1], "Three shades", not_applicable=False, actor=IVAN, now=later)
+    db.session.commit()
+    send_due.run(later.replace(hour=9))
+    assert sent_back.status == "cancelled"
+    cancelled = db.session.scalars(
+        db.select(Event.brief_id).where(Event.kind == "message_cancelled")
+    ).all()
+    assert sorted(cancelled) == sorted(w.brief_id for w in whats)

@@ -53,7 +53,7 @@ from briefs.models import (
     Upload,
     User,
 )
-from briefs.overview import BriefSummary, CommentFact, brief_fields, summarize
+from briefs.overview import BriefSummary, CommentFact, brief_fields, load_telling, summarize
 from briefs.rules.completeness import has_answer
 from briefs.timeline import summary as timeline
 from briefs.timeline.sentences import Context, deliveries, folded
@@ -209,7 +209,7 @@ def load_page(
     comments = comments_by_field(brief.id)
     said = sorted((c for thread in comments.values() for c in thread), key=lambda c: c.id)
     facts = [CommentFact(c.field_id, c.side, c.created_at) for c in said]
-    summary = summarize(brief, fields, facts)
+    summary = summarize(brief, fields, facts, load_telling(fields))
     agency = agency_settings()
     [chase], _cal = assess_summaries([summary], agency, now)
     review_forms = {field.id: ReviewForm(prefix=f"f{field.id}", formdata=None) for field in fields}

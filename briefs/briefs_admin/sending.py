@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from briefs import clock, workflow
 from briefs.accounts import agency_settings
@@ -12,6 +13,7 @@ from briefs.briefs_admin.forms import BriefReminderForm, ConfirmForm
 from briefs.extensions import db
 from briefs.mail.chasing import invitation
 from briefs.mail.outbox import queue
+from briefs.mail.smtp import parse_smtp_url
 from briefs.models import Brief
 
 
@@ -38,13 +40,7 @@ def send_by_email(brief_id: int):
     if not to:
         flash(_("This invitation is already in the outbox."), "info")
     else:
-        flash(
-            _(
-                "The invitation is in the outbox for %(to)s; it goes out within a minute.",
-                to=", ".join(to),
-            ),
-            "success",
-        )
+        flash(_queued_note(", ".join(to)), "success")
     return _to_brief(brief, "client-link")
 
 
@@ -62,3 +58,18 @@ def reminder_settings(brief_id: int):
             for error in errors:
                 flash(str(error), "error")
     return _to_brief(brief)
+
+
+def _queued_note(to: str) -> Markup:
+    """Say truly when a queued invitation leaves: at the next send-due run, or not at all
+    while no mail server is configured (it then waits in the Outbox)."""
+    if parse_smtp_url(current_app.config["SMTP_URL"]) is not None:
+        return escape(
+            _("The invitation to %(to)s is queued; it goes out at the next send-due run.", to=to)
+        )
+    outbox = Markup('<a href="{}">{}</a>').format(url_for("outbox_admin.outbox"), _("Outbox"))
+    text = _(
+        "The invitation to %(to)s waits in the %(outbox)s: no mail server is configured "
+        "(SMTP_URL), so nothing is sent until one is."
+    )
+    return escape(text) % {"to": to, "outbox": outbox}

@@ -121,6 +121,31 @@ def batched(kind: str, drafts: list[Draft]) -> Draft:
     )
 
 
+def invitation_groups(messages: list[Message]) -> dict[tuple[str, str], list[Message]]:
+    """Group the waiting invitations a run folds: those to one address, in one language.
+
+    Only groups of more than one are returned; an invitation with copies stays apart.
+    """
+    groups: dict[tuple[str, str], list[Message]] = defaultdict(list)
+    for message in messages:
+        if (
+            message.kind == "invitation"
+            and message.status == QUEUED
+            and message.attempts == 0
+            and message.brief_id is not None
+            and len(message.to_addrs) == 1
+            and not message.cc_addrs
+        ):
+            groups[(message.to_addrs[0].lower(), message.locale)].append(message)
+    return {key: group for key, group in groups.items() if len(group) > 1}
+
+
+def batch_subject(kind: str, count: int, agency: str, locale: str) -> str:
+    """Return the subject of a mail of a kind about several briefs, in a language."""
+    with force_locale(locale):
+        return _subject(kind, count, agency)
+
+
 def fold_invitations(now: datetime) -> list[Message]:
     """Put the invitations waiting for the same contact into one mail; return the new mails.
 
@@ -138,11 +163,7 @@ def fold_invitations(now: datetime) -> list[Message]:
         )
         .order_by(Message.id)
     ).all()
-    groups: dict[tuple[str, str], list[Message]] = defaultdict(list)
-    for message in waiting:
-        if len(message.to_addrs) == 1 and not message.cc_addrs:
-            groups[(message.to_addrs[0].lower(), message.locale)].append(message)
-    groups = {key: group for key, group in groups.items() if len(group) > 1}
+    groups = invitation_groups(waiting)
     if not groups:
         return []
     settings = agency_settings()

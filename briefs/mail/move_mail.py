@@ -5,15 +5,25 @@ and why, with a link of their own straight to each; when the client submits, the
 owners are told. Neither waits for a reminder or the next morning's digest. Both are
 idempotent: a message names what it told (review ids, the submission's moment) and nothing
 is told twice.
+
+One mail per person per run: a contact whose answers were sent back on several briefs,
+or a teammate whose several briefs were submitted, gets one mail listing each brief. Such
+a mail belongs to none of them (Message.brief_id is empty): like the batched reminders
+(mail/batching.py) it lists them under data["about"], each with the facts its brief's
+record gets (the reviews told, the questions named, the per-brief keys). A mail about a
+single brief stays exactly the mail it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from briefs.chase_status import BriefChase
@@ -21,9 +31,10 @@ from briefs.extensions import db
 from briefs.links import agency_link
 from briefs.mail.chasing import brief_owners, facts_for, own_links
 from briefs.mail.comment_mail import QUIET
-from briefs.mail.content import MissingItem, render_brief_mail, render_mail
+from briefs.mail.content import BriefFacts, MissingItem, render_brief_mail, render_mail
+from briefs.mail.digests import user_locale
 from briefs.mail.outbox import Draft
-from briefs.models import AgencySettings, BriefField, Message, Review, User
+from briefs.models import AgencySettings, Brief, BriefField, Event, Message, Review, User
 from briefs.rules.completeness import is_sent_back
 
 CHANGES_REQUESTED = "changes_requested"
@@ -32,6 +43,13 @@ SUBMITTED = "submitted"
 #: A submission older than this when a run first sees it is left to the daily digest, so
 #: an upgrade (or a cron that stopped for days) does not mail about old news.
 SUBMISSION_NEWS = timedelta(days=1)
+
+
+#: The opening of a mail listing answers sent back on several briefs.
+BATCH_INTRO = _l(
+    "Hello! Thank you for your answers. %(agency)s has read them and asks you to add a "
+    "little to the questions below, brief by brief: each comes with a note on what is needed."
+)
 
 
 def move_drafts(chases: list[BriefChase], settings: AgencySettings, now: datetime) -> list[Draft]:
@@ -45,7 +63,11 @@ def move_drafts(chases: list[BriefChase], settings: AgencySettings, now: datetim
 
 
 def _told(brief_ids: list[int]) -> dict[str, set]:
-    """Return what earlier runs told: review ids sent back, and submission dedupe keys."""
+    """Return what earlier runs told: review ids sent back, and submission keys (two queries).
+
+    A mail about one brief names it in its row; one about several is read from the
+    record of each brief it listed.
+    """
     told: dict[str, set] = {"reviews": set(), "keys": set()}
     rows = db.session.execute(
         select(Message.kind, Message.dedupe_key, Message.data).where(
@@ -56,6 +78,14 @@ def _told(brief_ids: list[int]) -> dict[str, set]:
         if kind == CHANGES_REQUESTED:
             told["reviews"].update((data or {}).get("reviews") or ())
         told["keys"].add(key)
+    for data in db.session.scalars(
+        select(Event.data).where(Event.brief_id.in_(brief_ids), Event.kind == "message_queued")
+    ):
+        data = data or {}
+        if data.get("message_kind") == CHANGES_REQUESTED:
+            told["reviews"].update(data.get("reviews") or ())
+        if data.get("message_kind") in (CHANGES_REQUESTED, SUBMITTED):
+            told["keys"].update(data.get("keys") or ())
     return told
 
 
@@ -71,14 +101,23 @@ def _latest_reviews(fields: list[BriefField]) -> dict[int, int]:
     return {field_id: review_id for field_id, review_id in rows}
 
 
+@dataclass(frozen=True)
+class _Told:
+    """One brief's sent-back questions for one recipient: the mail about it alone."""
+
+    brief: Brief
+    draft: Draft
+    facts: BriefFacts
+
+
 def changes_requested_drafts(
     chases: list[BriefChase], settings: AgencySettings, now: datetime, told: dict[str, set]
 ) -> list[Draft]:
-    """Tell each of a brief's recipients, in one mail each, which answers were sent back.
+    """Tell each recipient, in one mail across briefs, which answers were sent back.
 
     A question counts while it is still sent back at `now`: one the client answered or the
-    agency accepted before the run is not mailed. The mail waits until the agency's latest
-    sending back is QUIET old, so reviewing several answers in a row makes one mail.
+    agency accepted before the run is not mailed. A brief waits until the agency's latest
+    sending back on it is QUIET old, so reviewing several answers in a row makes one mail.
     """
     sent_back = {
         chase.summary.brief.id: [f for f in chase.summary.fields if is_sent_back(f)]
@@ -86,7 +125,7 @@ def changes_requested_drafts(
         if chase.summary.brief.recipients
     }
     reviews = _latest_reviews([f for fields in sent_back.values() for f in fields])
-    drafts = []
+    by_person: dict[tuple[str, str], list[_Told]] = defaultdict(list)
     for chase in chases:
         brief = chase.summary.brief
         fresh = [
@@ -103,36 +142,72 @@ def changes_requested_drafts(
             if not link:
                 continue
             items = [MissingItem(f.label, f.review_comment, f"{link}#field-{f.id}") for f in fresh]
-            drafts.append(
-                Draft(
-                    kind=CHANGES_REQUESTED,
-                    dedupe_key=f"{CHANGES_REQUESTED}:{brief.id}:{review_ids[-1]}:c{contact.id}",
-                    to=[contact.email],
-                    rendered=render_brief_mail(
-                        CHANGES_REQUESTED,
-                        replace(facts, link=link, missing=items),
-                        locale=brief.locale,
-                        timezone=brief.client.timezone,
-                    ),
-                    locale=brief.locale,
-                    brief=brief,
-                    # ball_in_court starts the client's wait on these keys when the first of
-                    # these is delivered.
-                    data={"reviews": review_ids, "missing": [f.key for f in fresh]},
-                )
+            own = replace(facts, link=link, missing=items)
+            draft = Draft(
+                kind=CHANGES_REQUESTED,
+                dedupe_key=f"{CHANGES_REQUESTED}:{brief.id}:{review_ids[-1]}:c{contact.id}",
+                to=[contact.email],
+                rendered=render_brief_mail(
+                    CHANGES_REQUESTED, own, locale=brief.locale, timezone=brief.client.timezone
+                ),
+                locale=brief.locale,
+                brief=brief,
+                # ball_in_court starts the client's wait on these keys when the first of
+                # these is delivered.
+                data={"reviews": review_ids, "missing": [f.key for f in fresh]},
             )
-    return drafts
+            by_person[(contact.email.lower(), brief.locale)].append(_Told(brief, draft, own))
+    return [
+        group[0].draft if len(group) == 1 else _changes_batch(group, settings)
+        for group in by_person.values()
+    ]
+
+
+def _changes_batch(group: list[_Told], settings: AgencySettings) -> Draft:
+    """Word one mail listing the answers sent back on several briefs to one person."""
+    first = group[0].draft
+    with force_locale(first.locale):
+        subject = ngettext(
+            "A few answers to add to in %(num)d brief",
+            "A few answers to add to in %(num)d briefs",
+            len(group),
+        )
+        intro = str(BATCH_INTRO) % {"agency": settings.name}
+    rendered = render_mail(
+        f"{CHANGES_REQUESTED}_batch",
+        subject,
+        {"items": [told.facts for told in group], "intro": intro, "agency": settings.name},
+        locale=first.locale,
+        timezone=group[0].brief.client.timezone,
+    )
+    return Draft(
+        kind=CHANGES_REQUESTED,
+        dedupe_key=_batch_key(CHANGES_REQUESTED, [t.draft.dedupe_key for t in group]),
+        to=list(first.to),
+        rendered=rendered,
+        locale=first.locale,
+        client_id=group[0].brief.client_id,
+        about=tuple(
+            (t.brief, {**(t.draft.data or {}), "keys": [t.draft.dedupe_key]}) for t in group
+        ),
+    )
+
+
+def _batch_key(kind: str, keys: list[str]) -> str:
+    """Name a mail by the per-brief keys it covers: the same briefs make the same key."""
+    digest = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:24]
+    return f"{kind}:batch:{digest}"
 
 
 def submitted_drafts(
     chases: list[BriefChase], settings: AgencySettings, now: datetime, told: dict[str, set]
 ) -> list[Draft]:
-    """Tell the brief's owners that the client submitted, once per submission.
+    """Tell each owner, in one mail across briefs, which briefs were submitted, once each.
 
     Only while the brief is still submitted: if the agency already sent answers back, it
     has seen the submission and needs no mail about it.
     """
-    drafts = []
+    by_user: dict[int, tuple[User, list[tuple[BriefChase, str]]]] = {}
     for chase in chases:
         brief = chase.summary.brief
         if brief.status != "submitted" or brief.submitted_at is None:
@@ -141,22 +216,22 @@ def submitted_drafts(
             continue
         for user in brief_owners(brief):
             key = f"{SUBMITTED}:{brief.id}:{brief.submitted_at.isoformat()}:{user.id}"
-            if key in told["keys"]:
-                continue
+            if key not in told["keys"]:
+                by_user.setdefault(user.id, (user, []))[1].append((chase, key))
+    drafts = []
+    for user, items in by_user.values():
+        if len(items) == 1:
+            [(chase, key)] = items
             drafts.append(_submitted(chase, user, settings, key))
+        else:
+            drafts.append(_submitted_batch(items, user, settings))
     return drafts
 
 
-def _submitted(chase: BriefChase, user: User, settings: AgencySettings, key: str) -> Draft:
+def _submitted_context(chase: BriefChase) -> dict:
+    """What a notice says about one submitted brief."""
     summary, brief = chase.summary, chase.summary.brief
-    locale = user.locale or settings.default_locale or "en"
-    with force_locale(locale):
-        subject = _(
-            "Answers submitted: “%(title)s” for %(client)s",
-            title=brief.title,
-            client=brief.client.name,
-        )
-    context = {
+    return {
         "brief": brief,
         "client": brief.client.name,
         "answered": summary.progress.answered,
@@ -165,8 +240,19 @@ def _submitted(chase: BriefChase, user: User, settings: AgencySettings, key: str
         "unreviewed": summary.unreviewed,
         "submitted_at": brief.submitted_at,
         "link": agency_link(brief.id),
-        "agency": settings.name,
     }
+
+
+def _submitted(chase: BriefChase, user: User, settings: AgencySettings, key: str) -> Draft:
+    brief = chase.summary.brief
+    locale = user_locale(user, settings)
+    with force_locale(locale):
+        subject = _(
+            "Answers submitted: “%(title)s” for %(client)s",
+            title=brief.title,
+            client=brief.client.name,
+        )
+    context = {**_submitted_context(chase), "agency": settings.name}
     rendered = render_mail(SUBMITTED, subject, context, locale=locale, timezone=settings.timezone)
     return Draft(
         kind=SUBMITTED,
@@ -176,4 +262,37 @@ def _submitted(chase: BriefChase, user: User, settings: AgencySettings, key: str
         locale=locale,
         brief=brief,
         data={"submitted_at": brief.submitted_at.isoformat()},
+    )
+
+
+def _submitted_batch(
+    items: list[tuple[BriefChase, str]], user: User, settings: AgencySettings
+) -> Draft:
+    """Word one notice listing every brief submitted to one teammate since the last run."""
+    locale = user_locale(user, settings)
+    with force_locale(locale):
+        subject = ngettext(
+            "Answers submitted on %(num)d brief", "Answers submitted on %(num)d briefs", len(items)
+        )
+    entries = [_submitted_context(chase) for chase, _key in items]
+    rendered = render_mail(
+        f"{SUBMITTED}_batch",
+        subject,
+        {"entries": entries, "agency": settings.name},
+        locale=locale,
+        timezone=settings.timezone,
+    )
+    return Draft(
+        kind=SUBMITTED,
+        dedupe_key=_batch_key(SUBMITTED, [key for _chase, key in items]),
+        to=[user.email],
+        rendered=rendered,
+        locale=locale,
+        about=tuple(
+            (
+                chase.summary.brief,
+                {"submitted_at": chase.summary.brief.submitted_at.isoformat(), "keys": [key]},
+            )
+            for chase, key in items
+        ),
     )

@@ -24,6 +24,7 @@ from briefs.mail.digests import agency_digests, client_digests
 from briefs.mail.limit_reached import limit_drafts, limit_lines
 from briefs.mail.move_mail import move_drafts
 from briefs.mail.outbox import Draft, due_messages, queue
+from briefs.mail.preview import PreviewLine, preview
 from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
 from briefs.models import Message
@@ -44,6 +45,8 @@ class RunReport:
     #: Sent, but the server's answer never came: not sent again (see mail.delivery).
     unconfirmed: int = 0
     smtp_configured: bool = False
+    #: For a dry run: one line per mail a real run would queue or deliver, folded alike.
+    preview: list[PreviewLine] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +106,7 @@ def run(
     report.planned = decided.drafts
     if dry_run:
         report.due = due_messages(now)
+        report.preview = preview(decided.drafts, report.due)
         db.session.rollback()
         return report
     for draft in decided.drafts:

@@ -42,28 +42,38 @@ def cancel_stale(now: datetime, chased: set[int]) -> list[Message]:
 
 
 def _answered_sent_back() -> list[Message]:
-    """Queued sent-back mail none of whose questions is still sent back (two queries)."""
+    """Queued sent-back mail none of whose questions is still sent back (two queries).
+
+    A mail listing several briefs stands while any question it names, on any of them, is
+    still sent back.
+    """
     waiting = db.session.scalars(
         select(Message).where(Message.status == QUEUED, Message.kind == move_mail.CHANGES_REQUESTED)
     ).all()
     if not waiting:
         return []
+    named = {message.id: _named_questions(message) for message in waiting}
     still_sent_back = set(
         db.session.execute(
             select(BriefField.brief_id, BriefField.key).where(
-                BriefField.brief_id.in_({m.brief_id for m in waiting}),
+                BriefField.brief_id.in_({b for pairs in named.values() for b, _key in pairs}),
                 BriefField.review_verdict == CHANGES_REQUESTED,
             )
         ).tuples()
     )
-    return [
-        message
-        for message in waiting
-        if not any(
-            (message.brief_id, key) in still_sent_back
-            for key in (message.data or {}).get("missing") or ()
-        )
-    ]
+    return [message for message in waiting if still_sent_back.isdisjoint(named[message.id])]
+
+
+def _named_questions(message: Message) -> set[tuple[int, str]]:
+    """Return the (brief id, question key) pairs a sent-back mail names."""
+    data = message.data or {}
+    if message.brief_id is not None:
+        return {(message.brief_id, key) for key in data.get("missing") or ()}
+    return {
+        (item["brief"], key)
+        for item in data.get("about") or ()
+        for key in item.get("missing") or ()
+    }
 
 
 def _cancel(message: Message, now: datetime) -> Message:

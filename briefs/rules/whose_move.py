@@ -28,25 +28,35 @@ def whose_move(
     submitted_at: datetime | None,
     waiting_since: datetime | None = None,
     question_since: datetime | None = None,
+    telling_since: datetime | None = None,
 ) -> Move:
     """Decide who must act next on a brief.
 
     last_request_at is the agency's latest ask (sending the link, sending an answer back);
     last_client_at the client's latest save, submit or comment; waiting_since the oldest ask
     that is still open, so a wait is never shortened by a later, smaller ask;
-    question_since the oldest client comment the agency has not replied to yet.
+    question_since the oldest client comment the agency has not replied to yet;
+    telling_since the oldest answer sent back whose mail has not reached the client yet
+    (`missing` then leaves those answers out: the client does not owe them yet).
     """
     if status == "closed":
         return Move(None, None)
     if status == "draft" or last_request_at is None:
         return Move(AGENCY, created_at)
-    if submitted_at is not None and submitted_at >= last_request_at and (missing or unreviewed):
+    if (
+        submitted_at is not None
+        and submitted_at >= last_request_at
+        and (missing or unreviewed or telling_since)
+    ):
         return Move(AGENCY, submitted_at)
     if question_since is not None:
         # The client asked something: she waits for the agency's reply before going on.
         return Move(AGENCY, question_since)
     if missing:
         return Move(CLIENT, waiting_since or last_request_at)
+    if telling_since is not None:
+        # Answers sent back, the mail telling the client still on its way.
+        return Move(AGENCY, telling_since)
     if unreviewed:
         return Move(AGENCY, last_client_at or last_request_at)
     return Move(None, None)
