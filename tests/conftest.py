@@ -32,9 +32,9 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-@pytest.fixture
-def app(tmp_path: Path):
-    """An app on its own SQLite file, schema created from the models."""
+@contextmanager
+def _fresh_app(tmp_path: Path, **config) -> Iterator:
+    """Create an app on its own SQLite file, schema created from the models."""
     app = create_app(
         {
             "TESTING": True,
@@ -45,6 +45,7 @@ def app(tmp_path: Path):
             # The test client posts forms without tokens; csrf tests and the live
             # server used by browser tests turn protection back on.
             "WTF_CSRF_ENABLED": False,
+            **config,
         }
     )
     with app.app_context():
@@ -58,6 +59,20 @@ def app(tmp_path: Path):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    """An app on its own SQLite file, schema created from the models; no rate limits."""
+    with _fresh_app(tmp_path) as app:
+        yield app
+
+
+@pytest.fixture
+def limited_app(tmp_path: Path):
+    """Like `app`, with the rate limits on (in memory, fresh for each test)."""
+    with _fresh_app(tmp_path, RATELIMIT_ENABLED=True) as app:
+        yield app
 
 
 @pytest.fixture
