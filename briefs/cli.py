@@ -106,8 +106,23 @@ def verify_log_command() -> None:
     sys.exit(1)
 
 
+@click.command("sweep-uploads")
+def sweep_uploads_command() -> None:
+    """Delete upload files no current upload owns (left by a crash), older than an hour."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from briefs.uploads import sweep
+
+    cutoff = clock.utcnow() - timedelta(hours=1)
+    deleted = sweep(current_app.config["UPLOAD_FOLDER"], older_than=cutoff)
+    click.echo(f"Deleted {len(deleted)} file(s) no upload owns.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users)
     app.cli.add_command(send_due_command)
     app.cli.add_command(verify_log_command)
+    app.cli.add_command(sweep_uploads_command)

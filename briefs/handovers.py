@@ -18,9 +18,10 @@ from briefs.extensions import db
 from briefs.links import client_link
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft, queue
-from briefs.models import Brief, BriefField, Handover
+from briefs.models import Brief, BriefField, Event, Handover
 from briefs.overview import brief_fields
 from briefs.rules.completeness import has_answer
+from briefs.rules.handover_limits import DAILY_LIMIT, DAY, Earlier, refusal
 from briefs.rules.tokens import new_token, seal
 from briefs.workflow import Actor, record, refuse_if_closed
 
@@ -85,6 +86,39 @@ def hand_over(
         handover=handover.id,
     )
     return handover, token
+
+
+def client_refusal(brief: Brief, email: str, fields: list[BriefField], now: datetime) -> str | None:
+    """Return why the brief's client links may not hand these fields over now, or None.
+
+    Hand-overs the agency made do not count; see rules.handover_limits.
+    """
+    earlier = [
+        Earlier(h.created_at, h.email, tuple(h.field_keys), h.revoked_at is None)
+        for h in db.session.scalars(
+            select(Handover).where(
+                Handover.brief_id == brief.id,
+                Handover.created_by_user_id.is_(None),
+                Handover.created_at > now - DAY,
+            )
+        )
+    ]
+    return refusal(earlier, email, [field.key for field in fields], now)
+
+
+def note_refused(brief: Brief, *, email: str, reason: str, actor: Actor, now: datetime) -> bool:
+    """Record a hand-over refused for the daily limit, once a day per brief, for the agency."""
+    already = db.session.scalar(
+        select(Event.id).where(
+            Event.brief_id == brief.id,
+            Event.kind == "handover_refused",
+            Event.created_at > now - DAY,
+        )
+    )
+    if already is not None:
+        return False
+    record(brief, "handover_refused", actor, now, to_email=email, reason=reason, limit=DAILY_LIMIT)
+    return True
 
 
 def withdraw(handover: Handover, brief: Brief, *, actor: Actor, now: datetime) -> bool:

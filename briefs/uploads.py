@@ -2,9 +2,14 @@
 
 A file is stored the moment it arrives, under a random name in UPLOAD_FOLDER. The field's
 answer is the list of its current uploads' ids, saved as a revision like any other answer,
-so adding or removing a file shows in the field's history. Removed files stay on disk.
-Each file has a size limit (UPLOAD_MAX_BYTES) and so has each brief (UPLOAD_MAX_BRIEF_BYTES,
-counting its current files: removing a file makes room again).
+so adding or removing a file shows in the field's history.
+
+The bytes on disk follow the database: a file written by a request whose transaction does
+not commit is deleted when the transaction ends, and a removed file's bytes are deleted as
+soon as its removal is committed (its record, revisions and events stay for the history).
+So a brief holds on disk exactly its current files, and the per-brief limit
+(UPLOAD_MAX_BRIEF_BYTES) counts all it holds; each file has its own limit (UPLOAD_MAX_BYTES).
+`sweep` deletes files no current upload owns, left by a crash between commit and delete.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from typing import BinaryIO
 
 import filetype
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Upload
@@ -45,6 +51,11 @@ TYPE_NOT_ALLOWED = "type_not_allowed"
 _CHUNK = 64 * 1024
 _SNIFF_BYTES = 8192
 
+# Keys in session.info: paths written in the open transaction (deleted unless it commits),
+# and paths of files removed in it (deleted once it commits).
+_WRITTEN = "uploads_written"
+_REMOVED = "uploads_removed"
+
 
 class UploadError(ValueError):
     """The file cannot be accepted; `code` says why and `name` which file."""
@@ -66,7 +77,7 @@ def max_brief_bytes() -> int:
 
 
 def brief_bytes(brief_id: int) -> int:
-    """Return the size of a brief's current files together."""
+    """Return the size of a brief's current files together: all it holds on disk."""
     return db.session.scalar(
         select(func.coalesce(func.sum(Upload.size), 0)).where(
             Upload.brief_id == brief_id, Upload.removed_at.is_(None)
@@ -99,6 +110,7 @@ def store_upload(
     digest = hashlib.sha256()
     size = 0
     head = b""
+    db.session.info.setdefault(_WRITTEN, []).append(str(path))
     try:
         with open(path, "xb") as out:
             while chunk := stream.read(_CHUNK):
@@ -171,10 +183,11 @@ def sync_answer(field: BriefField, *, actor: Actor, now: datetime) -> Answer | N
 def remove_upload(
     upload: Upload, field: BriefField, *, actor: Actor, now: datetime
 ) -> Answer | None:
-    """Take a file off its field; the file and its record stay for the history."""
+    """Take a file off its field; its bytes go once this commits, its record stays."""
     refuse_if_closed(field.brief, "upload")
     if upload.removed_at is None:
         upload.removed_at = now
+        db.session.info.setdefault(_REMOVED, []).append(upload_path(upload))
         db.session.flush()
         record(field.brief, "file_removed", actor, now, field=field, name=upload.original_name)
     return sync_answer(field, actor=actor, now=now)
@@ -183,3 +196,39 @@ def remove_upload(
 def upload_path(upload: Upload) -> str:
     """Return where the upload's bytes live on disk."""
     return os.path.join(current_app.config["UPLOAD_FOLDER"], upload.stored_name)
+
+
+def sweep(folder: str | os.PathLike, *, older_than: datetime) -> list[str]:
+    """Delete files in the folder that no current upload owns and that are old enough.
+
+    The age keeps files of uploads still in flight; returns the names deleted.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    kept = set(db.session.scalars(select(Upload.stored_name).where(Upload.removed_at.is_(None))))
+    cutoff = older_than.timestamp()
+    deleted = []
+    for path in sorted(root.iterdir()):
+        if path.is_file() and path.name not in kept and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted.append(path.name)
+    return deleted
+
+
+@event.listens_for(db.session, "after_commit")
+def _delete_removed(session: Session) -> None:
+    """The transaction committed: its new files stay, its removed files go."""
+    session.info.pop(_WRITTEN, None)
+    for path in session.info.pop(_REMOVED, []):
+        Path(path).unlink(missing_ok=True)
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _delete_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    """The transaction ended without committing: the files it wrote go, removed ones stay."""
+    if transaction.parent is not None:
+        return  # a savepoint; the outer transaction decides
+    for path in session.info.pop(_WRITTEN, []):
+        Path(path).unlink(missing_ok=True)
+    session.info.pop(_REMOVED, None)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import io
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from briefs.extensions import db
 from briefs.handovers import hand_over
 from briefs.models import Event, Handover, Message, Upload
+from briefs.rules.handover_limits import DAILY_LIMIT
 from briefs.workflow import Actor
 from tests.factories import NOW, PNG, fields_by_key, make_full_brief
 
@@ -209,3 +212,101 @@ def test_assign_without_questions_is_refused_next_to_the_list(auth_client):
     assert response.status_code == 422
     assert "Choose at least one question." in response.get_data(as_text=True)
     assert db.session.scalars(select(Handover)).all() == []
+
+
+def _handover_mails() -> int:
+    return db.session.scalar(select(func.count(Message.id)).where(Message.kind == "handover"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "already been handed over 10 times in the last 24 hours"),
+        ("ru", "уже передавали 10 раз за последние сутки"),
+    ],
+)
+def test_a_link_cannot_queue_more_than_the_daily_limit_of_mails(
+    app, client, frozen_clock, locale, expected
+):
+    brief, token = make_full_brief(locale=locale)
+    scope = f"s-{_section_id(brief, 'Choices')}"
+    for n in range(DAILY_LIMIT):
+        frozen_clock(NOW + timedelta(minutes=n))
+        scope = f"s-{_section_id(brief, 'Choices')}"
+        response = hand_choices_section(
+            client, brief, token, **{f"ho-email-{scope}": f"p{n}@x.example"}
+        )
+        assert response.status_code == 302
+    for n in range(5):
+        scope = f"s-{_section_id(brief, 'Choices')}"
+        response = hand_choices_section(
+            client, brief, token, **{f"ho-email-{scope}": f"q{n}@x.example"}
+        )
+        assert response.status_code == 422
+        page = html.unescape(response.get_data(as_text=True))
+        assert expected in page
+        assert f'value="q{n}@x.example"' in page  # what was typed is shown again
+    assert _handover_mails() == DAILY_LIMIT
+    assert db.session.scalar(select(func.count(Handover.id))) == DAILY_LIMIT
+    # The agency sees the attempt once, not once per try.
+    [refused] = db.session.scalars(select(Event).where(Event.kind == "handover_refused")).all()
+    assert refused.data == {"to_email": "q0@x.example", "reason": "daily_limit", "limit": 10}
+    # A day after the first hand-over, there is room for one more.
+    frozen_clock(NOW + timedelta(hours=24, seconds=1))
+    assert hand_choices_section(client, brief, token).status_code == 302
+    assert _handover_mails() == DAILY_LIMIT + 1
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "maria@acme.example already got these questions less than an hour ago"),
+        ("ru", "На адрес maria@acme.example эти вопросы уже отправлены меньше часа назад"),
+    ],
+)
+def test_the_same_questions_to_the_same_address_go_once_an_hour(
+    client, frozen_clock, locale, expected
+):
+    brief, token = make_full_brief(locale=locale)
+    assert hand_choices_section(client, brief, token).status_code == 302
+    repeated = hand_choices_section(client, brief, token)
+    assert repeated.status_code == 422
+    assert expected in html.unescape(repeated.get_data(as_text=True))
+    assert _handover_mails() == 1
+    frozen_clock(NOW + timedelta(minutes=61))
+    assert hand_choices_section(client, brief, token).status_code == 302
+    assert _handover_mails() == 2
+
+
+def test_withdrawing_lets_the_contact_send_the_questions_again(client):
+    brief, token = make_full_brief()
+    hand_choices_section(client, brief, token)
+    handover = db.session.scalars(select(Handover)).one()
+    client.post(f"/c/{token}", data={"seen": [], "withdraw": str(handover.id)})
+    assert hand_choices_section(client, brief, token).status_code == 302
+    assert _handover_mails() == 2
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "keep the note under 500 characters"), ("ru", "сократите пояснение до 500 символов")],
+)
+def test_a_long_note_is_refused_and_kept(client, locale, expected):
+    brief, token = make_full_brief(locale=locale)
+    scope = f"s-{_section_id(brief, 'Choices')}"
+    note = "Прайс у тебя. " * 40  # 560 characters
+    response = hand_choices_section(client, brief, token, **{f"ho-note-{scope}": note})
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert expected in page and note.strip() in page
+    assert 'maxlength="500"' in page
+    assert _handover_mails() == 0
+
+
+def test_the_agency_sees_the_refused_attempt_on_the_timeline(client, auth_client, frozen_clock):
+    brief, token = make_full_brief()
+    scope = f"s-{_section_id(brief, 'Choices')}"
+    for n in range(DAILY_LIMIT + 1):
+        hand_choices_section(client, brief, token, **{f"ho-email-{scope}": f"p{n}@x.example"})
+    page = html.unescape(auth_client.get(f"/briefs/{brief.id}/timeline").get_data(as_text=True))
+    assert "tried to hand questions over to p10@x.example and was refused" in page

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import io
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from sqlalchemy import func, select
 
 from briefs.extensions import db
 from briefs.models import Answer, Event, Upload
-from briefs.uploads import display_name
+from briefs.uploads import display_name, sweep
 from tests.factories import (
     NOW,
     PNG,
@@ -170,7 +173,7 @@ def test_the_whole_form_reports_a_refused_file(client, brief_and_token):
     assert f'href="#field-{photos.id}"' in body
 
 
-def test_removing_keeps_the_file_and_the_history(app, client, brief_and_token):
+def test_removing_deletes_the_bytes_and_keeps_the_history(app, client, brief_and_token):
     brief, token = brief_and_token
     photos = fields_by_key(brief)["photos"]
     upload(client, token, photos, PNG, "a.png")
@@ -183,7 +186,8 @@ def test_removing_keeps_the_file_and_the_history(app, client, brief_and_token):
     assert "a.png" not in body["files_html"] and "b.png" in body["files_html"]
     assert first.removed_at == NOW
     assert photos.value == str(second.id) and photos.revision == 3
-    assert len(stored_files(app)) == 2  # the bytes stay for the history
+    # The bytes go at once (a brief holds only its current files); the record stays.
+    assert [path.name for path in stored_files(app)] == [second.stored_name]
     values = db.session.scalars(
         select(Answer.value).where(Answer.field_id == photos.id).order_by(Answer.number)
     ).all()
@@ -285,3 +289,125 @@ def test_the_brief_has_a_total_size_limit(app, client, brief_and_token):
     first = db.session.scalars(select(Upload).order_by(Upload.id)).first()
     client.post(f"/c/{token}/files/{first.id}/remove", headers=JSON)
     assert upload(client, token, photos, PNG, "c.png", JSON).status_code == 200
+
+
+def disk_bytes(app) -> int:
+    """Measure what the upload folder really holds."""
+    return sum(path.stat().st_size for path in stored_files(app))
+
+
+@pytest.mark.stress
+def test_upload_remove_cycles_never_grow_disk_past_the_cap(app, client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    big = PNG + b"\0" * (200 * 1024)  # still sniffed as a PNG
+    cap = len(big) * 3 + 100
+    app.config["UPLOAD_MAX_BRIEF_BYTES"] = cap
+    refused = 0
+    for cycle in range(20):
+        for n in range(2):
+            response = upload(client, token, photos, big, f"c{cycle}-{n}.png", JSON)
+            refused += response.status_code == 422
+            assert disk_bytes(app) <= cap
+        oldest = db.session.scalars(
+            select(Upload).where(Upload.removed_at.is_(None)).order_by(Upload.id)
+        ).first()
+        client.post(f"/c/{token}/files/{oldest.id}/remove", headers=JSON)
+        assert disk_bytes(app) <= cap
+    current = db.session.scalars(select(Upload).where(Upload.removed_at.is_(None))).all()
+    # Every file on disk is a current one, and the quota counts exactly what is on disk.
+    assert sorted(p.name for p in stored_files(app)) == sorted(u.stored_name for u in current)
+    assert disk_bytes(app) == sum(u.size for u in current) <= cap
+    assert refused > 0  # the cap was reached along the way
+    assert db.session.scalar(select(func.count(Upload.id))) == 40 - refused  # history kept
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.kind == "file_removed")) == 20
+
+
+def test_a_request_that_fails_leaves_no_file_behind(app, client, brief_and_token):
+    brief, token = brief_and_token
+    fields = fields_by_key(brief)
+    photos = fields["photos"]
+    response = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(photos.id)],
+            f"files-{photos.id}": (io.BytesIO(PNG), "a.png"),
+            "remove": "999999",  # no such file: 404 after the file was written
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 404
+    db.session.remove()  # what the app context's teardown does after every real request
+    assert stored_files(app) == []
+    assert db.session.scalar(select(func.count(Upload.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "The file c.png does not fit: this brief's files may take"),
+        ("ru", "Файл c.png не помещается: все файлы этого брифа вместе могут занимать"),
+    ],
+)
+def test_a_full_brief_says_so_and_keeps_what_was_typed(app, client, locale, expected):
+    brief, token = make_full_brief(locale=locale)
+    fields = fields_by_key(brief)
+    photos, name = fields["photos"], fields["name"]
+    app.config["UPLOAD_MAX_BRIEF_BYTES"] = len(PNG) + 10
+    assert upload(client, token, photos, PNG, "a.png", JSON).status_code == 200
+    response = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(name.id), str(photos.id)],
+            f"f-{name.id}": "Whitening at home",
+            f"files-{photos.id}": (io.BytesIO(PNG), "c.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert expected in html.unescape(response.get_data(as_text=True))
+    assert name.value == "Whitening at home"  # saved, though the file was refused
+    assert len(stored_files(app)) == 1
+
+
+def test_sweep_deletes_only_old_files_no_current_upload_owns(app, client, brief_and_token):
+
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(client, token, photos, PNG, "kept.png")
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    left = folder / ("0" * 32)
+    left.write_bytes(b"left by a crash")
+    young = folder / ("1" * 32)
+    young.write_bytes(b"an upload in flight")
+    old = NOW.timestamp() - 7200
+    os.utime(left, (old, old))
+    kept = db.session.scalar(select(Upload))
+    os.utime(folder / kept.stored_name, (old, old))
+    assert sweep(folder, older_than=NOW - timedelta(hours=1)) == [left.name]
+    assert sorted(p.name for p in stored_files(app)) == sorted([kept.stored_name, young.name])
+
+
+def test_the_agency_sees_a_removed_file_named_without_a_link(app, auth_client, brief_and_token):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    upload(auth_client, token, photos, PNG, "gone.png")
+    item = db.session.scalar(select(Upload))
+    auth_client.post(f"/c/{token}/files/{item.id}/remove")
+    html = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    assert "gone.png" in html and "removed by the client" in html
+    assert f"/briefs/{brief.id}/files/{item.id}" not in html
+    assert auth_client.get(f"/briefs/{brief.id}/files/{item.id}").status_code == 404
+
+
+def test_sweep_uploads_command_reports_what_it_deleted(app, runner):
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / ("0" * 32)
+    left.write_bytes(b"left by a crash")
+    old = NOW.timestamp() - 7200
+    os.utime(left, (old, old))
+    result = runner.invoke(args=["sweep-uploads"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 file(s)" in result.output
+    assert not left.exists()

@@ -20,6 +20,7 @@ from briefs.conflicts import Conflict
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.models import Brief, BriefField, BriefSection, Comment, Upload
 from briefs.rules.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
+from briefs.rules.handover_limits import MAX_NOTE
 from briefs.uploads import uploads_by_field
 
 #: File types the picker suggests; the server still sniffs every file's content.
@@ -102,6 +103,8 @@ class FormPage:
     #: Colleagues holding questions, with how far each is (the contacts' page only).
     holders: list[Holder] = dataclass_field(default_factory=list)
     handover_form: HandoverForm | None = None
+    #: The longest note a hand-over may carry (the textarea's maxlength).
+    note_limit: int = MAX_NOTE
 
     @property
     def colleague(self):

@@ -34,7 +34,7 @@ from briefs.client_form.filling import (
     store_form_files,
 )
 from briefs.client_form.page import build_page, file_views, saved_message, state_json
-from briefs.client_form.sharing import read_handover_form, scope_fields, share
+from briefs.client_form.sharing import check_limits, read_handover_form, scope_fields, share
 from briefs.comments import add_comment, clean_body, resolve
 from briefs.conflicts import Conflict
 from briefs.extensions import db, limiter
@@ -169,6 +169,8 @@ def _handover_button(link: Link, scope: str, now):
     if link.is_colleague:
         abort(404)  # colleagues answer; handing on stays with the contacts
     typed, fields = read_handover_form(scope, request.form, scope_fields(link, scope))
+    if not typed.errors:
+        typed = check_limits(link, typed, fields, now)
     if typed.errors:
         db.session.commit()
         return _render(link, 422, handover_form=typed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
@@ -12,10 +13,9 @@ from werkzeug.datastructures import MultiDict
 from briefs.accounts import agency_settings
 from briefs.client_form.access import Link, field_of
 from briefs.client_form.page import HandoverForm
-from briefs.handovers import hand_over_by_mail
+from briefs.handovers import client_refusal, hand_over_by_mail, note_refused
 from briefs.models import BriefField, Handover
-
-MAX_NOTE = 2000
+from briefs.rules.handover_limits import DAILY_LIMIT, DAILY_LIMIT_REACHED, MAX_NOTE, REPEAT
 
 
 def scope_fields(link: Link, scope: str) -> list[BriefField]:
@@ -65,6 +65,35 @@ def read_handover_form(
         chosen=frozenset(f.id for f in fields),
     )
     return typed, fields
+
+
+def check_limits(
+    link: Link, form: HandoverForm, fields: list[BriefField], now: datetime
+) -> HandoverForm:
+    """Return the form with an error if the link may not hand these questions over now.
+
+    A refusal for the daily limit is recorded for the agency (once a day per brief).
+    """
+    reason = client_refusal(link.brief, form.email, fields, now)
+    if reason is None:
+        return form
+    errors = dict(form.errors)
+    if reason == DAILY_LIMIT_REACHED:
+        note_refused(link.brief, email=form.email, reason=reason, actor=link.actor, now=now)
+        errors["limit"] = _(
+            "Questions of this brief have already been handed over %(num)s times in the last "
+            "24 hours, which is the most we allow. Please try again tomorrow, or write to "
+            "%(agency)s and they will add your colleague.",
+            num=DAILY_LIMIT,
+            agency=agency_settings().name,
+        )
+    elif reason == REPEAT:
+        errors["email"] = _(
+            "%(email)s already got these questions less than an hour ago. The e-mail can "
+            "take a few minutes; please ask them to look in their spam folder too.",
+            email=form.email,
+        )
+    return replace(form, errors=errors)
 
 
 def share(link: Link, fields: list[BriefField], form: HandoverForm, now: datetime) -> Handover:

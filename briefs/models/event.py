@@ -29,6 +29,7 @@ EVENT_KINDS = (
     "handed_over",
     "handover_withdrawn",
     "handover_done",
+    "handover_refused",
     "comment_added",
     "comments_resolved",
     "file_uploaded",

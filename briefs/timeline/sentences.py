@@ -451,6 +451,17 @@ def _handed_over(event, data, actor, ctx):
     return Sentence(_("%(actor)s handed %(names)s over to %(to)s"), params)
 
 
+def _handover_refused(event, data, actor, ctx):
+    return Sentence(
+        _(
+            "%(actor)s tried to hand questions over to %(email)s and was refused: the "
+            "client's links had made %(num)s hand-overs in 24 hours, the limit (further "
+            "tries that day are not listed)"
+        ),
+        {"actor": actor, "email": data.get("to_email") or "", "num": data.get("limit") or ""},
+    )
+
+
 def _handover_withdrawn(event, data, actor, ctx):
     return Sentence(
         _("%(actor)s took back the questions handed over to %(to)s"),
@@ -585,6 +596,7 @@ _BUILDERS = {
     "contact_logged": _contact_logged,
     "handed_over": _handed_over,
     "handover_withdrawn": _handover_withdrawn,
+    "handover_refused": _handover_refused,
     "comment_added": _comment_added,
     "comments_resolved": _comments_resolved,
     "file_uploaded": _file_uploaded,
