@@ -21,6 +21,7 @@ from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
 from briefs.models import User
 from tests.factories import NOW, PASSWORD
+from tests.pg_server import throwaway_postgres
 
 # Strong password hashing costs a fifth of a second per sign-in; tests need no such cost.
 accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
@@ -242,3 +243,10 @@ def smtp_server(app):
         mailbox.controller.stop(no_assert=True)
     except RuntimeError:
         pass  # a test stopped the server itself to play an outage
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server of this session's own, for stress tests on many writers."""
+    with throwaway_postgres() as url:
+        yield url
