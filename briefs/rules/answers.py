@@ -42,8 +42,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 #: page cannot hold (a browser drops line breaks from an <input>, so the next save would
 #: lose them without telling anyone).
 _LINE_BREAKS = re.compile(r"[\n\t\u2028\u2029]")
-#: Field types whose answer may span lines (multiple choice: one option per line).
-MULTILINE_TYPES = frozenset({"long_text", "multiple_choice"})
+#: Field types whose answer may span lines (multiple choice and files: one item per line).
+MULTILINE_TYPES = frozenset({"long_text", "multiple_choice", "file"})
 
 
 def has_control_characters(raw: str | list[str]) -> bool:
