@@ -31,8 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         # client address (rate limits) and https links.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from briefs import extensions
+    from briefs import extensions, url_ids
 
+    url_ids.init_app(app)  # before any route: huge ids answer 404
     extensions.init_app(app)
 
     from briefs import cli, compression, errors, formatting, health, security_headers

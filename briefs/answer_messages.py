@@ -27,6 +27,17 @@ def answer_error(code: str) -> str:
     return messages.get(code, _("This answer could not be saved. Please check it."))
 
 
+def characters_removed(label: str | None = None) -> str:
+    """Say that invisible control characters were taken out of an answer before saving."""
+    if label:
+        return _(
+            "Your answer to “%(label)s” held invisible control characters; we saved it "
+            "without them.",
+            label=label,
+        )
+    return _("Invisible control characters were taken out of this answer before saving.")
+
+
 def upload_error(code: str, name: str) -> str:
     """Return the message for an UploadError code, naming the file."""
     if code == uploads.EMPTY_FILE:

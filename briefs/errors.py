@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from briefs.response_format import wants_json
@@ -64,6 +65,26 @@ def handle_brief_closed(error):
     return redirect(url_for("briefs_admin.brief", brief_id=error.brief_id))
 
 
+#: Said when the database refuses a value (such as a NUL byte in text on PostgreSQL).
+REFUSED_VALUE = _l(
+    "Part of what you sent could not be stored: it may hold invisible control characters. "
+    "Please check the text and try again."
+)
+
+
+def handle_refused_value(error):
+    """A value the database cannot store is a bad request, not a failure of the app."""
+    from flask import current_app
+
+    from briefs.extensions import db
+
+    db.session.rollback()
+    current_app.logger.warning("Value refused by the database on %s: %s", request.path, error)
+    if wants_json():
+        return jsonify(ok=False, error=str(REFUSED_VALUE), status=400), 400
+    return render_template("errors/error.html", code=400, error=None, message=REFUSED_VALUE), 400
+
+
 def handle_unexpected(error: Exception):
     """Log the failure and show a calm page instead of a trace."""
     from flask import current_app
@@ -82,5 +103,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RevisionConflict, handle_revision_conflict)
     app.register_error_handler(BriefClosed, handle_brief_closed)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DataError, handle_refused_value)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -167,13 +167,30 @@ class _Loader(yaml.SafeLoader):
     an option list like [Yes, No]; only `true` and `false` are booleans here.
     """
 
+    #: Lists and mappings nested deeper than this are refused: a template needs four levels
+    #: (template, sections, fields, options), and composing recurses once per level.
+    MAX_DEPTH = 20
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _RefusedConstruct(
                 _l("anchors and aliases (&name, *name) are not supported"), event.start_mark
             )
-        return super().compose_node(parent, index)
+        depth = getattr(self, "_depth", 0)
+        if depth >= self.MAX_DEPTH:
+            raise _RefusedConstruct(
+                _l(
+                    "lists or mappings are nested more than %(limit)s levels deep",
+                    limit=self.MAX_DEPTH,
+                ),
+                self.peek_event().start_mark,
+            )
+        self._depth = depth + 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth
 
     def construct_mapping(self, node, deep=False):
         seen: set[str] = set()

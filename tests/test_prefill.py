@@ -59,6 +59,8 @@ def test_a_bad_prefill_is_refused_next_to_the_field(auth_client, user):
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert f'id="prefill-{price.id}-error"' in html and ">cheap</textarea>" in html
+    # A number is one line: its prefill input is single-line, as on the client's form.
+    assert f'id="prefill-{price.id}-error"' in html
+    assert f'<input type="text" id="prefill-{price.id}" name="value" value="cheap"' in html
     db.session.refresh(price)
     assert price.revision == 0

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from briefs import clock
 from briefs.accounts import agency_settings
-from briefs.answer_messages import answer_error
+from briefs.answer_messages import answer_error, characters_removed
 from briefs.briefs_admin.forms import AssignForm, ConfirmForm, assign_choices
 from briefs.briefs_admin.page import load_page
 from briefs.comments import add_comment, clean_body, resolve
@@ -16,7 +16,7 @@ from briefs.extensions import db
 from briefs.handovers import hand_over_by_mail, handover_of, withdraw
 from briefs.models import Brief, BriefField
 from briefs.prefill import prefill
-from briefs.rules.answers import AnswerError, clean_answer
+from briefs.rules.answers import AnswerError, clean_answer, has_control_characters
 from briefs.rules.whose_move import AGENCY
 from briefs.security_headers import no_store
 from briefs.workflow import Actor
@@ -142,4 +142,6 @@ def prefill_field(brief_id: int, field_id: int):
     if prefill(field.brief, field, cleaned, user=current_user, now=clock.utcnow()):
         db.session.commit()
         flash(_("Suggested answer saved. The client is asked to confirm it."), "success")
+        if has_control_characters(value):
+            flash(characters_removed(), "warning")
     return _to_brief(brief_id, f"field-{field.id}")

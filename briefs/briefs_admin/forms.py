@@ -28,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from briefs.brief_editing import BriefDetails
+from briefs.form_dates import within_years
 from briefs.labels import LANGUAGE_LABELS, ROLE_LABELS
 from briefs.models import Brief, Client
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
@@ -74,7 +75,7 @@ class BriefDetailsForm(FlaskForm):
     )
     launch_date = DateField(
         _l("Launch date"),
-        validators=[Optional()],
+        validators=[Optional(), within_years],
         render_kw={"autocomplete": "off"},
     )
     work_days = IntegerField(

@@ -38,6 +38,7 @@ from briefs.models.brief import ACCEPTED
 from briefs.recipient_links import ensure_links
 from briefs.rules.completeness import has_answer
 from briefs.security_headers import no_store
+from briefs.url_ids import parse_id
 from briefs.workflow import Actor
 
 #: Files a browser may show in the page instead of downloading; never SVG or HTML.
@@ -62,7 +63,7 @@ def new_brief():
     templates = db.session.scalars(
         select(Template).where(Template.archived_at.is_(None)).order_by(func.lower(Template.name))
     ).all()
-    client_id = request.args.get("client_id", type=int)
+    client_id = parse_id(request.args.get("client_id"))
     if client_id is None:
         clients = db.session.scalars(select(Client).order_by(func.lower(Client.name))).all()
         return render_template(

@@ -9,11 +9,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from briefs.answer_messages import answer_error, file_size, upload_error
+from briefs.answer_messages import answer_error, characters_removed, file_size, upload_error
 from briefs.conflicts import APPLY, CONFLICT, Conflict, judge, read_base
 from briefs.extensions import db
 from briefs.models import BriefField, Upload
-from briefs.rules.answers import AnswerError, clean_answer
+from briefs.rules.answers import AnswerError, clean_answer, has_control_characters
 from briefs.uploads import (
     BRIEF_FULL,
     UploadError,
@@ -39,6 +39,13 @@ class Posted:
         return self.raw if isinstance(self.raw, str) else "\n".join(self.raw)
 
 
+def cleaning_note(field: BriefField, posted: Posted) -> str | None:
+    """The note for the client when saving took characters out of what they sent."""
+    if field.type == "file" or not has_control_characters(posted.raw):
+        return None
+    return characters_removed()
+
+
 @dataclass
 class Outcome:
     """What one request changed, and what it refused."""
@@ -51,6 +58,8 @@ class Outcome:
     typed: dict[int, Posted] = dataclass_field(default_factory=dict)
     #: Field id -> a save refused because someone saved the field since the page loaded.
     conflicts: dict[int, Conflict] = dataclass_field(default_factory=dict)
+    #: Field id -> a note on a saved value that was cleaned (control characters removed).
+    notes: dict[int, str] = dataclass_field(default_factory=dict)
 
     def add_saved(self, field: BriefField) -> None:
         if field not in self.saved:
@@ -120,8 +129,11 @@ def save_fields(
         if isinstance(result, Conflict):
             outcome.conflicts[field.id] = result
             outcome.typed[field.id] = posted
-        elif result:
+            continue
+        if result:
             outcome.add_saved(field)
+        if cleaning_note(field, posted):
+            outcome.notes[field.id] = characters_removed(field.label)
     return outcome
 
 
@@ -157,13 +169,39 @@ def _refusal(error: UploadError) -> str:
     return upload_error(error.code, error.name)
 
 
-def store_form_files(
-    fields: list[BriefField], files: MultiDict, outcome: Outcome, *, actor: Actor, now: datetime
+def note_unreadable_files(
+    field: BriefField, form: MultiDict, names: list[str], outcome: Outcome
 ) -> None:
-    """Store the files chosen in the whole form's file inputs."""
+    """Report files whose name the server could not read, rather than drop them silently.
+
+    A file part whose name cannot be parsed (a name ending in a backslash escapes its own
+    closing quote) arrives as a plain form value under the file input's name.
+    """
+    if not any(form.getlist(name) for name in names):
+        return
+    message = _(
+        "A file could not be received because its name could not be read (for example, "
+        "a name ending in a backslash). Please rename the file and upload it again."
+    )
+    earlier = outcome.errors.get(field.id)
+    outcome.errors[field.id] = f"{earlier} {message}" if earlier else message
+
+
+def store_form_files(
+    fields: list[BriefField],
+    files: MultiDict,
+    form: MultiDict,
+    outcome: Outcome,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Store the files chosen in the whole form's file inputs; report unreadable ones."""
     for field in fields:
         if field.type == "file":
-            store_files(field, files.getlist(f"files-{field.id}"), outcome, actor=actor, now=now)
+            name = f"files-{field.id}"
+            store_files(field, files.getlist(name), outcome, actor=actor, now=now)
+            note_unreadable_files(field, form, [name], outcome)
 
 
 def remove_file(

@@ -188,6 +188,10 @@ def js_texts() -> dict[str, str]:
         "notSavedShort": _("Not saved."),
         "reload": _("please reload the page and try again."),
         "busy": _("the server is busy, trying again shortly."),
+        "failed": _(
+            "the server could not save this answer. What you typed stays here and in this "
+            "browser; please try again later or tell the agency."
+        ),
         "tooBig": _("the files are too large to send at once."),
         "conflict": _("Not saved: this answer was changed meanwhile. Please choose below."),
         "restored": _("Restored what you typed earlier; saving…"),

@@ -26,6 +26,8 @@ from briefs.answer_messages import answer_error
 from briefs.client_form.access import Link, field_of, open_link, upload_of
 from briefs.client_form.filling import (
     Outcome,
+    cleaning_note,
+    note_unreadable_files,
     read_posted,
     remove_file,
     save_fields,
@@ -46,6 +48,7 @@ from briefs.rules.completeness import missing_fields
 from briefs.rules.tokens import hash_token
 from briefs.rules.whose_move import CLIENT
 from briefs.uploads import current_uploads, upload_path
+from briefs.url_ids import parse_id
 
 bp = Blueprint("client_form", __name__)
 
@@ -100,13 +103,15 @@ def save(token: str):
     fields = link.fields
     form = request.form
     outcome = save_fields(fields, form, actor=actor, now=now)
-    store_form_files(fields, request.files, outcome, actor=actor, now=now)
+    store_form_files(fields, request.files, form, outcome, actor=actor, now=now)
     removed = None
-    if remove_id := form.get("remove", type=int):
+    if remove_id := parse_id(form.get("remove")):
         upload = upload_of(link, remove_id)
         removed = field_of(link, upload.field_id)
         remove_file(removed, upload, outcome, actor=actor, now=now)
     workflow.record_answers_saved(brief, outcome.saved, actor, now)
+    for note in outcome.notes.values():
+        flash(note, "warning")
     if outcome.errors or outcome.conflicts:
         db.session.commit()
         return _render(
@@ -203,10 +208,10 @@ _BUTTONS = {
 
 
 def _int(raw: str) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
+    value = parse_id(raw)
+    if value is None:
         abort(404)
+    return value
 
 
 def _conflict_answer(link: Link, conflict: Conflict):
@@ -235,8 +240,9 @@ def save_field(token: str, field_id: int):
     link = open_link(token)
     field = field_of(link, field_id)
     actor, now = link.actor, clock.utcnow()
+    posted = read_posted(field, request.form)
     try:
-        saved = save_posted(field, read_posted(field, request.form), actor=actor, now=now)
+        saved = save_posted(field, posted, actor=actor, now=now)
     except AnswerError as error:
         message = answer_error(error.code)
         body = {"ok": False, "error": message, "revision": field.revision, **state_json(link)}
@@ -252,6 +258,7 @@ def save_field(token: str, field_id: int):
         value=field.value,
         not_applicable=field.not_applicable,
         message=saved_message(field, now),
+        note=cleaning_note(field, posted),
         **state_json(link),
     )
 
@@ -330,8 +337,10 @@ def upload_files(token: str, field_id: int):
         abort(404)
     actor, now = link.actor, clock.utcnow()
     outcome = Outcome()
-    files = request.files.getlist("files") + request.files.getlist(f"files-{field.id}")
+    names = ["files", f"files-{field.id}"]
+    files = [storage for name in names for storage in request.files.getlist(name)]
     store_files(field, files, outcome, actor=actor, now=now)
+    note_unreadable_files(field, request.form, names, outcome)
     workflow.record_answers_saved(link.brief, outcome.saved, actor, now)
     db.session.commit()
     return _files_answer(link, field, outcome, _("File uploaded."))

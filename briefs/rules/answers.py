@@ -34,14 +34,43 @@ class AnswerError(ValueError):
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
+#: Control characters no answer keeps: C0 and C1 controls except tab and line feed (a
+#: carriage return is turned into a line feed first), and lone surrogates (UTF-8 cannot hold
+#: them). PostgreSQL refuses NUL in text; the rest only confuse whoever reads the answer.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What a single-line field turns into a space: line breaks and tabs, which its input on the
+#: page cannot hold (a browser drops line breaks from an <input>, so the next save would
+#: lose them without telling anyone).
+_LINE_BREAKS = re.compile(r"[\n\t\u2028\u2029]")
+#: Field types whose answer may span lines (multiple choice and files: one item per line).
+MULTILINE_TYPES = frozenset({"long_text", "multiple_choice", "file"})
+
+
+def has_control_characters(raw: str | list[str]) -> bool:
+    """Tell whether the sent value holds characters `clean_answer` removes silently."""
+    values = raw if isinstance(raw, list) else [raw]
+    return any(_CONTROL.search(value.replace("\r", "\n")) for value in values)
+
+
+def _plain(text: str, field_type: str) -> str:
+    """Line breaks as line feeds, control characters removed; single-line fields on one line."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if field_type not in MULTILINE_TYPES:
+        text = _LINE_BREAKS.sub(" ", text)
+    return text
+
 
 def clean_answer(field_type: str, options: list[str], raw: str | list[str]) -> str:
-    """Validate a submitted value for a field type and return the text to store."""
+    """Validate a submitted value for a field type and return the text to store.
+
+    The stored text is a fixed point: cleaning it again, as sent back by the page's input
+    for the field's type, gives the same text.
+    """
     if isinstance(raw, list):
-        values = [v.strip() for v in raw if v.strip()]
+        values = [v.strip() for v in (_plain(v, "short_text") for v in raw) if v.strip()]
         text = "\n".join(values)
     else:
-        text = raw.replace("\r\n", "\n").replace("\r", "\n")
+        text = _plain(raw, field_type)
         values = []
     if len(text) > MAX_ANSWER_LENGTH:
         raise AnswerError(TOO_LONG)

@@ -18,7 +18,12 @@ def info_due_date(launch: date | None, work_days: int, calendar: WorkCalendar) -
     """Return the launch date minus the agency's working days (None without a launch date)."""
     if launch is None:
         return None
-    return calendar.add(launch, -work_days)
+    try:
+        return calendar.add(launch, -work_days)
+    except OverflowError:
+        # A launch date in the first days of year 1 (stored before the forms refused
+        # such dates): the answers were due before the calendar starts.
+        return date.min
 
 
 def risk(info_due: date | None, today: date, missing: int, calendar: WorkCalendar) -> str | None:

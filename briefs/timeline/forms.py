@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from briefs.form_dates import within_years
 from briefs.rules.promises import promise_data
 from briefs.timeline.sentences import CHANNEL_LABELS, CHANNELS
 
@@ -24,7 +25,8 @@ class LoggedContactForm(FlaskForm):
     """When a call, message or meeting happened, with whom, and what was said."""
 
     day = DateField(
-        _l("Date"), validators=[InputRequired(message=_l("Enter the date it happened."))]
+        _l("Date"),
+        validators=[InputRequired(message=_l("Enter the date it happened.")), within_years],
     )
     time = TimeField(
         _l("Time"), validators=[InputRequired(message=_l("Enter the time it happened."))]
@@ -49,7 +51,7 @@ class LoggedContactForm(FlaskForm):
         ],
     )
 
-    promise_due = DateField(_l("Promised by (date)"), validators=[Optional()])
+    promise_due = DateField(_l("Promised by (date)"), validators=[Optional(), within_years])
     promise_by = StringField(
         _l("Who promised"),
         validators=[Optional(), Length(max=200, message=_l("Keep it under 200 characters."))],

@@ -20,6 +20,9 @@
   // The wait doubles after each failure up to this, so a long outage costs one request a
   // minute per field; coming back online (the "online" event) sends at once anyway.
   var MAX_RETRY_DELAY_MS = 60000;
+  // Server errors (5xx) in a row after which a field stops retrying on its own: a value the
+  // server keeps failing on will not save by sending it again (typing again starts over).
+  var MAX_SERVER_FAILURES = 5;
   // Unconfirmed typing is stored under "<prefix><field id>:<base revision>". The path holds
   // the link's token, so two links opened in one browser never mix their answers.
   var BACKUP_KEY_PREFIX = "briefs:" + location.pathname + ":";
@@ -55,6 +58,7 @@
       statusLine: element.querySelector(".save-status"), // "Saving…", "Saved at 14:05"
       timer: null, // the scheduled autosave or retry; at most one at a time
       retryDelayMs: FIRST_RETRY_DELAY_MS, // how long the next retry waits
+      serverFailures: 0, // 5xx replies in a row; retrying stops at MAX_SERVER_FAILURES
       inFlight: false, // a save of this field is on its way
       saveAgain: false, // it changed while in flight: save again when the reply comes
       needsSave: false // it has changes not sent yet (waiting to, or failed offline)
@@ -161,9 +165,19 @@
       showAnswer(field, reply);
     } else if (status === 413) {
       showStatus(field, notSaved(texts.tooBig), true);
+    } else if (status >= 500 && field.serverFailures + 1 >= MAX_SERVER_FAILURES) {
+      // Stop: the text stays in the field and in the backup; typing again starts over.
+      field.serverFailures = 0;
+      field.retryDelayMs = FIRST_RETRY_DELAY_MS;
+      showStatus(field, notSaved(texts.failed), true);
     } else if (status === 429 || status >= 500) {
+      if (status >= 500) field.serverFailures += 1;
       showStatus(field, notSaved(texts.busy), true);
       retryLater(field, retry);
+    } else if (reply.error) {
+      // A refusal the server explained (400 and the like): show it once, keep the text.
+      showFieldError(field, reply.error);
+      showStatus(field, texts.notSavedShort, true);
     } else {
       // Such as an expired CSRF token or a withdrawn link: only a reload can tell.
       showStatus(field, notSaved(texts.reload), true);
@@ -186,10 +200,13 @@
   // The server saved the answer (200) or refused it (422): show its word and the progress.
   function showAnswer(field, reply) {
     field.retryDelayMs = FIRST_RETRY_DELAY_MS;
+    field.serverFailures = 0;
     showFieldError(field, reply.error);
     if (reply.files_html !== undefined) field.element.querySelector(".files").innerHTML = reply.files_html;
-    // The reason is announced by the error itself, right under the answer.
-    showStatus(field, reply.error ? texts.notSavedShort : reply.message, !!reply.error);
+    // The reason is announced by the error itself, right under the answer; a note says
+    // what saving changed (control characters taken out).
+    if (reply.error) showStatus(field, texts.notSavedShort, true);
+    else showStatus(field, reply.note ? reply.message + ". " + reply.note : reply.message, !!reply.note);
     showProgress(reply);
   }
 

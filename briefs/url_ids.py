@@ -1,0 +1,35 @@
+"""Ids in URLs and forms: whole numbers a database row can have, else "not found".
+
+Every table's id is a signed 64-bit integer on PostgreSQL and SQLite. A larger number in a
+URL would reach the database and fail there (a 500); the `int` converter installed here
+refuses it while routing, so such a URL answers 404 like any other unknown id.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+#: The largest id a row can have (signed 64-bit).
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` bounded to what the database holds; larger numbers do not match (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def parse_id(raw: str | None) -> int | None:
+    """Read an id posted in a form or a query string; None unless it is a possible id."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
+
+
+def init_app(app: Flask) -> None:
+    """Install the bounded converter; call before any route is added."""
+    app.url_map.converters["int"] = IdConverter
