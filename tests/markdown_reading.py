@@ -313,8 +313,13 @@ class _Reader(HTMLParser):
 
 def read(reader: str, markdown: str) -> Reading:
     """Render Markdown with the named reader and read the result as a person would."""
+    return read_html(READERS[reader](markdown))
+
+
+def read_html(rendered: str) -> Reading:
+    """Read rendered HTML as a person would: its text, links, headings and tags."""
     parser = _Reader()
-    parser.feed(READERS[reader](markdown))
+    parser.feed(rendered)
     parser.close()
     parser.reading.text = "".join(parser.parts)
     return parser.reading

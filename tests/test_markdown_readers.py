@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from briefs.exports.preview import render_export_html
 from briefs.rules.markdown_export import (
     ExportBrief,
     ExportField,
@@ -34,6 +35,7 @@ from tests.markdown_reading import (
     normalised,
     one_line,
     read,
+    read_html,
     typed,
 )
 
@@ -169,3 +171,16 @@ def test_golden_exports_read_the_same_in_every_reader(name):
             address(href) for href, _ in first.links
         ], reader
         assert not reading.tags & {"table", "pre", "hr", "img", "del", "dl", "!--"}
+
+
+def test_the_preview_page_shows_every_answer_as_typed():
+    # The preview is plain Python-Markdown (tables, fences) and the sanitiser, no escapes.
+    markdown = "\n\n".join(f"### Q{i}\n\n{text_block(v)}" for i, v in enumerate(CORPUS))
+    chunks = str(render_export_html(markdown)).split("<h3>")[1:]
+    assert len(chunks) == len(CORPUS)
+    for index, (value, chunk) in enumerate(zip(CORPUS, chunks, strict=True)):
+        reading = read_html("<h3>" + chunk)
+        assert normalised(reading.text) == normalised(f"Q{index} {typed(value)}"), value
+        # The sanitiser drops an href it finds invalid (`http://example.com}^`), no more.
+        assert all(not href or links_to_itself(href, shown) for href, shown in reading.links)
+        assert reading.tags <= {"h3", "p", "br", "a"}, value
