@@ -6,7 +6,7 @@ PYTHON ?= python3
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install run test test-browser test-postgres lint format translations extract-messages chromium migrate clean
+.PHONY: install run test test-browser test-postgres test-stress postgres lint format translations extract-messages chromium migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,22 +60,24 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## The whole suite: lint, unit, HTTP, migration and browser tests.
+## The whole suite: lint, unit, HTTP, migration and browser tests (a few minutes).
 test: install chromium lint
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not stress"
 
 test-browser: install chromium
 	$(BIN)/pytest -m browser
 
-## The suite (browser tests aside) once more on a throwaway PostgreSQL server.
-PG_BIN ?= $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-test-postgres: install
-	@if [ -z "$(PG_BIN)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+## PostgreSQL's binaries, for test-postgres and the stress tests (installed when we may).
+postgres:
+	@if [ -z "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing PostgreSQL for the database tests (apt-get)…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	fi
+	@ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || { echo "PostgreSQL is not installed (Debian: apt-get install postgresql)."; exit 1; }
+
+## The suite (browser and stress tests aside) once more on a throwaway PostgreSQL server.
+test-postgres: install postgres
 	@bin=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); \
-	if [ -z "$$bin" ]; then echo "PostgreSQL is not installed (Debian: apt-get install postgresql)."; exit 1; fi; \
 	dir=$$(mktemp -d); port=$$(( 20000 + $$$$ % 20000 )); run=""; \
 	if [ "$$(id -u)" = 0 ]; then chown postgres "$$dir"; run="runuser -u postgres --"; fi; \
 	$$run $$bin/initdb -D "$$dir/data" -A trust -U postgres >/dev/null && \
@@ -83,8 +85,12 @@ test-postgres: install
 		-o "-k $$dir -p $$port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null && \
 	$$bin/createdb -h 127.0.0.1 -p $$port -U postgres briefs_test && \
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:$$port/briefs_test \
-		$(BIN)/pytest -m "not browser"; status=$$?; \
+		$(BIN)/pytest -m "not browser and not stress"; status=$$?; \
 	$$run $$bin/pg_ctl -D "$$dir/data" -m fast stop >/dev/null; rm -rf "$$dir"; exit $$status
+
+## Long load and fault tests on real servers (PostgreSQL, SMTP with faults); CI runs them.
+test-stress: install postgres
+	$(BIN)/pytest -m stress
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

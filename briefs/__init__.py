@@ -35,10 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     extensions.init_app(app)
 
-    from briefs import cli, errors, formatting, health, security_headers
+    from briefs import cli, compression, errors, formatting, health, security_headers
 
     errors.init_app(app)
     security_headers.init_app(app)
+    compression.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
 

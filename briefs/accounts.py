@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from briefs.extensions import db
 from briefs.models import AgencySettings, User
@@ -17,6 +19,37 @@ PASSWORD_METHOD = "scrypt"
 def hash_password(password: str) -> str:
     """Return the hash to store for a password."""
     return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+@cache
+def _decoy_hash(method: str) -> str:
+    # Checked against when nobody has the typed e-mail, so that a wrong e-mail costs the
+    # same hashing as a wrong password and timing does not tell which accounts exist.
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this e-mail and password; always hash exactly once."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    stored = user.password_hash if user is not None else _decoy_hash(PASSWORD_METHOD)
+    matches = check_password_hash(stored, password)
+    return user if user is not None and user.active and matches else None
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Tell whether a password is the user's current one."""
+    return check_password_hash(user.password_hash, password)
+
+
+def end_sessions(user: User) -> None:
+    """Make every session and remember-me cookie issued to the user so far refer to nobody."""
+    user.session_version += 1
+
+
+def change_password(user: User, password: str) -> None:
+    """Store a new password and end the sessions signed in with the old one."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
 
 
 class AccountError(ValueError):

@@ -40,7 +40,9 @@ def load(app: Flask, test_config: dict | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
-        RATELIMIT_STORAGE_URI="memory://",
+        # memory:// counts per worker process, so N workers allow N times each limit:
+        # production sets redis://… (see README), shared by every worker.
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         # Links in e-mails are absolute, and a command has no request to take a host from.
         BASE_URL=os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -20,6 +21,19 @@ ALLOWED_TAGS = {
 
 def render_markdown(text: str, extensions: Sequence = ()) -> Markup:
     """Render Markdown to sanitised HTML safe to put in a page."""
+    if not extensions:
+        # Help texts and section notes repeat on every view of every brief made from one
+        # template version: the same text is rendered once per process, not once a view.
+        return _render_plain_markdown(text or "")
+    return _render(text, extensions)
+
+
+@lru_cache(maxsize=4096)
+def _render_plain_markdown(text: str) -> Markup:
+    return _render(text, ())
+
+
+def _render(text: str, extensions: Sequence) -> Markup:
     html = md.markdown(text or "", extensions=["sane_lists", "tables", "fenced_code", *extensions])
     clean = nh3.clean(
         html,

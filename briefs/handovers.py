@@ -97,6 +97,19 @@ def withdraw(handover: Handover, brief: Brief, *, actor: Actor, now: datetime) -
     return True
 
 
+def active_handovers(brief_id: int) -> list[Handover]:
+    """Return the brief's handovers whose links still open something, oldest first."""
+    return [h for h in brief_handovers(brief_id) if h.revoked_at is None]
+
+
+def withdraw_all(brief: Brief, *, actor: Actor, now: datetime) -> list[Handover]:
+    """Stop every colleague's link of the brief (one event each); return those stopped."""
+    stopped = active_handovers(brief.id)
+    for handover in stopped:
+        withdraw(handover, brief, actor=actor, now=now)
+    return stopped
+
+
 def note_done(handover: Handover, brief: Brief, holder: Holder, *, now: datetime) -> None:
     """Record that a colleague says they are done with their questions."""
     record(

@@ -21,6 +21,7 @@ from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
 from briefs.models import User
 from tests.factories import NOW, PASSWORD
+from tests.pg_server import throwaway_postgres
 
 # Strong password hashing costs a fifth of a second per sign-in; tests need no such cost.
 accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
@@ -31,9 +32,9 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-@pytest.fixture
-def app(tmp_path: Path):
-    """An app on its own SQLite file, schema created from the models."""
+@contextmanager
+def _fresh_app(tmp_path: Path, **config) -> Iterator:
+    """Create an app on its own SQLite file, schema created from the models."""
     app = create_app(
         {
             "TESTING": True,
@@ -44,6 +45,7 @@ def app(tmp_path: Path):
             # The test client posts forms without tokens; csrf tests and the live
             # server used by browser tests turn protection back on.
             "WTF_CSRF_ENABLED": False,
+            **config,
         }
     )
     with app.app_context():
@@ -57,6 +59,20 @@ def app(tmp_path: Path):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    """An app on its own SQLite file, schema created from the models; no rate limits."""
+    with _fresh_app(tmp_path) as app:
+        yield app
+
+
+@pytest.fixture
+def limited_app(tmp_path: Path):
+    """Like `app`, with the rate limits on (in memory, fresh for each test)."""
+    with _fresh_app(tmp_path, RATELIMIT_ENABLED=True) as app:
+        yield app
 
 
 @pytest.fixture
@@ -242,3 +258,10 @@ def smtp_server(app):
         mailbox.controller.stop(no_assert=True)
     except RuntimeError:
         pass  # a test stopped the server itself to play an outage
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server of this session's own, for stress tests on many writers."""
+    with throwaway_postgres() as url:
+        yield url

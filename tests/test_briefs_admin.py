@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from briefs import workflow
 from briefs.extensions import db
+from briefs.handovers import hand_over
 from briefs.models import Answer, Brief, BriefField, Event, Review, Template, Upload
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.rules.tokens import hash_token
-from tests.factories import NOW, make_brief, make_client, make_template
+from briefs.workflow import Actor
+from tests.factories import NOW, fields_by_key, make_brief, make_client, make_template
 
 
 def _fields(brief: Brief) -> dict[str, BriefField]:
@@ -390,6 +392,62 @@ def test_regenerate_replaces_the_token(auth_client, frozen_clock):
     body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
     assert token not in body
     assert "/c/" in body
+
+
+def _two_colleagues(brief: Brief) -> list[str]:
+    """Hand a question each to two colleagues; return their link tokens."""
+    field = fields_by_key(brief)["name"]
+    tokens = []
+    for name in ("Maria", "Pavel"):
+        _, token = hand_over(
+            brief,
+            [field],
+            name=name,
+            email=f"{name.lower()}@acme.example",
+            note="",
+            actor=Actor.client("Ivan"),
+            now=NOW,
+            secret_key="test",
+        )
+        tokens.append(token)
+    db.session.commit()
+    return tokens
+
+
+def test_regenerate_offers_to_stop_colleagues_links_too(auth_client):
+    brief, _ = make_brief()
+    _two_colleagues(brief)
+    body = auth_client.get(f"/briefs/{brief.id}/link/regenerate").get_data(as_text=True)
+    assert "Maria, Pavel" in body
+    assert re.search(r'<input[^>]*checked[^>]*name="withdraw_handovers"', body) or re.search(
+        r'<input[^>]*name="withdraw_handovers"[^>]*checked', body
+    )
+
+
+def test_regenerate_stops_colleagues_links_when_ticked(auth_client, client, frozen_clock):
+    brief, token = make_brief()
+    theirs = _two_colleagues(brief)
+
+    response = auth_client.post(
+        f"/briefs/{brief.id}/link/regenerate", data={"withdraw_handovers": "y"}
+    )
+
+    assert response.status_code == 302
+    assert [client.get(f"/c/{t}").status_code for t in [token, *theirs]] == [404, 404, 404]
+    kinds = [e.kind for e in _events(brief)[-3:]]
+    assert kinds == ["link_regenerated", "handover_withdrawn", "handover_withdrawn"]
+    page = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    assert "Colleagues&#39; links stopped too: Maria, Pavel." in page
+
+
+def test_regenerate_keeps_colleagues_links_when_cleared(auth_client, client, frozen_clock):
+    brief, token = make_brief()
+    theirs = _two_colleagues(brief)
+
+    # A browser sends nothing for a cleared box, only the form's other fields.
+    auth_client.post(f"/briefs/{brief.id}/link/regenerate", data={"csrf_token": "-"})
+
+    assert [client.get(f"/c/{t}").status_code for t in [token, *theirs]] == [404, 200, 200]
 
 
 def test_mark_sent(auth_client, user, frozen_clock):

@@ -405,6 +405,27 @@ def test_page_with_30_fields_stays_under_100_kb(client, frozen_clock):
     assert total < 100 * 1024, total
 
 
+def test_posts_to_one_link_are_limited_from_any_address(limited_app, frozen_clock):
+    brief, token = make_brief()
+    other, other_token = make_brief()
+    name = fields_by_key(brief)["name"]
+    other_name = fields_by_key(other)["name"]
+    client = limited_app.test_client()
+
+    def post(link: str, field_id: int, address: str) -> int:
+        return client.post(
+            f"/c/{link}/fields/{field_id}",
+            data={f"f-{field_id}": "x"},
+            environ_base={"REMOTE_ADDR": address},
+        ).status_code
+
+    codes = [post(token, name.id, f"192.0.2.{i % 200}") for i in range(120)]
+    assert codes == [200] * 120
+    assert post(token, name.id, "192.0.2.250") == 429
+    # Another link, from an address that just posted, is not held back.
+    assert post(other_token, other_name.id, "192.0.2.1") == 200
+
+
 def test_posts_are_rate_limited(tmp_path, frozen_clock):
     from briefs import create_app
     from briefs.accounts import agency_settings

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from briefs.extensions import db
-from briefs.models import Client, Contact
+from briefs.models import Brief, BriefField, BriefSection, Client, Contact
 from tests.factories import NOW, make_brief, make_client, make_template
 
 
@@ -234,3 +234,74 @@ def test_client_escalation_and_weekly_digest_switches(auth_client):
     assert response.status_code == 302
     db.session.refresh(client)
     assert client.weekly_digest and not client.escalation_enabled
+
+
+def _bulk_briefs(clients: list[int], count: int, first_id: int) -> None:
+    """Insert `count` briefs spread over `clients`, each with a section and two fields."""
+    ids = range(first_id, first_id + count)
+    rows = [
+        {
+            "id": i,
+            "client_id": clients[i % len(clients)],
+            "title": f"Page {i}",
+            "status": "closed" if i % 4 == 0 else "sent",
+            "created_at": NOW,
+            "sent_at": NOW,
+        }
+        for i in ids
+    ]
+    db.session.execute(insert(Brief), rows)
+    db.session.execute(insert(BriefSection), [{"id": i, "brief_id": i, "title": "S"} for i in ids])
+    db.session.execute(
+        insert(BriefField),
+        [
+            {"brief_id": i, "section_id": i, "key": key, "label": key.title(), "position": n}
+            for i in ids
+            for n, key in enumerate(("name", "price"))
+        ],
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/clients/", "/clients/{first}", "/clients/{first}?page=3"])
+def test_client_list_and_page_queries_do_not_grow_with_briefs(auth_client, count_queries, path):
+    first = make_client("Acme Dental").id
+    second = make_client("Beta Bakery").id
+    for i in range(60):
+        make_client(f"Client {i:02d}")
+    _bulk_briefs([first, second], 100, first_id=1)
+    url = path.format(first=first)
+    with count_queries(fresh_session=True) as at_100:
+        assert auth_client.get(url).status_code == 200
+    _bulk_briefs([first, second], 900, first_id=101)
+    with count_queries(fresh_session=True) as at_1000:
+        response = auth_client.get(url)
+    assert response.status_code == 200
+    assert 0 < len(at_100) == len(at_1000)
+
+
+def test_client_list_counts_by_page(auth_client):
+    first = make_client("Aardvark Ltd").id  # sorts first, so it is on page 1
+    for i in range(60):
+        make_client(f"Client {i:02d}")
+    _bulk_briefs([first], 10, first_id=1)  # 2 of the 10 closed (ids 4 and 8)
+    page_one = auth_client.get("/clients/").get_data(as_text=True)
+    row = page_one[page_one.index("Aardvark Ltd") : page_one.index("Client 00")]
+    assert '<td data-label="Contacts">2</td>' in row
+    assert '<td data-label="Open briefs">8</td>' in row
+    assert "Page 1 of 2" in page_one and "Client 48" in page_one
+    assert "Client 49" not in page_one and 'href="/clients/?page=2"' in page_one
+    page_two = auth_client.get("/clients/?page=2").get_data(as_text=True)
+    assert "Client 49" in page_two and "Client 59" in page_two and "Aardvark" not in page_two
+    # Past the end shows the last page rather than an empty one.
+    assert "Client 59" in auth_client.get("/clients/?page=9").get_data(as_text=True)
+
+
+def test_client_page_lists_its_briefs_newest_first_a_page_at_a_time(auth_client):
+    acme = make_client().id
+    _bulk_briefs([acme], 120, first_id=1)
+    body = auth_client.get(f"/clients/{acme}").get_data(as_text=True)
+    assert "Page 1 of 3" in body
+    assert ">Page 120<" in body and ">Page 71<" in body and ">Page 70<" not in body
+    last = auth_client.get(f"/clients/{acme}?page=3").get_data(as_text=True)
+    assert ">Page 20<" in last and ">Page 1<" in last and ">Page 21<" not in last

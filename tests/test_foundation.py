@@ -112,3 +112,24 @@ def test_pages_carry_security_headers_and_downloads_keep_their_own(client):
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_showing_a_live_link_are_not_stored(auth_client, frozen_clock):
+    from tests.factories import make_brief
+
+    brief, token = make_brief()
+    # The brief page (where the link is copied from), also after a new link is made.
+    assert auth_client.get(f"/briefs/{brief.id}").headers["Cache-Control"] == "no-store"
+    response = auth_client.post(f"/briefs/{brief.id}/link/regenerate", follow_redirects=True)
+    assert response.headers["Cache-Control"] == "no-store"
+    # The client's form itself.
+    assert auth_client.get(f"/c/{token}").headers["Cache-Control"] == "no-store"
+    # A page without a link may be kept as usual.
+    assert "no-store" not in auth_client.get("/").headers.get("Cache-Control", "")
+
+
+def test_hsts_only_when_base_url_is_https(app, client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    app.config["BASE_URL"] = "https://briefs.agency.example"
+    hsts = client.get("/login").headers["Strict-Transport-Security"]
+    assert hsts == "max-age=31536000; includeSubDomains"

@@ -40,6 +40,13 @@ def test_outbox_lists_waiting_messages_and_explains_why(app, auth_client):
     assert auth_client.get("/outbox/999").status_code == 404
 
 
+def test_a_message_page_is_not_stored_by_the_browser(app, auth_client):
+    message = queued_reminder(app)  # its text carries the client's live link
+    response = auth_client.get(f"/outbox/{message.id}")
+    assert "/c/" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_a_failed_message_can_be_retried(app, auth_client):
     message = queued_reminder(app)
     message.status, message.last_error, message.attempts = FAILED, "Connection refused", 8

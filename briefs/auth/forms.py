@@ -67,4 +67,13 @@ class AccountForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[Optional(), Length(min=8, message=_l("At least 8 characters."))],
+        render_kw={"autocomplete": "new-password"},
     )
+    #: Asked for only when a new password is typed (checked in the view, against the hash).
+    current_password = PasswordField(
+        _l("Current password"), render_kw={"autocomplete": "current-password"}
+    )
+
+
+class SignOutElsewhereForm(FlaskForm):
+    """A button and a CSRF token: end the user's sessions on other devices."""

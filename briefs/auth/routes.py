@@ -2,21 +2,58 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from briefs import clock
-from briefs.accounts import agency_settings, create_user, email_taken, has_users, hash_password
-from briefs.auth.forms import AccountForm, LoginForm, SetupForm, TeammateForm, timezone_choices
+from briefs.accounts import (
+    agency_settings,
+    authenticate,
+    change_password,
+    create_user,
+    email_taken,
+    end_sessions,
+    has_users,
+    password_matches,
+)
+from briefs.auth.forms import (
+    AccountForm,
+    LoginForm,
+    SetupForm,
+    SignOutElsewhereForm,
+    TeammateForm,
+    timezone_choices,
+)
 from briefs.extensions import db, limiter
 from briefs.models import User
 
 bp = Blueprint("auth", __name__)
+
+#: Tries at one account, from anywhere: many addresses cannot hammer one password.
+ACCOUNT_LOGIN_LIMIT = "10 per minute; 50 per hour"
+#: Tries from one address, at any accounts: loose, because an office or a proxy puts many
+#: people behind one address and one of them mistyping must not lock the others out.
+ADDRESS_LOGIN_LIMIT = "30 per minute"
+
+
+def _typed_account() -> str:
+    """Key the login limit by the e-mail typed, hashed (it may be long, or not an account)."""
+    email = request.form.get("email", "").strip().lower()
+    return "login:" + hashlib.sha256(email.encode("utf-8")).hexdigest()
 
 
 def _safe_next(target: str | None) -> str:
@@ -54,7 +91,8 @@ def setup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(ADDRESS_LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LOGIN_LIMIT, methods=["POST"], key_func=_typed_account)
 def login():
     """Sign an agency user in."""
     if not has_users():
@@ -63,8 +101,8 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data.strip().lower()))
-        if user and user.active and check_password_hash(user.password_hash, form.password.data):
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Wrong e-mail or password."))
@@ -73,7 +111,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out, here and wherever a copy of this session's cookies is kept."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -116,19 +157,61 @@ def toggle_active(user_id: int):
     return redirect(url_for("auth.team"))
 
 
+def _stay_signed_in_here() -> None:
+    """Sign this browser in again under the user's new session version."""
+    # A remember-me cookie this browser holds would now name nobody: issue a fresh one.
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(current_user._get_current_object(), remember=remembered in request.cookies)
+
+
+def _signed_in_user() -> str:
+    """Key a limit by who is signed in (the address, for nobody)."""
+    return "user:" + (current_user.get_id() or request.remote_addr or "")
+
+
+def _account_page(form: AccountForm):
+    status = 422 if form.errors else 200
+    return render_template("auth/account.html", form=form, elsewhere=SignOutElsewhereForm()), status
+
+
 @bp.route("/account", methods=["GET", "POST"])
+# Guessing the current password from a borrowed session is as slow as guessing at sign-in.
+@limiter.limit(ACCOUNT_LOGIN_LIMIT, methods=["POST"], key_func=_signed_in_user)
 @login_required
 def account():
-    """Edit one's own name, language and password."""
+    """Edit one's own name, language and password (the current one is asked for)."""
     form = AccountForm(obj=current_user)
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
     if form.validate_on_submit():
+        if form.new_password.data and not password_matches(
+            current_user, form.current_password.data or ""
+        ):
+            form.current_password.errors.append(
+                _("This is not your current password. Please type it again.")
+            )
+            return _account_page(form)
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data or None
         if form.new_password.data:
-            current_user.password_hash = hash_password(form.new_password.data)
+            change_password(current_user, form.new_password.data)
         db.session.commit()
-        flash(_("Your account is saved."), "success")
+        if form.new_password.data:
+            _stay_signed_in_here()
+            flash(_("Your new password is saved. Other devices are signed out."), "success")
+        else:
+            flash(_("Your account is saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return _account_page(form)
+
+
+@bp.post("/account/sign-out-elsewhere")
+@login_required
+def sign_out_elsewhere():
+    """End every other session of the user (a lost phone, a shared computer); keep this one."""
+    if SignOutElsewhereForm().validate_on_submit():
+        end_sessions(current_user)
+        db.session.commit()
+        _stay_signed_in_here()
+        flash(_("You are signed out on every other device."), "success")
+    return redirect(url_for("auth.account"))

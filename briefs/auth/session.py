@@ -36,9 +36,18 @@ def select_timezone() -> str:
 
 
 def load_user(user_id: str) -> User | None:
-    """Return the signed-in user of a session, unless they were deactivated."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user and user.active else None
+    """Return the user a session or remember-me cookie names ("id:version", see User.get_id).
+
+    Nobody, if they were deactivated, or if the cookie was issued before they last signed
+    out or changed their password (the version moved on since).
+    """
+    id_, _, version = user_id.partition(":")
+    if not (id_.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(id_))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_app(app: Flask) -> None:

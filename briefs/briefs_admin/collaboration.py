@@ -18,6 +18,7 @@ from briefs.models import Brief, BriefField
 from briefs.prefill import prefill
 from briefs.rules.answers import AnswerError, clean_answer
 from briefs.rules.whose_move import AGENCY
+from briefs.security_headers import no_store
 from briefs.workflow import Actor
 
 
@@ -32,6 +33,7 @@ def _field_or_404(brief_id: int, field_id: int) -> BriefField:
     return field
 
 
+@no_store
 def _rerender(brief_id: int, **shown_again):
     """Show the brief page again with a refused form and its errors."""
     page = load_page(brief_id, clock.utcnow(), **shown_again)

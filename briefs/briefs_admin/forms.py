@@ -195,6 +195,17 @@ class ConfirmForm(FlaskForm):
     """A button and a CSRF token: for actions that need no input."""
 
 
+class RegenerateLinkForm(FlaskForm):
+    """Replace the client link; colleagues' links stop too unless the box is cleared."""
+
+    #: On by default: a link that reached the wrong person may already have handed
+    #: questions to that person's "colleagues", and those links would outlive the new one.
+    withdraw_handovers = BooleanField(
+        _l("Also stop the colleagues' links (you can hand their questions over again)"),
+        default=True,
+    )
+
+
 class AssignForm(FlaskForm):
     """Give a client contact a link to some questions: sections ("s-<id>") or fields ("f-<id>")."""
 

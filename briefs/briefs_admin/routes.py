@@ -26,15 +26,18 @@ from briefs.briefs_admin.forms import (
     ConfirmForm,
     EditBriefForm,
     NewBriefForm,
+    RegenerateLinkForm,
     ReviewForm,
 )
 from briefs.briefs_admin.page import BriefPage, load_brief_for_page, load_page
 from briefs.chase_policy import zone
 from briefs.extensions import db
+from briefs.handovers import active_handovers, withdraw_all
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
 from briefs.recipient_links import ensure_links
 from briefs.rules.completeness import has_answer
+from briefs.security_headers import no_store
 from briefs.workflow import Actor
 
 #: Files a browser may show in the page instead of downloading; never SVG or HTML.
@@ -94,6 +97,7 @@ def new_brief():
     ), (422 if form.errors else 200)
 
 
+@no_store
 def _render_page(page: BriefPage | None, status: int = 200):
     if page is None:
         abort(404)
@@ -157,15 +161,28 @@ def mark_sent(brief_id: int):
 
 @login_required
 def regenerate_link(brief_id: int):
-    """Ask, then replace the client link; the old one stops working."""
+    """Ask, then replace the client link (and colleagues' links, if asked); old ones stop."""
     brief = _brief_or_404(brief_id)
-    form = ConfirmForm()
+    form = RegenerateLinkForm()
+    handovers = active_handovers(brief.id)
     if form.validate_on_submit():
-        workflow.regenerate_link(brief, _actor(), clock.utcnow(), current_app.config["SECRET_KEY"])
+        now, actor = clock.utcnow(), _actor()
+        workflow.regenerate_link(brief, actor, now, current_app.config["SECRET_KEY"])
+        stopped = withdraw_all(brief, actor=actor, now=now) if form.withdraw_handovers.data else []
         db.session.commit()
         flash(_("A new link is ready. The previous link no longer opens the brief."), "success")
+        if stopped:
+            flash(
+                _(
+                    "Colleagues' links stopped too: %(names)s.",
+                    names=", ".join(h.name for h in stopped),
+                ),
+                "success",
+            )
         return _to_brief(brief, "client-link")
-    return render_template("briefs_admin/regenerate.html", brief=brief, form=form)
+    return render_template(
+        "briefs_admin/regenerate.html", brief=brief, form=form, handovers=handovers
+    )
 
 
 @login_required

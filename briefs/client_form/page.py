@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from briefs.accounts import agency_settings
 from briefs.answer_messages import file_size
@@ -94,6 +95,8 @@ class FormPage:
     missing: list[BriefField]
     errors: list[tuple[BriefField, str]]
     texts: dict[str, str]
+    #: Words repeated for every question, translated once (see `repeated_words`).
+    words: dict[str, Markup] = dataclass_field(default_factory=dict)
     accept: str = ACCEPT
     link: Link | None = None
     #: Colleagues holding questions, with how far each is (the contacts' page only).
@@ -188,6 +191,41 @@ def js_texts() -> dict[str, str]:
     }
 
 
+def repeated_words(agency_name: str) -> dict[str, Markup]:
+    """Return the words every question and section repeats, translated once per page.
+
+    A page of 30 questions asked gettext some 250 times for the same dozen words. These are
+    Markup, as Jinja's gettext gives, so `%` in a template escapes only the values put in.
+    """
+
+    def word(text: str) -> Markup:
+        return Markup(_(text))
+
+    agency = Markup.escape(agency_name) if agency_name else word("the agency")
+    return {
+        "required": word("required"),
+        "example": word("Example: %(example)s"),
+        "yes": word("Yes"),
+        "no": word("No"),
+        "does_not_apply": word("Does not apply to us"),
+        "ask": word("Ask a question about this"),
+        "resolved": word("resolved"),
+        "your_comment": word("Your comment for %(agency)s") % {"agency": agency},
+        "send_comment": word("Send comment"),
+        "mark_resolved": word("Mark resolved"),
+        "hand_section": word("Hand questions of “%(section)s” to a colleague"),
+        "to_hand_over": word("Questions to hand over"),
+        "colleague_name": word("Colleague's name"),
+        "their_email": word("Their e-mail"),
+        "note_for_them": word("A note for them (optional)"),
+        "handover_explained": word(
+            "They get an e-mail with a link that opens only these questions. You still see "
+            "their answers here and can withdraw the link at any time."
+        ),
+        "send_questions": word("Send them the questions"),
+    }
+
+
 def build_page(
     link: Link,
     *,
@@ -225,16 +263,18 @@ def build_page(
     ]
     fields = link.fields
     stats = progress(fields)
+    agency_name = agency_settings().name
     return FormPage(
         brief=brief,
         token=token,
-        agency_name=agency_settings().name,
+        agency_name=agency_name,
         sections=sections,
         progress=stats,
         progress_text=progress_text(stats, link.is_colleague),
         missing=missing_fields(fields),
         errors=[(f, errors[f.id]) for f in fields if f.id in errors],
         texts=js_texts(),
+        words=repeated_words(agency_name),
         link=link,
         holders=shares,
         handover_form=handover_form,

@@ -43,13 +43,23 @@ from briefs.prefill import confirm
 from briefs.response_format import wants_json
 from briefs.rules.answers import AnswerError
 from briefs.rules.completeness import missing_fields
+from briefs.rules.tokens import hash_token
 from briefs.rules.whose_move import CLIENT
 from briefs.uploads import current_uploads, upload_path
 
 bp = Blueprint("client_form", __name__)
 
-#: Generous for autosave of a long form, tight enough to stop a script hammering a link.
-POST_LIMIT = "120 per minute"
+#: Posts from one address, to any links: loose, because a client's office (or a proxy
+#: the agency forgot to declare in PROXY_COUNT) puts many people behind one address.
+POST_LIMIT = "600 per minute"
+#: Posts to one link, from any addresses: generous for autosave of a long form, tight
+#: enough to stop a script hammering a link from many addresses.
+LINK_POST_LIMIT = "120 per minute"
+
+
+def _link_key() -> str:
+    """Key a limit by the link posted to; hashed, so the limits' storage holds no token."""
+    return "link:" + hash_token((request.view_args or {}).get("token", ""))
 
 
 @bp.after_request
@@ -82,6 +92,7 @@ def form(token: str):
 
 @bp.post("/c/<token>")
 @limiter.limit(POST_LIMIT)
+@limiter.limit(LINK_POST_LIMIT, key_func=_link_key)
 def save(token: str):
     """Save every field of the form, then do what the pressed button asks."""
     link = open_link(token)
@@ -216,6 +227,7 @@ def _conflict_answer(link: Link, conflict: Conflict):
 
 @bp.post("/c/<token>/fields/<int:field_id>")
 @limiter.limit(POST_LIMIT)
+@limiter.limit(LINK_POST_LIMIT, key_func=_link_key)
 def save_field(token: str, field_id: int):
     """Save one field as the client types (autosave); answer in JSON."""
     link = open_link(token)
@@ -244,6 +256,7 @@ def save_field(token: str, field_id: int):
 
 @bp.post("/c/<token>/fields/<int:field_id>/confirm")
 @limiter.limit(POST_LIMIT)
+@limiter.limit(LINK_POST_LIMIT, key_func=_link_key)
 def confirm_field(token: str, field_id: int):
     """Take the agency's suggested answer as the client's own."""
     link = open_link(token)
@@ -260,6 +273,7 @@ def confirm_field(token: str, field_id: int):
 
 @bp.post("/c/<token>/fields/<int:field_id>/comments")
 @limiter.limit(POST_LIMIT)
+@limiter.limit(LINK_POST_LIMIT, key_func=_link_key)
 def comment(token: str, field_id: int):
     """Add a comment to a field's thread."""
     link = open_link(token)
@@ -305,6 +319,7 @@ def _files_answer(link: Link, field, outcome: Outcome, done: str):
 
 @bp.post("/c/<token>/fields/<int:field_id>/files")
 @limiter.limit(POST_LIMIT)
+@limiter.limit(LINK_POST_LIMIT, key_func=_link_key)
 def upload_files(token: str, field_id: int):
     """Store the files sent for a file field."""
     link = open_link(token)
@@ -322,6 +337,7 @@ def upload_files(token: str, field_id: int):
 
 @bp.post("/c/<token>/files/<int:upload_id>/remove", endpoint="remove_file")
 @limiter.limit(POST_LIMIT)
+@limiter.limit(LINK_POST_LIMIT, key_func=_link_key)
 def remove_upload(token: str, upload_id: int):
     """Take a file off its field; it stays in the history."""
     link = open_link(token)

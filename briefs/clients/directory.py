@@ -1,4 +1,5 @@
-"""The client list and one client's briefs, each in a fixed number of queries."""
+"""The client list and one client's briefs, a page at a time, each in a fixed number of
+queries: counts come from aggregate SQL, never from rows loaded into Python."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from briefs.extensions import db
 from briefs.models import Brief, Client, Contact
 from briefs.overview import BriefSummary, load_summaries
+from briefs.paging import Page, clamp
 
 
 @dataclass(frozen=True)
@@ -20,29 +22,38 @@ class ClientRow:
     open_briefs: int
 
 
-def client_rows() -> list[ClientRow]:
-    """Return every client with its contact and open brief counts, in one query."""
+def client_rows(page_number: int = 1) -> tuple[list[ClientRow], Page]:
+    """Return one page of clients with their contact and open brief counts (two queries)."""
+    page = clamp(page_number, db.session.scalar(select(func.count(Client.id))) or 0)
     contacts = (
-        select(func.count(Contact.id))
-        .where(Contact.client_id == Client.id)
-        .correlate(Client)
-        .scalar_subquery()
+        select(Contact.client_id, func.count().label("n")).group_by(Contact.client_id).subquery()
     )
     open_briefs = (
-        select(func.count(Brief.id))
-        .where(Brief.client_id == Client.id, ~Brief.is_closed)
-        .correlate(Client)
-        .scalar_subquery()
+        select(Brief.client_id, func.count().label("n"))
+        .where(~Brief.is_closed)
+        .group_by(Brief.client_id)
+        .subquery()
     )
     rows = db.session.execute(
-        select(Client, contacts, open_briefs).order_by(func.lower(Client.name), Client.id)
+        select(Client, func.coalesce(contacts.c.n, 0), func.coalesce(open_briefs.c.n, 0))
+        .outerjoin(contacts, contacts.c.client_id == Client.id)
+        .outerjoin(open_briefs, open_briefs.c.client_id == Client.id)
+        .order_by(func.lower(Client.name), Client.id)
+        .limit(page.size)
+        .offset(page.offset)
     ).all()
-    return [ClientRow(client, n_contacts, n_open) for client, n_contacts, n_open in rows]
+    return [ClientRow(client, n_contacts, n_open) for client, n_contacts, n_open in rows], page
 
 
-def client_briefs(client: Client) -> list[BriefSummary]:
-    """Return the client's briefs, newest first, with their progress."""
+def client_briefs(client: Client, page_number: int = 1) -> tuple[list[BriefSummary], Page]:
+    """Return one page of the client's briefs, newest first, with their progress."""
+    total = db.session.scalar(select(func.count(Brief.id)).where(Brief.client_id == client.id))
+    page = clamp(page_number, total or 0)
     briefs = db.session.scalars(
-        select(Brief).where(Brief.client_id == client.id).order_by(Brief.created_at.desc())
+        select(Brief)
+        .where(Brief.client_id == client.id)
+        .order_by(Brief.created_at.desc(), Brief.id.desc())
+        .limit(page.size)
+        .offset(page.offset)
     ).all()
-    return load_summaries(briefs)
+    return load_summaries(briefs), page

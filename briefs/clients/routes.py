@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -14,6 +14,7 @@ from briefs.clients.forms import ClientForm, ContactForm, ContactRemoveForm
 from briefs.extensions import db
 from briefs.labels import ROLE_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
 from briefs.models import Client, Contact
+from briefs.paging import requested_page
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 
@@ -38,8 +39,9 @@ def _contact_of(client: Client, contact_id: int) -> Contact:
 @bp.get("/")
 @login_required
 def index():
-    """List clients with their contacts and open briefs."""
-    return render_template("clients/index.html", rows=client_rows())
+    """List clients with their contacts and open briefs, a page at a time."""
+    rows, page = client_rows(requested_page(request.args))
+    return render_template("clients/index.html", rows=rows, page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -63,10 +65,12 @@ def new():
 def detail(client_id: int):
     """Show one client: contacts and briefs."""
     client = db.get_or_404(Client, client_id)
+    summaries, page = client_briefs(client, requested_page(request.args))
     return render_template(
         "clients/detail.html",
         client=client,
-        summaries=client_briefs(client),
+        summaries=summaries,
+        page=page,
         role_labels=ROLE_LABELS,
         status_labels=STATUS_LABELS,
         status_badges=STATUS_BADGES,

@@ -65,7 +65,14 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: When the account was created (UTC).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Part of every session and remember-me cookie; raising it (sign-out, a new password)
+    #: makes every cookie issued before refer to nobody.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """Name the user in cookies as id and session version, so old cookies stop working."""
+        return f"{self.id}:{self.session_version}"

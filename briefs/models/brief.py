@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -38,6 +39,8 @@ brief_recipient = Table(
     db.metadata,
     Column("brief_id", ForeignKey("brief.id", ondelete="CASCADE"), primary_key=True),
     Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+    # The primary key serves a brief's recipients; this serves a contact's briefs.
+    Index("ix_brief_recipient_contact_id", "contact_id"),
 )
 
 
@@ -45,11 +48,15 @@ class Brief(db.Model):
     """One request for facts to one client, made from a template."""
 
     __tablename__ = "brief"
+    #: A client's briefs, newest first, are read from this index alone.
+    __table_args__ = (Index("ix_brief_client_id_created_at", "client_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"))
     #: The template it was made from; the brief keeps its own copy of the fields.
-    template_id: Mapped[int | None] = mapped_column(ForeignKey("template.id", ondelete="SET NULL"))
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("template.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     #: Language of the client's form and messages: "en" or "ru".
     locale: Mapped[str] = mapped_column(String(5), default="en")
@@ -58,7 +65,7 @@ class Brief(db.Model):
     #: Working days the agency needs after the answers arrive.
     work_days: Mapped[int] = mapped_column(default=5)
     #: One of BRIEF_STATUSES.
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     #: SHA-256 of the client link's token; the token itself is never stored.
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: The token encrypted with a key derived from SECRET_KEY, so the agency can copy the
@@ -71,7 +78,9 @@ class Brief(db.Model):
     status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: The status link's token, sealed like token_sealed.
     status_token_sealed: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: First time the link went to the client.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -91,7 +100,7 @@ class Brief(db.Model):
     risk_notified: Mapped[str | None] = mapped_column(String(10))
     #: The contact told when the brief stalls; None means every decision-maker of the client.
     decision_maker_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contact.id", ondelete="SET NULL")
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
     )
 
     client: Mapped[Client] = relationship()
@@ -125,7 +134,9 @@ class RecipientLink(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"))
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
     #: SHA-256 of the link's token; the token itself is never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: The token sealed with SECRET_KEY, so the link can be shown and mailed again.
@@ -141,7 +152,7 @@ class BriefSection(db.Model):
     __tablename__ = "brief_section"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"))
+    brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -164,7 +175,9 @@ class BriefField(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("brief_section.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("brief_section.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     key: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(500))
@@ -189,7 +202,9 @@ class BriefField(db.Model):
     review_comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The agency user who gave the current answer (a prefill the client should confirm).
-    answer_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    answer_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     #: When the field's comment thread was marked resolved (None = open or no comments).
     comments_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -215,7 +230,9 @@ class Answer(db.Model):
     #: Who saved it, as shown in the history ("Client", a contact's or a user's name).
     author: Mapped[str] = mapped_column(String(200), default="")
     #: Set when an agency user saved it.
-    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    author_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -226,13 +243,17 @@ class Review(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
-    field_id: Mapped[int] = mapped_column(ForeignKey("brief_field.id", ondelete="CASCADE"))
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("brief_field.id", ondelete="CASCADE"), index=True
+    )
     #: The revision number the verdict is about.
     answer_number: Mapped[int]
     #: ACCEPTED or CHANGES_REQUESTED.
     verdict: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str] = mapped_column(Text, default="")
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -243,7 +264,9 @@ class Upload(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
-    field_id: Mapped[int] = mapped_column(ForeignKey("brief_field.id", ondelete="CASCADE"))
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("brief_field.id", ondelete="CASCADE"), index=True
+    )
     #: Random name under UPLOAD_FOLDER; never derived from what the client sent.
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
     #: The file name as the client had it.

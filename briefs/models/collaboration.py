@@ -30,11 +30,13 @@ class Handover(db.Model):
     #: Keys of the brief fields the link opens, in brief order.
     field_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: The client contact this is, when the agency assigned questions to a known contact.
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
     #: Who handed the questions over, as shown on the timeline.
     created_by: Mapped[str] = mapped_column(String(200), default="")
     created_by_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL")
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: Set when the link was withdrawn; it then opens nothing.
@@ -49,11 +51,15 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     brief_id: Mapped[int] = mapped_column(ForeignKey("brief.id", ondelete="CASCADE"), index=True)
-    field_id: Mapped[int] = mapped_column(ForeignKey("brief_field.id", ondelete="CASCADE"))
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("brief_field.id", ondelete="CASCADE"), index=True
+    )
     #: "agency" or "client": which side wrote it (the other side is told).
     side: Mapped[str] = mapped_column(String(10))
     author: Mapped[str] = mapped_column(String(200), default="")
-    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    author_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: When the other side was told by e-mail (batched); None = not yet.

@@ -56,11 +56,15 @@ class Event(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     #: One of ACTOR_KINDS.
     actor_kind: Mapped[str] = mapped_column(String(10))
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
     #: The actor's name at the time, so the record reads the same if the user is renamed.
     actor_label: Mapped[str] = mapped_column(String(200), default="")
     #: The field concerned, if any.
-    field_id: Mapped[int | None] = mapped_column(ForeignKey("brief_field.id", ondelete="SET NULL"))
+    field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("brief_field.id", ondelete="SET NULL"), index=True
+    )
     #: Kind-specific facts (counts, comments, recipients), plain JSON.
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     #: When it happened (UTC).

@@ -37,7 +37,9 @@ class Message(db.Model):
         ForeignKey("brief.id", ondelete="CASCADE"), index=True
     )
     #: The client it is about (client digests, escalations).
-    client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id", ondelete="CASCADE"))
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("client.id", ondelete="CASCADE"), index=True
+    )
     #: One of MESSAGE_KINDS.
     kind: Mapped[str] = mapped_column(String(30))
     #: Makes queuing idempotent: two overlapping runs cannot queue the same message twice.

@@ -41,7 +41,9 @@ class TemplateSection(db.Model):
     __tablename__ = "template_section"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    template_id: Mapped[int] = mapped_column(ForeignKey("template.id", ondelete="CASCADE"))
+    template_id: Mapped[int] = mapped_column(
+        ForeignKey("template.id", ondelete="CASCADE"), index=True
+    )
     #: Order within the template, from 0.
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
@@ -65,7 +67,9 @@ class TemplateField(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Denormalised so a key is unique per template, not per section.
     template_id: Mapped[int] = mapped_column(ForeignKey("template.id", ondelete="CASCADE"))
-    section_id: Mapped[int] = mapped_column(ForeignKey("template_section.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(
+        ForeignKey("template_section.id", ondelete="CASCADE"), index=True
+    )
     #: Order within the section, from 0.
     position: Mapped[int] = mapped_column(default=0)
     #: Stable machine name, e.g. "service_name"; used by exports and imports.

@@ -12,6 +12,7 @@ from briefs.extensions import db
 from briefs.mail.outbox import retry
 from briefs.models import Brief, Message
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT
+from briefs.security_headers import no_store
 
 STATUS_FILTERS = (QUEUED, SENDING, SENT, FAILED, "cancelled")
 PAGE_SIZE = 100
@@ -47,6 +48,7 @@ def outbox():
 
 @bp.get("/outbox/<int:message_id>")
 @login_required
+@no_store
 def message(message_id: int):
     """Show one message as it was (or will be) sent."""
     item = db.get_or_404(Message, message_id)
