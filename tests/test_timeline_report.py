@@ -132,8 +132,8 @@ def report(**overrides) -> Report:
 def test_markdown_report_escapes_what_users_typed():
     text = report_markdown(report(), REPORT_WORDS)
     assert text.startswith("# Page \\# one\n")
-    assert "- **Client:** Acme \\| Co" in text
-    assert "- 13:00 · Olga wrote: \\<script\\> # not a heading \\[x\\](y)" in text
+    assert "- **Client:** Acme &#124; Co" in text
+    assert "- 13:00 · Olga wrote: &lt;script\\> # not a heading \\[x\\](y)" in text
     assert "“Name \\*bold\\*”" in text
     assert "<script>" not in text
     assert text.endswith(f"- **Hash:** `{'ab' * 32}`\n\nRun `flask --app app verify-log`.\n")
