@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.extensions import db
@@ -18,6 +20,7 @@ from briefs.models import (
     Brief,
     BriefField,
     BriefSection,
+    ChainHead,
     Client,
     Contact,
     Event,
@@ -27,7 +30,7 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
-from briefs.rules.event_chain import event_hash
+from briefs.rules.event_chain import answer_digest, event_hash, review_digest
 from briefs.rules.tokens import new_token, seal
 
 
@@ -105,21 +108,18 @@ def record(
 
 
 def _chain(event: Event) -> None:
-    """Link the event to the one before it in the log.
+    """Append the event to the end of the chain, under the chain head's lock.
 
-    Flushing first gives the event its id and, on SQLite, takes the write lock, so no other
-    writer can add an event between reading the previous hash and committing this one;
-    on PostgreSQL an advisory lock held to the end of the transaction does the same.
+    The head row is updated before anything is read from it: on PostgreSQL that locks the
+    row until this transaction ends (a second writer waits, then sees the new head), on
+    SQLite it takes the database's write lock. So the event's position and the hash it
+    follows are taken together, and the chain's order is the order writers got the lock
+    (ids are handed out before it and say nothing about that order).
     """
-    db.session.flush()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL lets writers run side by side; one lock for the log's tail keeps two
-        # transactions from chaining to the same previous event.
-        db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
-    previous = db.session.scalar(
-        select(Event.hash).where(Event.id < event.id).order_by(Event.id.desc()).limit(1)
-    )
-    event.prev_hash = previous or ""
+    head = _lock_head()
+    db.session.flush()  # the event's id, which its hash covers
+    event.seq = head.seq
+    event.prev_hash = head.hash
     event.hash = event_hash(
         prev_hash=event.prev_hash,
         id=event.id,
@@ -132,6 +132,35 @@ def _chain(event: Event) -> None:
         data=event.data,
         created_at=event.created_at,
     )
+    db.session.execute(update(ChainHead).where(ChainHead.id == 1).values(hash=event.hash))
+
+
+@dataclass(frozen=True)
+class _Head:
+    #: The position the new event takes.
+    seq: int
+    #: The hash of the event it follows.
+    hash: str
+
+
+def _lock_head() -> _Head:
+    """Lock the chain head, move it one position on, and return where the new event goes."""
+    bump = update(ChainHead).where(ChainHead.id == 1).values(seq=ChainHead.seq + 1)
+    if db.session.execute(bump, execution_options={"synchronize_session": False}).rowcount == 0:
+        _start_head()
+        db.session.execute(bump, execution_options={"synchronize_session": False})
+    seq, previous = db.session.execute(
+        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)
+    ).one()
+    return _Head(seq, previous)
+
+
+def _start_head() -> None:
+    """Create the chain head on a database that has none yet (made from the models)."""
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert)(
+        ChainHead
+    )
+    db.session.execute(insert.values(id=1, seq=0, hash="").on_conflict_do_nothing())
 
 
 def create_brief(
@@ -323,6 +352,15 @@ def record_answers_saved(
         field=fields[0] if len(fields) == 1 else None,
         fields=[field.key for field in fields],
         count=len(fields),
+        # What each answer said, so verify-log notices the text edited afterwards.
+        answers=[
+            {
+                "field": field.id,
+                "number": field.revision,
+                "sha256": answer_digest(field.value, field.not_applicable),
+            }
+            for field in fields
+        ],
     )
 
 
@@ -356,7 +394,13 @@ def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: dat
     if verdict == CHANGES_REQUESTED and brief.status == "submitted":
         # The client owes an answer again, so the brief is back with them.
         brief.status = "sent"
-    facts = {"verdict": verdict, "comment": comment}
+    db.session.flush()  # the review's id, which the event points at
+    facts = {
+        "verdict": verdict,
+        "comment": comment,
+        "review": item.id,
+        "sha256": review_digest(verdict, comment),
+    }
     if verdict == CHANGES_REQUESTED:
         # Whether send-due will e-mail the contacts about it: the client's wait then starts
         # when that mail is delivered (rules.ball_in_court), not at this moment.
