@@ -31,6 +31,11 @@ def chain_head() -> Head:
     return Head(row.seq, row.hash) if row else Head(0, "")
 
 
+def chain_position(event: Event) -> tuple[int, int]:
+    """Sort key of an event in the chain: its position, then its id (before positions)."""
+    return (event.seq or 0, event.id)
+
+
 _COLUMNS = (
     Event.id, Event.seq, Event.brief_id, Event.kind, Event.actor_kind, Event.actor_user_id,
     Event.actor_label, Event.field_id, Event.data, Event.created_at, Event.prev_hash,
