@@ -352,16 +352,24 @@ def record_answers_saved(
         field=fields[0] if len(fields) == 1 else None,
         fields=[field.key for field in fields],
         count=len(fields),
-        # What each answer said, so verify-log notices the text edited afterwards.
-        answers=[
-            {
-                "field": field.id,
-                "number": field.revision,
-                "sha256": answer_digest(field.value, field.not_applicable),
-            }
-            for field in fields
-        ],
+        answers=answers_written(fields),
     )
+
+
+def answers_written(fields: list[BriefField]) -> list[dict]:
+    """Describe the answers just saved to these fields for their answer_saved event.
+
+    Each names its revision and carries a digest of what it said, so verify-log notices
+    an answer's text edited afterwards, in the revision or in the field.
+    """
+    return [
+        {
+            "field": field.id,
+            "number": field.revision,
+            "sha256": answer_digest(field.value, field.not_applicable),
+        }
+        for field in fields
+    ]
 
 
 def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
+from briefs import prefill
 from briefs.comments import add_comment
 from briefs.event_log import chain_head
 from briefs.extensions import db
@@ -255,3 +256,21 @@ def test_an_answer_event_carries_the_digest_of_each_value_it_wrote(app):
     assert event.data["answers"] == [
         {"field": field.id, "number": answer.number, "sha256": answer_digest("Whitening", False)}
     ]
+
+
+def test_a_confirmed_suggestion_carries_its_digest_and_verifies(app, runner, user):
+    brief, _token = make_brief()
+    field = brief.sections[0].fields[0]
+    prefill.prefill(brief, field, "From our notes", user=user, now=NOW)
+    prefill.confirm(brief, field, actor=Actor.client("Ivan"), now=NOW + timedelta(minutes=1))
+    db.session.commit()
+    confirmed = db.session.scalars(
+        db.select(Event).where(Event.kind == "answer_saved").order_by(Event.seq)
+    ).all()[-1]
+    assert confirmed.data["confirmed"] is True
+    assert confirmed.data["answers"] == [
+        {"field": field.id, "number": 2, "sha256": answer_digest("From our notes", False)}
+    ]
+    assert verify_log(runner).exit_code == 0
+    sql("UPDATE brief_field SET value = 'Not from our notes' WHERE id = :id", id=field.id)
+    assert f"Broken at event {confirmed.id} (answer_saved" in verify_log(runner).output
