@@ -1,6 +1,6 @@
-"""Reading the event log as a chain: its head, for digests and exports, and a full check.
+"""The event log as a chain: appending to it under one lock, its head, and a full check.
 
-The chain itself is appended to by `workflow.record`; the rules are in
+`workflow.record` appends every event through `chain`; the hashing rules are in
 `rules/event_chain.py`. What the chain proves, and what it cannot, is in the README.
 """
 
@@ -8,11 +8,79 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from briefs.extensions import db
 from briefs.models import Answer, BriefField, ChainHead, Comment, Event, Review
-from briefs.rules.event_chain import Report, check_chain, check_values
+from briefs.rules.event_chain import Report, check_chain, check_values, event_hash
+
+
+def chain(event: Event) -> None:
+    """Append the event to the end of the chain, under the chain head's lock.
+
+    The head row is updated before anything is read from it: on PostgreSQL that locks the
+    row until this transaction ends (a second writer waits, then sees the new head), on
+    SQLite it takes the database's write lock. So the event's position and the hash it
+    follows are taken together, and the chain's order is the order writers got the lock
+    (ids are handed out before it and say nothing about that order).
+    """
+    head = _lock_head()
+    db.session.flush()  # the event's id, which its hash covers
+    event.seq = head.seq
+    event.prev_hash = head.hash
+    event.hash = event_hash(
+        prev_hash=event.prev_hash,
+        id=event.id,
+        brief_id=event.brief_id,
+        kind=event.kind,
+        actor_kind=event.actor_kind,
+        actor_user_id=event.actor_user_id,
+        actor_label=event.actor_label,
+        field_id=event.field_id,
+        data=event.data,
+        created_at=event.created_at,
+    )
+    db.session.execute(update(ChainHead).where(ChainHead.id == 1).values(hash=event.hash))
+
+
+@dataclass(frozen=True)
+class _Head:
+    #: The position the new event takes.
+    seq: int
+    #: The hash of the event it follows.
+    hash: str
+
+
+def _lock_head() -> _Head:
+    """Lock the chain head, move it one position on, and return where the new event goes."""
+    bump = update(ChainHead).where(ChainHead.id == 1).values(seq=ChainHead.seq + 1)
+    if db.session.execute(bump, execution_options={"synchronize_session": False}).rowcount == 0:
+        _start_head()
+        db.session.execute(bump, execution_options={"synchronize_session": False})
+    seq, previous = db.session.execute(
+        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)
+    ).one()
+    return _Head(seq, previous)
+
+
+def _start_head() -> None:
+    """Create the chain head where there is none yet (a database made from the models).
+
+    It starts at the last event chained, if any; two writers may both try, one insert wins.
+    """
+    last = db.session.execute(
+        select(Event.seq, Event.hash)
+        .where(Event.seq.is_not(None), Event.hash != "")
+        .order_by(Event.seq.desc())
+        .limit(1)
+    ).one_or_none()
+    seq, previous = last if last else (0, "")
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert)(
+        ChainHead
+    )
+    db.session.execute(insert.values(id=1, seq=seq, hash=previous).on_conflict_do_nothing())
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
+from briefs.event_log import chain
 from briefs.extensions import db
 from briefs.models import (
     Answer,
     Brief,
     BriefField,
     BriefSection,
-    ChainHead,
     Client,
     Contact,
     Event,
@@ -30,7 +28,7 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
-from briefs.rules.event_chain import answer_digest, event_hash, review_digest
+from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import new_token, seal
 
 
@@ -103,64 +101,8 @@ def record(
         created_at=now,
     )
     db.session.add(event)
-    _chain(event)
+    chain(event)
     return event
-
-
-def _chain(event: Event) -> None:
-    """Append the event to the end of the chain, under the chain head's lock.
-
-    The head row is updated before anything is read from it: on PostgreSQL that locks the
-    row until this transaction ends (a second writer waits, then sees the new head), on
-    SQLite it takes the database's write lock. So the event's position and the hash it
-    follows are taken together, and the chain's order is the order writers got the lock
-    (ids are handed out before it and say nothing about that order).
-    """
-    head = _lock_head()
-    db.session.flush()  # the event's id, which its hash covers
-    event.seq = head.seq
-    event.prev_hash = head.hash
-    event.hash = event_hash(
-        prev_hash=event.prev_hash,
-        id=event.id,
-        brief_id=event.brief_id,
-        kind=event.kind,
-        actor_kind=event.actor_kind,
-        actor_user_id=event.actor_user_id,
-        actor_label=event.actor_label,
-        field_id=event.field_id,
-        data=event.data,
-        created_at=event.created_at,
-    )
-    db.session.execute(update(ChainHead).where(ChainHead.id == 1).values(hash=event.hash))
-
-
-@dataclass(frozen=True)
-class _Head:
-    #: The position the new event takes.
-    seq: int
-    #: The hash of the event it follows.
-    hash: str
-
-
-def _lock_head() -> _Head:
-    """Lock the chain head, move it one position on, and return where the new event goes."""
-    bump = update(ChainHead).where(ChainHead.id == 1).values(seq=ChainHead.seq + 1)
-    if db.session.execute(bump, execution_options={"synchronize_session": False}).rowcount == 0:
-        _start_head()
-        db.session.execute(bump, execution_options={"synchronize_session": False})
-    seq, previous = db.session.execute(
-        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)
-    ).one()
-    return _Head(seq, previous)
-
-
-def _start_head() -> None:
-    """Create the chain head on a database that has none yet (made from the models)."""
-    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert)(
-        ChainHead
-    )
-    db.session.execute(insert.values(id=1, seq=0, hash="").on_conflict_do_nothing())
 
 
 def create_brief(
