@@ -253,6 +253,8 @@ def save_answer(
             # The other save stored this very answer (an autosave racing the Save
             # button): nothing is lost and nothing needs writing.
             set_committed_value(field, "revision", latest.revision)
+            set_committed_value(field, "value", latest.value)
+            set_committed_value(field, "not_applicable", latest.not_applicable)
             return None
         raise RevisionConflict(field.id)
     set_committed_value(field, "revision", field.revision + 1)
