@@ -48,7 +48,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # SQLite's busy handler polls rather than queues: with many writers a short wait
+        # starves now and then and the save is refused. Waiting longer costs a slow save
+        # in a rush, never a lost one (the stress tests run 50 writers at once).
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
