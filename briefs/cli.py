@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime
 
 import click
@@ -55,7 +56,19 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
             click.echo(f"--now: not an ISO time: {now_text}", err=True)
             sys.exit(2)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    started = time.monotonic()
     report = send_due.run(now, dry_run=dry_run, wall=clock.utcnow)
+    if not dry_run:
+        from flask import current_app
+
+        from briefs.observability import record_send_due
+
+        record_send_due(
+            current_app.instance_path,
+            seconds=time.monotonic() - started,
+            finished_at=clock.utcnow(),
+            report=report,
+        )
     if dry_run:
         # One line per mail, folded as a real run folds (one mail per person per run).
         for line in report.preview:

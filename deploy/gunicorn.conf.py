@@ -22,7 +22,8 @@ max_requests_jitter = 200
 # The proxy in front sets X-Forwarded-*; the app trusts PROXY_COUNT of them (ProxyFix).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-accesslog = "-"
+# With LOG_FORMAT=json the app logs each request as JSON itself (route, status, duration).
+accesslog = None if os.environ.get("LOG_FORMAT") == "json" else "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Client address, time, request, status, size, referrer, agent, and the duration in ms.

@@ -24,7 +24,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str, timeout: float = 2) -> tuple[int, bytes]:
+def get(url: str, timeout: float = 5) -> tuple[int, bytes]:
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status, response.read()
@@ -32,12 +32,12 @@ def get(url: str, timeout: float = 2) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> tuple[int, bytes]:
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> tuple[int, bytes]:
     deadline = time.monotonic() + seconds
     while True:
         try:
             return get(url)
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not listening yet, or a worker still booting
             if process.poll() is not None or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
