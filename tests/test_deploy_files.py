@@ -127,3 +127,28 @@ def test_the_proxies_take_the_uploads_the_app_takes_and_hide_metrics(app):
     assert "location = /metrics { return 404; }" in nginx
     assert "respond /metrics 404" in caddy
     assert "gzip on;" in nginx and "encode zstd gzip" in caddy
+
+
+def test_the_briefs_command_runs_flask_with_the_settings_file(tmp_path):
+    home = tmp_path / "opt-briefs"
+    home.mkdir()
+    for name in ("app.py", "briefs", "migrations", "templates", "static"):
+        (home / name).symlink_to(ROOT / name)
+    (home / ".venv").symlink_to(VENV_BIN.parent)
+    settings = tmp_path / "env"
+    settings.write_text(f"SECRET_KEY=s3cret\nDATABASE_URL=sqlite:///{tmp_path / 'b.sqlite'}\n")
+    env = {
+        "PATH": os.environ["PATH"],
+        "BRIEFS_HOME": str(home),
+        "BRIEFS_ENV": str(settings),
+        "BRIEFS_USER": subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip(),
+    }
+
+    def briefs(*args: str) -> subprocess.CompletedProcess:
+        command = [ROOT / "deploy/briefs-flask", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    assert briefs("db", "upgrade").returncode == 0
+    done = briefs("verify-log")
+    assert (done.returncode, done.stdout) == (0, "The log holds: 0 events, head (empty)\n")
+    assert (home / "instance").is_dir()  # the instance folder beside the checkout
