@@ -6,7 +6,7 @@ PYTHON ?= python3
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install run test test-browser test-postgres test-stress postgres lint format translations extract-messages chromium migrate clean
+.PHONY: install run test test-browser test-postgres test-stress postgres redis lint format translations extract-messages chromium migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,7 +61,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 ## The whole suite: lint, unit, HTTP, migration and browser tests (a few minutes).
-test: install chromium lint
+test: install chromium redis lint
 	$(BIN)/pytest -m "not stress"
 
 test-browser: install chromium
@@ -75,8 +75,16 @@ postgres:
 	fi
 	@ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || { echo "PostgreSQL is not installed (Debian: apt-get install postgresql)."; exit 1; }
 
+## Redis for the shared-state tests (rate limits across app servers), installed when we may.
+redis:
+	@if ! command -v redis-server >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Redis for the shared-state tests (apt-get)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	fi
+	@command -v redis-server >/dev/null 2>&1 || { echo "Redis is not installed (Debian: apt-get install redis-server)."; exit 1; }
+
 ## The suite (browser and stress tests aside) once more on a throwaway PostgreSQL server.
-test-postgres: install postgres
+test-postgres: install postgres redis
 	@bin=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1); \
 	dir=$$(mktemp -d); port=$$(( 20000 + $$$$ % 20000 )); run=""; \
 	if [ "$$(id -u)" = 0 ]; then chown postgres "$$dir"; run="runuser -u postgres --"; fi; \

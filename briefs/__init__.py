@@ -36,13 +36,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     url_ids.init_app(app)  # before any route: huge ids answer 404
     extensions.init_app(app)
 
-    from briefs import cli, compression, errors, formatting, health, security_headers
+    from briefs import (
+        cli,
+        compression,
+        errors,
+        formatting,
+        health,
+        observability,
+        security_headers,
+    )
 
     errors.init_app(app)
     security_headers.init_app(app)
     compression.init_app(app)
     formatting.init_app(app)
     cli.init_app(app)
+    observability.init_app(app)
 
     from briefs.auth import session
     from briefs.auth.routes import bp as auth_bp

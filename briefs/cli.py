@@ -1,8 +1,9 @@
-"""Command-line tools: `flask --app app users create` and friends."""
+"""Command-line tools: `flask --app app users create`, `send-due`, `backup` and friends."""
 
 from __future__ import annotations
 
 import sys
+import time
 from datetime import UTC, datetime
 
 import click
@@ -55,7 +56,19 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
             click.echo(f"--now: not an ISO time: {now_text}", err=True)
             sys.exit(2)
         now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    started = time.monotonic()
     report = send_due.run(now, dry_run=dry_run, wall=clock.utcnow)
+    if not dry_run:
+        from flask import current_app
+
+        from briefs.observability import record_send_due
+
+        record_send_due(
+            current_app.instance_path,
+            seconds=time.monotonic() - started,
+            finished_at=clock.utcnow(),
+            report=report,
+        )
     if dry_run:
         # One line per mail, folded as a real run folds (one mail per person per run).
         for line in report.preview:
@@ -138,9 +151,49 @@ def sweep_uploads_command() -> None:
     click.echo(f"Deleted {len(deleted)} file(s) no upload owns.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Write the database and every uploaded file to one archive at PATH (.tar.gz)."""
+    from briefs.backup import BackupError, backup
+
+    try:
+        manifest = backup(path, now=clock.utcnow())
+    except BackupError as error:
+        click.echo(f"No backup written: {error}.", err=True)
+        sys.exit(1)
+    rows = sum(manifest["rows"].values())
+    click.echo(f"Backed up {rows} rows and {manifest['files']} file(s) to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the data.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database and the uploads with a backup archive's (stop the app first)."""
+    from briefs.backup import BackupError, restore
+
+    if not yes:
+        click.confirm(
+            "This replaces the whole database and every uploaded file. Continue?", abort=True
+        )
+    try:
+        manifest = restore(path)
+    except BackupError as error:
+        click.echo(f"Nothing restored: {error}.", err=True)
+        sys.exit(1)
+    rows = sum(manifest["rows"].values())
+    click.echo(
+        f"Restored {rows} rows and {manifest['files']} file(s) "
+        f"from the backup of {manifest['created_at']}."
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users)
     app.cli.add_command(send_due_command)
     app.cli.add_command(verify_log_command)
     app.cli.add_command(sweep_uploads_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

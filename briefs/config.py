@@ -51,6 +51,10 @@ def load(app: Flask, test_config: dict | None) -> None:
         MAIL_FROM=os.environ.get("MAIL_FROM", "briefs@localhost"),
         # How many reverse proxies (nginx, Caddy) stand in front and set X-Forwarded-*.
         PROXY_COUNT=int(os.environ.get("PROXY_COUNT", "0") or 0),
+        # "json": one JSON object per log line (for a log collector); else plain text.
+        LOG_FORMAT=os.environ.get("LOG_FORMAT", "text"),
+        # /metrics answers a request bearing this token; without one, only this machine.
+        METRICS_TOKEN=os.environ.get("METRICS_TOKEN", ""),
     )
     if test_config is None or "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = _secret_key(instance)

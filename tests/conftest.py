@@ -22,6 +22,7 @@ from briefs.extensions import db
 from briefs.models import User
 from tests.factories import NOW, PASSWORD
 from tests.pg_server import throwaway_postgres
+from tests.redis_server import throwaway_redis
 
 # Strong password hashing costs a fifth of a second per sign-in; tests need no such cost.
 accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
@@ -278,4 +279,11 @@ def faulty_smtp(app):
 def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server of this session's own, for stress tests on many writers."""
     with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis server of this session's own (rate limits shared by app servers)."""
+    with throwaway_redis() as url:
         yield url

@@ -3,9 +3,11 @@
 import re
 
 #: Endpoints anyone may reach: signing in, the first-run setup, the client's form by
-#: its secret link, static files and the health check.
+#: its secret link, static files and the health check; and the metrics, which answer
+#: only a token or this machine (tests/test_observability.py).
 PUBLIC = re.compile(
-    r"^(auth\.(login|setup|logout)|client_form\..*|status_page\..*|static|health\..*)$"
+    r"^(auth\.(login|setup|logout)|client_form\..*|status_page\..*|static|health\..*"
+    r"|observability\.metrics)$"
 )
 
 

@@ -1,0 +1,88 @@
+"""Production serving: gunicorn with the repo's config, /healthz, the deploy files."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from briefs import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str, timeout: float = 5) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> tuple[int, bytes]:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return get(url)
+        except OSError:  # not listening yet, or a worker still booting
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_gunicorn_serves_healthz_with_the_repo_config(app, tmp_path):
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "BRIEFS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test",
+    }
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        status, body = wait_for(f"http://127.0.0.1:{port}/healthz", server)
+        assert (status, json.loads(body)) == (200, {"status": "ok"})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert "Booting worker" in text and text.count("Booting worker") == 2
+    # The access log line: request, status and the duration in milliseconds.
+    assert '"GET /healthz HTTP/1.1" 200' in text
+    assert "ms\n" in text
+
+
+def test_healthz_answers_503_when_the_schema_is_missing(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+        }
+    )
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "unavailable"}
