@@ -365,3 +365,18 @@ def test_it_tells_each_teammate_once_per_run_about_every_brief_that_needs_them(
         ] * told
         body = auth_client.get(f"/briefs/{brief.id}/timeline").get_data(as_text=True)
         assert body.count("Risk alert to") == told, brief.title
+
+
+def test_an_agency_without_a_name_still_gets_its_digest(app, user, smtp_server):
+    from briefs.accounts import agency_settings
+
+    agency_settings().name = ""
+    brief, _token = make_brief(launch_date=date(2026, 11, 16), user=user, now=MONDAY_MORNING)
+    mark_sent(brief, SYSTEM, MONDAY_MORNING)
+    db.session.commit()
+    wednesday = datetime(2026, 11, 4, 7, 0, tzinfo=UTC)
+    report = send_due.run(wednesday)
+    [digest] = [m for m in report.queued if m.kind == "agency_digest"]
+    assert report.delivered == len(report.queued)
+    [received] = [m for _r, m in smtp_server.messages if m["Message-ID"] == digest.message_id]
+    assert "Sent by Briefs." in received.get_body(("html",)).get_content()
