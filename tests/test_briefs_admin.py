@@ -466,7 +466,7 @@ def test_mark_sent(auth_client, user, frozen_clock):
 
 def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen_clock):
     brief, _ = make_brief()
-    auth_client.post(f"/briefs/{brief.id}/close")
+    auth_client.post(f"/briefs/{brief.id}/close", data={"confirmed": "1"})
     response = auth_client.post(f"/briefs/{brief.id}/sent", follow_redirects=True)
     assert "Reopen it before sending the link" in response.get_data(as_text=True)
     db.session.refresh(brief)
@@ -475,7 +475,7 @@ def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen_clock):
 
 def test_close_and_reopen(auth_client, frozen_clock):
     brief, _ = make_brief()
-    auth_client.post(f"/briefs/{brief.id}/close")
+    auth_client.post(f"/briefs/{brief.id}/close", data={"confirmed": "1"})
     db.session.refresh(brief)
     assert (brief.status, brief.closed_at) == ("closed", NOW)
     body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
