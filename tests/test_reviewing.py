@@ -21,7 +21,9 @@ def _sent_brief_with_answers(keys: list[str]):
 def test_it_offers_to_review_the_waiting_answers(auth_client, frozen_clock):
     brief = _sent_brief_with_answers(["q0", "q1", "q2"])
     body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
-    bar = body[body.index('class="card action-bar"') : body.index("</section>", body.index("action-bar"))]
+    bar = body[
+        body.index('class="card action-bar"') : body.index("</section>", body.index("action-bar"))
+    ]
     assert f'href="/briefs/{brief.id}?review=1">Review 3 answers</a>' in bar
 
 
@@ -33,7 +35,7 @@ def test_review_mode_shows_only_the_waiting_answers(auth_client, frozen_clock):
     body = auth_client.get(f"/briefs/{brief.id}?review=1").get_data(as_text=True)
     assert "2 answers wait for review" in body
     assert f'id="field-{fields["q0"].id}"' in body and f'id="field-{fields["q2"].id}"' in body
-    assert f'field-{fields["q1"].id}' not in body and f'field-{fields["q5"].id}' not in body
+    assert f"field-{fields['q1'].id}" not in body and f"field-{fields['q5'].id}" not in body
     assert "Accept all 2 answers shown" in body
 
 

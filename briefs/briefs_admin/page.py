@@ -87,9 +87,7 @@ def next_action(brief: Brief, summary: BriefSummary) -> NextAction:
             return NextAction(SEND, _("Send by e-mail"))
         return NextAction(SHARE, _("Share the client link"))
     if summary.unreviewed:
-        label = ngettext(
-            "Review %(num)d answer", "Review %(num)d answers", summary.unreviewed
-        )
+        label = ngettext("Review %(num)d answer", "Review %(num)d answers", summary.unreviewed)
         return NextAction(REVIEW, label)
     if summary.move.side == CLIENT and brief.recipients:
         return NextAction(REMIND, _("Remind now"))

@@ -69,13 +69,14 @@ def accept_shown(brief_id: int):
             changed += 1
     db.session.commit()
     if accepted:
-        flash(ngettext("%(num)d answer accepted.", "%(num)d answers accepted.", accepted), "success")
+        flash(
+            ngettext("%(num)d answer accepted.", "%(num)d answers accepted.", accepted), "success"
+        )
     if changed:
         flash(
             ngettext(
                 "%(num)d answer changed while you were reading it, so it still waits for you.",
-                "%(num)d answers changed while you were reading them, so they still wait "
-                "for you.",
+                "%(num)d answers changed while you were reading them, so they still wait for you.",
                 changed,
             ),
             "warning",
