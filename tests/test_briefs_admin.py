@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from briefs import workflow
+from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.handovers import hand_over
 from briefs.models import Answer, Brief, BriefField, Event, Review, Template, Upload
@@ -132,6 +133,20 @@ def test_new_brief_step_two_lists_templates_and_contacts(auth_client):
     assert f'id="recipients-1" name="recipients" type="checkbox" value="{daria.id}"' in body
     assert 'checked id="recipients-1"' not in body
     assert 'value="5"' in body
+
+
+def test_new_brief_preselects_the_template_in_the_agencys_language(auth_client):
+    english = make_template("A service page", locale="en")
+    russian = make_template("Страница услуги", locale="ru")
+    acme = make_client()
+    url = f"/briefs/new?client_id={acme.id}"
+    body = auth_client.get(url).get_data(as_text=True)
+    assert f'<option selected value="{english.id}">' in body
+    agency_settings().default_locale = "ru"
+    db.session.commit()
+    body = auth_client.get(url).get_data(as_text=True)
+    assert f'<option selected value="{russian.id}">' in body
+    assert f'<option selected value="{english.id}">' not in body
 
 
 def test_create_brief(auth_client, user, frozen_clock):

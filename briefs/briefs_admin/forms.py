@@ -118,6 +118,11 @@ class NewBriefForm(BriefDetailsForm):
             raise ValidationError(_l("Choose a template from the list."))
 
 
+def template_in_language(templates: list[Template], locale: str) -> int | None:
+    """Return the id of the first template written in `locale`, or None when none is."""
+    return next((t.id for t in templates if t.locale == locale), None)
+
+
 #: The decision-maker choice that means "every decision-maker of the client".
 EVERY_DECISION_MAKER = ""
 

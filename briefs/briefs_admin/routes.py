@@ -29,6 +29,7 @@ from briefs.briefs_admin.forms import (
     NewBriefForm,
     RegenerateLinkForm,
     ReviewForm,
+    template_in_language,
 )
 from briefs.briefs_admin.page import BriefPage, load_brief_for_page, load_page
 from briefs.briefs_admin.reviewing import review_args, wants_review_mode
@@ -85,6 +86,8 @@ def new_brief():
     form.template_id.choices = [(t.id, t.name) for t in templates]
     form.offer_contacts(client)
     if request.method == "GET":
+        # The agency's own language first; decision-makers are told, not asked, so unticked.
+        form.template_id.data = template_in_language(templates, agency_settings().default_locale)
         form.recipients.data = [c.id for c in client.contacts if c.role == "contact"]
     if templates and client.contacts and form.validate_on_submit():
         template = db.session.get(Template, form.template_id.data)
