@@ -60,7 +60,7 @@ from briefs.overview import BriefSummary, CommentFact, brief_fields, load_tellin
 from briefs.rules.completeness import awaits_review, has_answer
 from briefs.rules.whose_move import CLIENT
 from briefs.timeline import summary as timeline
-from briefs.timeline.sentences import Context, deliveries, folded
+from briefs.timeline.sentences import Context, deliveries, folded, save_runs
 from briefs.timeline.summary import TimelineSummary
 
 #: What a comment or suggested answer form shows again: (field id, message, typed text).
@@ -186,9 +186,16 @@ class BriefPage:
         return deliveries(self.events)
 
     @cached_property
+    def save_runs(self) -> tuple[dict[int, tuple[str, ...]], frozenset[int]]:
+        """Runs of saves by one person, told as one line each (sentences.save_runs)."""
+        return save_runs(self.events)
+
+    @cached_property
     def event_lines(self) -> list[Event]:
-        """The events the page lists: one line per message, its delivery folded in."""
-        ctx = Context(delivered=self.delivered)
+        """The events the page lists: one line per message, its delivery folded in, and
+        one line per run of saves."""
+        saves, later = self.save_runs
+        ctx = Context(delivered=self.delivered, saves=saves, folded_saves=later)
         return [event for event in self.events if not folded(event, ctx)]
 
     @cached_property
