@@ -30,7 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from briefs.brief_editing import BriefDetails
 from briefs.form_dates import within_years
 from briefs.labels import LANGUAGE_LABELS, ROLE_LABELS
-from briefs.models import Brief, Client
+from briefs.models import Brief, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 
 #: The empty choice means "the language the template is written in".
