@@ -16,7 +16,8 @@ UNREACHABLE_SCROLLERS = """
 () => [...document.querySelectorAll("body *")].filter((el) => {
   const style = getComputedStyle(el);
   const scrolls = ["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth;
-  const focusable = el.tabIndex >= 0 || el.querySelector("a[href], button, input, select, textarea, [tabindex]");
+  const inside = "a[href], button, input, select, textarea, [tabindex]";
+  const focusable = el.tabIndex >= 0 || el.querySelector(inside);
   return scrolls && !focusable;
 }).map((el) => el.className || el.tagName)
 """
