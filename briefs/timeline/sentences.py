@@ -224,8 +224,9 @@ def _brief_sent(event, data, actor, ctx):
     if data.get("channel") == "email":
         return Sentence(
             ngettext(
-                "%(actor)s e-mailed the link to %(to)s (%(num)d question)",
-                "%(actor)s e-mailed the link to %(to)s (%(num)d questions)",
+                # Queued, not yet delivered: the message's own line says when it arrives.
+                "%(actor)s queued the link for e-mail to %(to)s (%(num)d question)",
+                "%(actor)s queued the link for e-mail to %(to)s (%(num)d questions)",
                 num,
             ),
             params,
