@@ -52,7 +52,7 @@ def test_deleting_a_question_asks_first(auth_client):
     assert db.session.get(TemplateField, field.id) is None
 
 
-def test_the_dialog_comes_with_every_signed_in_page(auth_client):
+def test_pages_that_ask_carry_the_dialog(auth_client):
     body = auth_client.get("/team").get_data(as_text=True)
     assert '<dialog id="confirm-dialog"' in body and "js/confirm.js" in body
     assert 'data-confirm="Deactivate' not in body  # only the owner alone: nobody to deactivate
