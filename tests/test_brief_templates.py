@@ -239,7 +239,9 @@ def test_add_edit_delete_a_section(auth_client):
     assert 'value="Audience"' in auth_client.get(edit_url).get_data(as_text=True)
     auth_client.post(edit_url, data={"title": "The audience", "description": ""})
     assert _get(TemplateSection, section.id).title == "The audience"
-    auth_client.post(f"/templates/{template.id}/sections/{section.id}/delete")
+    auth_client.post(
+        f"/templates/{template.id}/sections/{section.id}/delete", data={"confirmed": "1"}
+    )
     assert _get(TemplateSection, section.id) is None
     assert _get(Template, template.id).updated_at > NOW
 
@@ -391,7 +393,9 @@ def test_reorder_fields_and_sections(auth_client):
 def test_delete_a_field(auth_client):
     template = make_template()
     field = template.sections[0].fields[0]
-    response = auth_client.post(f"/templates/{template.id}/fields/{field.id}/delete")
+    response = auth_client.post(
+        f"/templates/{template.id}/fields/{field.id}/delete", data={"confirmed": "1"}
+    )
     assert response.status_code == 302
     assert _keys_of(template.sections[0].id) == ["what", "price"]
     assert [f.position for f in _get(TemplateSection, template.sections[0].id).fields] == [0, 1]

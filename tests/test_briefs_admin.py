@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from briefs import workflow
+from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.handovers import hand_over
 from briefs.models import Answer, Brief, BriefField, Event, Review, Template, Upload
@@ -132,6 +133,20 @@ def test_new_brief_step_two_lists_templates_and_contacts(auth_client):
     assert f'id="recipients-1" name="recipients" type="checkbox" value="{daria.id}"' in body
     assert 'checked id="recipients-1"' not in body
     assert 'value="5"' in body
+
+
+def test_new_brief_preselects_the_template_in_the_agencys_language(auth_client):
+    english = make_template("A service page", locale="en")
+    russian = make_template("Страница услуги", locale="ru")
+    acme = make_client()
+    url = f"/briefs/new?client_id={acme.id}"
+    body = auth_client.get(url).get_data(as_text=True)
+    assert f'<option selected value="{english.id}">' in body
+    agency_settings().default_locale = "ru"
+    db.session.commit()
+    body = auth_client.get(url).get_data(as_text=True)
+    assert f'<option selected value="{russian.id}">' in body
+    assert f'<option selected value="{english.id}">' not in body
 
 
 def test_create_brief(auth_client, user, frozen_clock):
@@ -466,7 +481,7 @@ def test_mark_sent(auth_client, user, frozen_clock):
 
 def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen_clock):
     brief, _ = make_brief()
-    auth_client.post(f"/briefs/{brief.id}/close")
+    auth_client.post(f"/briefs/{brief.id}/close", data={"confirmed": "1"})
     response = auth_client.post(f"/briefs/{brief.id}/sent", follow_redirects=True)
     assert "Reopen it before sending the link" in response.get_data(as_text=True)
     db.session.refresh(brief)
@@ -475,7 +490,7 @@ def test_mark_sent_on_a_closed_brief_is_refused(auth_client, frozen_clock):
 
 def test_close_and_reopen(auth_client, frozen_clock):
     brief, _ = make_brief()
-    auth_client.post(f"/briefs/{brief.id}/close")
+    auth_client.post(f"/briefs/{brief.id}/close", data={"confirmed": "1"})
     db.session.refresh(brief)
     assert (brief.status, brief.closed_at) == ("closed", NOW)
     body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)

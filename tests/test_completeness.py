@@ -9,6 +9,7 @@ import pytest
 from briefs.rules.completeness import (
     CHANGES_REQUESTED,
     Progress,
+    awaits_review,
     has_answer,
     is_missing,
     is_sent_back,
@@ -26,6 +27,7 @@ class F:
     not_applicable: bool = False
     review_verdict: str | None = None
     key: str = ""
+    revision: int = 1
 
 
 @pytest.mark.parametrize(
@@ -121,3 +123,12 @@ def test_a_brief_without_required_fields_is_complete():
 def test_complete_when_every_required_field_is_answered():
     stats = progress([F("a"), F("", not_applicable=True), F("", required=False)])
     assert stats.complete and stats.missing == 0 and stats.percent == 100
+
+
+def test_an_answer_awaits_review_until_accepted_or_sent_back():
+    assert awaits_review(F("Teeth whitening"))
+    assert awaits_review(F("", not_applicable=True))
+    assert not awaits_review(F("Teeth whitening", review_verdict="accepted"))
+    assert not awaits_review(F("Teeth whitening", review_verdict=CHANGES_REQUESTED))
+    assert not awaits_review(F(""))  # cleared: nothing to accept
+    assert not awaits_review(F("Teeth whitening", revision=0))  # never answered

@@ -38,6 +38,7 @@ from briefs.auth.forms import (
     TeammateForm,
     timezone_choices,
 )
+from briefs.confirmation import ask, confirmed
 from briefs.extensions import db, limiter
 from briefs.models import User
 
@@ -152,6 +153,13 @@ def toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
         abort(400)
+    if user.active and not confirmed():
+        return ask(
+            _("Deactivate %(name)s?", name=user.name),
+            detail=_("They are signed out and cannot sign in until you reactivate them."),
+            button=_("Deactivate"),
+            back=url_for("auth.team"),
+        )
     user.active = not user.active
     db.session.commit()
     return redirect(url_for("auth.team"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from briefs import clock, starters
 from briefs import template_editing as editing
 from briefs.brief_templates.forms import FieldForm, ImportForm, SectionForm, TemplateForm
+from briefs.confirmation import ask, confirmed
 from briefs.extensions import db
 from briefs.labels import FIELD_TYPE_LABELS, LANGUAGE_LABELS
 from briefs.models import Template, TemplateField, TemplateSection
@@ -289,6 +290,16 @@ def delete_section(template_id: int, section_id: int):
     """Delete a section and its questions."""
     template = _template(template_id)
     section = _section(template, section_id)
+    if not confirmed():
+        return ask(
+            _(
+                "Delete the section “%(title)s” and its %(count)s questions?",
+                title=section.title,
+                count=len(section.fields),
+            ),
+            button=_("Delete"),
+            back=url_for("brief_templates.show", template_id=template.id),
+        )
     editing.delete_section(section, clock.utcnow())
     db.session.commit()
     flash(_("Section “%(title)s” deleted.", title=section.title), "success")
@@ -362,6 +373,12 @@ def delete_field(template_id: int, field_id: int):
     template = _template(template_id)
     field = _field(template, field_id)
     section_id = field.section_id
+    if not confirmed():
+        return ask(
+            _("Delete the question “%(label)s”?", label=field.label),
+            button=_("Delete"),
+            back=url_for("brief_templates.show", template_id=template.id),
+        )
     editing.delete_field(field, clock.utcnow())
     db.session.commit()
     flash(_("Question “%(label)s” deleted.", label=field.label), "success")

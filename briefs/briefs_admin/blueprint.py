@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from briefs.briefs_admin import collaboration, routes, sending
+from briefs.briefs_admin import collaboration, reviewing, routes, sending
 
 bp = Blueprint("briefs_admin", __name__)
 
@@ -22,6 +22,7 @@ bp.add_url_rule(
 bp.add_url_rule(f"{_BRIEF}/close", view_func=routes.close, methods=["POST"])
 bp.add_url_rule(f"{_BRIEF}/reopen", view_func=routes.reopen, methods=["POST"])
 bp.add_url_rule(f"{_FIELD}/review", view_func=routes.review, methods=["POST"])
+bp.add_url_rule(f"{_BRIEF}/accept-shown", view_func=reviewing.accept_shown, methods=["POST"])
 bp.add_url_rule(
     f"{_BRIEF}/files/<int:upload_id>", view_func=routes.download_upload, methods=["GET"]
 )

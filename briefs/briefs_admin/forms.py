@@ -30,7 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from briefs.brief_editing import BriefDetails
 from briefs.form_dates import within_years
 from briefs.labels import LANGUAGE_LABELS, ROLE_LABELS
-from briefs.models import Brief, Client
+from briefs.models import Brief, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 
 #: The empty choice means "the language the template is written in".
@@ -116,6 +116,11 @@ class NewBriefForm(BriefDetailsForm):
     def validate_template_id(self, field) -> None:
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a template from the list."))
+
+
+def template_in_language(templates: list[Template], locale: str) -> int | None:
+    """Return the id of the first template written in `locale`, or None when none is."""
+    return next((t.id for t in templates if t.locale == locale), None)
 
 
 #: The decision-maker choice that means "every decision-maker of the client".

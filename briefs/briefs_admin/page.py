@@ -13,7 +13,9 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -39,6 +41,7 @@ from briefs.labels import (
     STATUS_LABELS,
 )
 from briefs.links import client_link, status_link
+from briefs.mail.smtp import parse_smtp_url
 from briefs.models import (
     AgencySettings,
     Brief,
@@ -54,13 +57,41 @@ from briefs.models import (
     User,
 )
 from briefs.overview import BriefSummary, CommentFact, brief_fields, load_telling, summarize
-from briefs.rules.completeness import has_answer
+from briefs.rules.completeness import awaits_review, has_answer
+from briefs.rules.whose_move import CLIENT
 from briefs.timeline import summary as timeline
-from briefs.timeline.sentences import Context, deliveries, folded
+from briefs.timeline.sentences import Context, deliveries, folded, save_runs
 from briefs.timeline.summary import TimelineSummary
 
 #: What a comment or suggested answer form shows again: (field id, message, typed text).
 FieldError = tuple[int, str, str]
+
+#: The kinds of move the action bar offers, one at a time.
+SEND, SHARE, REVIEW, REMIND, CLOSE, REOPEN = "send", "share", "review", "remind", "close", "reopen"
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """The one move the action bar offers: its kind (SEND, REVIEW, …) and its words."""
+
+    kind: str
+    label: str
+
+
+def next_action(brief: Brief, summary: BriefSummary) -> NextAction:
+    """Decide the agency's most useful next move on the brief, from whose move it is."""
+    if brief.is_closed:
+        return NextAction(REOPEN, _("Reopen the brief"))
+    if brief.status == "draft":
+        if brief.recipients:
+            return NextAction(SEND, _("Send by e-mail"))
+        return NextAction(SHARE, _("Share the client link"))
+    if summary.unreviewed:
+        label = ngettext("Review %(num)d answer", "Review %(num)d answers", summary.unreviewed)
+        return NextAction(REVIEW, label)
+    if summary.move.side == CLIENT and brief.recipients:
+        return NextAction(REMIND, _("Remind now"))
+    return NextAction(CLOSE, _("Close the brief"))
 
 
 @dataclass(frozen=True)
@@ -110,6 +141,12 @@ class BriefPage:
     prefill_error: FieldError | None
     #: When the page was built, for the whose-move summary.
     now: datetime
+    #: The one move the action bar at the top offers.
+    action: NextAction
+    #: Whether the page shows only the answers waiting for review.
+    review_mode: bool = False
+    #: Whether a mail server is configured; without one, mail waits in the Outbox.
+    mail_ready: bool = True
 
     @property
     def missing(self) -> list[BriefField]:
@@ -124,6 +161,11 @@ class BriefPage:
         """Return the labels of the fields with these keys, skipping unknown keys."""
         labels = self.labels_by_key
         return [labels[key] for key in keys if key in labels]
+
+    @cached_property
+    def waiting(self) -> list[BriefField]:
+        """The answers waiting for the agency to accept or send back, in brief order."""
+        return [field for field in self.fields if awaits_review(field)]
 
     @cached_property
     def answered_ids(self) -> set[int]:
@@ -144,9 +186,16 @@ class BriefPage:
         return deliveries(self.events)
 
     @cached_property
+    def save_runs(self) -> tuple[dict[int, tuple[str, ...]], frozenset[int]]:
+        """Runs of saves by one person, told as one line each (sentences.save_runs)."""
+        return save_runs(self.events)
+
+    @cached_property
     def event_lines(self) -> list[Event]:
-        """The events the page lists: one line per message, its delivery folded in."""
-        ctx = Context(delivered=self.delivered)
+        """The events the page lists: one line per message, its delivery folded in, and
+        one line per run of saves."""
+        saves, later = self.save_runs
+        ctx = Context(delivered=self.delivered, saves=saves, folded_saves=later)
         return [event for event in self.events if not folded(event, ctx)]
 
     @cached_property
@@ -184,11 +233,13 @@ def load_page(
     assign_form: AssignForm | None = None,
     comment_error: FieldError | None = None,
     prefill_error: FieldError | None = None,
+    review_mode: bool = False,
 ) -> BriefPage | None:
     """Gather what the brief page shows, or None for an unknown brief.
 
     `failed` is a review form to show again with its errors; `assign_form`,
-    `comment_error` and `prefill_error` show the working-together forms again.
+    `comment_error` and `prefill_error` show the working-together forms again;
+    `review_mode` shows only the answers waiting for review.
     """
     brief = load_brief_for_page(brief_id)
     if brief is None:
@@ -252,4 +303,7 @@ def load_page(
         comment_error=comment_error,
         prefill_error=prefill_error,
         now=now,
+        action=next_action(brief, summary),
+        review_mode=review_mode,
+        mail_ready=parse_smtp_url(current_app.config["SMTP_URL"]) is not None,
     )

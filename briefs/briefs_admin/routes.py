@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -28,9 +29,12 @@ from briefs.briefs_admin.forms import (
     NewBriefForm,
     RegenerateLinkForm,
     ReviewForm,
+    template_in_language,
 )
 from briefs.briefs_admin.page import BriefPage, load_brief_for_page, load_page
+from briefs.briefs_admin.reviewing import review_args, wants_review_mode
 from briefs.chase_policy import zone
+from briefs.confirmation import ask, confirmed
 from briefs.extensions import db
 from briefs.handovers import active_handovers, withdraw_all
 from briefs.models import Brief, BriefField, Client, Template, Upload
@@ -44,6 +48,12 @@ from briefs.workflow import Actor
 #: Files a browser may show in the page instead of downloading; never SVG or HTML.
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
+#: What closing does, said where the agency is asked to confirm it.
+CLOSE_DETAIL = _l(
+    "It leaves the dashboard and its link stops working until you reopen it. "
+    "Answers and files are kept."
+)
+
 
 def _actor() -> Actor:
     return Actor.user(current_user)
@@ -53,8 +63,10 @@ def _brief_or_404(brief_id: int) -> Brief:
     return db.get_or_404(Brief, brief_id)
 
 
-def _to_brief(brief: Brief, anchor: str | None = None):
-    return redirect(url_for("briefs_admin.brief", brief_id=brief.id, _anchor=anchor))
+def _to_brief(brief: Brief, anchor: str | None = None, *, review_mode: bool = False):
+    return redirect(
+        url_for("briefs_admin.brief", brief_id=brief.id, _anchor=anchor, **review_args(review_mode))
+    )
 
 
 @login_required
@@ -74,6 +86,8 @@ def new_brief():
     form.template_id.choices = [(t.id, t.name) for t in templates]
     form.offer_contacts(client)
     if request.method == "GET":
+        # The agency's own language first; decision-makers are told, not asked, so unticked.
+        form.template_id.data = template_in_language(templates, agency_settings().default_locale)
         form.recipients.data = [c.id for c in client.contacts if c.role == "contact"]
     if templates and client.contacts and form.validate_on_submit():
         template = db.session.get(Template, form.template_id.data)
@@ -113,7 +127,7 @@ def brief(brief_id: int):
     brief = _brief_or_404(brief_id)
     if ensure_links(brief, now=now, secret_key=current_app.config["SECRET_KEY"]):
         db.session.commit()
-    return _render_page(load_page(brief_id, now))
+    return _render_page(load_page(brief_id, now, review_mode=wants_review_mode(request.args)))
 
 
 @login_required
@@ -188,9 +202,18 @@ def regenerate_link(brief_id: int):
 
 @login_required
 def close(brief_id: int):
-    """Close the brief."""
+    """Close the brief, once the person confirmed it."""
     brief = _brief_or_404(brief_id)
-    if ConfirmForm().validate_on_submit() and workflow.close(brief, _actor(), clock.utcnow()):
+    if not ConfirmForm().validate_on_submit():
+        return _to_brief(brief)
+    if not brief.is_closed and not confirmed():
+        return ask(
+            _("Close the brief “%(title)s”?", title=brief.title),
+            detail=_(CLOSE_DETAIL),
+            button=_("Close the brief"),
+            back=url_for("briefs_admin.brief", brief_id=brief.id),
+        )
+    if workflow.close(brief, _actor(), clock.utcnow()):
         db.session.commit()
         flash(_("The brief is closed. Its link no longer opens the form."), "success")
     return _to_brief(brief)
@@ -214,26 +237,28 @@ def review(brief_id: int, field_id: int):
         abort(404)
     brief = field.brief
     anchor = f"field-{field.id}"
+    reviewing = wants_review_mode(request.form)
     form = ReviewForm(prefix=f"f{field.id}")
     if not form.validate_on_submit():
         if form.errors.keys() - {"comment"}:
             # Not a form this page renders (a stale tab, a hand-made request): start over.
             flash(_("The review could not be saved. Please try again."), "error")
-            return _to_brief(brief, anchor)
-        return _render_page(load_page(brief.id, clock.utcnow(), failed=(field.id, form)), 422)
+            return _to_brief(brief, anchor, review_mode=reviewing)
+        page = load_page(brief.id, clock.utcnow(), failed=(field.id, form), review_mode=reviewing)
+        return _render_page(page, 422)
     if not field.revision:
         # A review is about one revision of an answer; there is none yet.
         flash(
             _("“%(label)s” has no answer yet, so there is nothing to review.", label=field.label),
             "warning",
         )
-        return _to_brief(brief, anchor)
+        return _to_brief(brief, anchor, review_mode=reviewing)
     if form.verdict.data == ACCEPTED and not has_answer(field):
         flash(
             _("“%(label)s” has no answer yet, so there is nothing to accept.", label=field.label),
             "warning",
         )
-        return _to_brief(brief, anchor)
+        return _to_brief(brief, anchor, review_mode=reviewing)
     workflow.review(
         field, form.verdict.data, (form.comment.data or "").strip(), _actor(), clock.utcnow()
     )
@@ -258,7 +283,7 @@ def review(brief_id: int, field_id: int):
             ),
             "success",
         )
-    return _to_brief(brief, anchor)
+    return _to_brief(brief, anchor, review_mode=reviewing)
 
 
 @login_required

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from briefs import clock
 from briefs.extensions import db
 from briefs.mail.outbox import retry
+from briefs.mail.smtp import parse_smtp_url
 from briefs.models import Brief, Message
 from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT, UNCONFIRMED
 from briefs.security_headers import no_store
@@ -18,6 +19,12 @@ STATUS_FILTERS = (QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, "cancelled")
 PAGE_SIZE = 100
 
 bp = Blueprint("outbox_admin", __name__)
+
+
+@bp.app_template_global("mail_configured")
+def mail_configured() -> bool:
+    """Tell pages whether e-mail can leave: without a mail server it waits in the outbox."""
+    return parse_smtp_url(current_app.config["SMTP_URL"]) is not None
 
 
 @bp.get("/outbox")
@@ -42,7 +49,7 @@ def outbox():
         titles=titles,
         status=status,
         statuses=STATUS_FILTERS,
-        smtp_configured=bool(current_app.config["SMTP_URL"]),
+        smtp_configured=mail_configured(),
     )
 
 

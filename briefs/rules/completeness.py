@@ -21,6 +21,8 @@ class FieldLike(Protocol):
     value: str
     not_applicable: bool
     review_verdict: str | None
+    #: How many answers the field has had (0 before the first); only `awaits_review` asks.
+    revision: int
 
 
 F = TypeVar("F", bound=FieldLike)
@@ -32,6 +34,11 @@ def has_answer(field: FieldLike) -> bool:
         return True
     # A choice or file list is stored one item per line; blank lines are no choice.
     return any(line.strip() for line in (field.value or "").splitlines())
+
+
+def awaits_review(field: FieldLike) -> bool:
+    """Tell whether the field's current answer waits for the agency to accept or send back."""
+    return bool(field.revision) and has_answer(field) and field.review_verdict is None
 
 
 def is_sent_back(field: FieldLike) -> bool:

@@ -21,7 +21,14 @@ from briefs.rules.ball_in_court import Measures, TimelineEvent, measure
 from briefs.rules.promises import outcomes
 from briefs.rules.timeline_report import Entry
 from briefs.rules.working_days import WorkCalendar
-from briefs.timeline.sentences import Context, deliveries, folded, happened_at, sentence
+from briefs.timeline.sentences import (
+    Context,
+    deliveries,
+    folded,
+    happened_at,
+    save_runs,
+    sentence,
+)
 
 #: A brief, its fields and its events in recording order: what its timeline is built from.
 BriefHistory = tuple[Brief, list[BriefField], list[Event]]
@@ -130,6 +137,7 @@ def build(
     people = {c.email.lower(): (c.name, c.role) for c in brief.client.contacts}
     measures = measure_brief(fields, events, now, cal, tz)
     logged = [(e.id, e.data, happened_at(e)) for e in events if e.kind == "contact_logged"]
+    saves, folded_saves = save_runs(events)
     ctx = Context(
         labels_by_key={f.key: f.label for f in fields},
         labels_by_id={f.id: f.label for f in fields},
@@ -137,6 +145,8 @@ def build(
         delivered=deliveries(events),
         zone=tz,
         promises=outcomes(logged, measures.requests, now, tz),
+        saves=saves,
+        folded_saves=folded_saves,
     )
     # One line per message: a delivery is told on its queued line.
     entries = [

@@ -33,18 +33,20 @@ def sentence_html(value: Sentence) -> Markup:
 
 @bp.app_template_global("event_sentence")
 def event_sentence(
-    event, labels_by_key=None, labels_by_id=None, delivered=None, zone=None
+    event, labels_by_key=None, labels_by_id=None, delivered=None, zone=None, saves=None
 ) -> Markup:
     """Say what one event records, as HTML (for the brief page's list of events).
 
     `delivered` (briefs.timeline.sentences.deliveries) folds a message's delivery into its
-    queued line, said in `zone`, as the timeline does.
+    queued line, said in `zone`, as the timeline does; `saves` (sentences.save_runs) names
+    every question a run of saves touched on its first line.
     """
     ctx = Context(
         labels_by_key=labels_by_key or {},
         labels_by_id=labels_by_id or {},
         delivered=delivered or {},
         zone=zone or UTC,
+        saves=saves or {},
     )
     return sentence_html(sentence(event, ctx))
 

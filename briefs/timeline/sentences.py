@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from babel.dates import format_datetime
 from flask_babel import format_date, get_locale, get_translations, lazy_gettext
@@ -20,6 +20,9 @@ from briefs.rules.timeline_report import Sentence
 
 #: Names at most this many questions in a line, then "and N more".
 NAMES_SHOWN = 5
+
+#: Saves by one person within this span of their first one are told as one line.
+SAVE_RUN = timedelta(hours=1)
 
 CHANNELS = ("call", "messenger", "email", "meeting", "other")
 
@@ -56,6 +59,10 @@ class Context:
     zone: tzinfo = UTC
     #: Whether each promise held (briefs.rules.promises), by the id of its entry.
     promises: dict[int, str] = field(default_factory=dict)
+    #: Runs of saves told as one line (see `save_runs`): the questions each run's first
+    #: save names for the whole run, by its event id; the later saves are folded into it.
+    saves: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    folded_saves: frozenset[int] = frozenset()
 
 
 def deliveries(events) -> dict[int, datetime]:
@@ -75,8 +82,48 @@ def deliveries(events) -> dict[int, datetime]:
     }
 
 
+def save_runs(events) -> tuple[dict[int, tuple[str, ...]], frozenset[int]]:
+    """Group consecutive saves by one person within `SAVE_RUN` of their first into runs.
+
+    Return the questions each run touched (keys in first-touched order) by the id of the
+    run's first save, and the ids of the later saves, which its line tells for them. Any
+    other event in between ends a run, so the lines keep the order things happened in.
+    """
+    touched: dict[int, tuple[str, ...]] = {}
+    later: set[int] = set()
+    first = None
+    keys: list[str] = []
+    for event in events:
+        if event.kind != "answer_saved":
+            first = None
+            continue
+        mine = (event.data or {}).get("fields") or []
+        if (
+            first is not None
+            and _same_person(first, event)
+            and event.created_at - first.created_at <= SAVE_RUN
+        ):
+            later.add(event.id)
+            keys.extend(key for key in mine if key not in keys)
+            touched[first.id] = tuple(keys)
+            continue
+        first, keys = event, list(dict.fromkeys(mine))
+    return touched, frozenset(later)
+
+
+def _same_person(one, other) -> bool:
+    return (one.actor_kind, one.actor_user_id, one.actor_label) == (
+        other.actor_kind,
+        other.actor_user_id,
+        other.actor_label,
+    )
+
+
 def folded(event, ctx: Context) -> bool:
-    """Say whether the event is a delivery already told on its message's queued line."""
+    """Say whether the event is told on another line: a delivery on its message's queued
+    line, or a save on the line of the run of saves it belongs to."""
+    if event.kind == "answer_saved":
+        return event.id in ctx.folded_saves
     return event.kind == "message_sent" and (event.data or {}).get("message") in ctx.delivered
 
 
@@ -177,8 +224,9 @@ def _brief_sent(event, data, actor, ctx):
     if data.get("channel") == "email":
         return Sentence(
             ngettext(
-                "%(actor)s e-mailed the link to %(to)s (%(num)d question)",
-                "%(actor)s e-mailed the link to %(to)s (%(num)d questions)",
+                # Queued, not yet delivered: the message's own line says when it arrives.
+                "%(actor)s queued the link for e-mail to %(to)s (%(num)d question)",
+                "%(actor)s queued the link for e-mail to %(to)s (%(num)d questions)",
                 num,
             ),
             params,
@@ -202,6 +250,9 @@ def _link_opened(event, data, actor, ctx):
 def _answer_saved(event, data, actor, ctx):
     keys = data.get("fields") or []
     num = int(data.get("count") or len(keys))
+    if event.id in ctx.saves:  # the first of a run of saves: it names the whole run's
+        keys = list(ctx.saves[event.id])
+        num = len(keys)
     return Sentence(
         ngettext(
             "%(actor)s saved %(num)d answer: %(names)s",
