@@ -11,7 +11,7 @@ from briefs.mail.due_briefs import NOTHING_DUE
 from briefs.models import Brief, BriefField, BriefSection, Event, Message
 from briefs.models.brief import brief_recipient
 from briefs.workflow import SYSTEM, mark_sent, record
-from tests.factories import make_brief, make_client
+from tests.factories import answer_fields, make_brief, make_client
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 WEDNESDAY = datetime(2026, 11, 4, 7, 0, tzinfo=UTC)
@@ -118,6 +118,9 @@ def test_a_run_costs_the_same_queries_with_100_or_1000_idle_briefs(app, count_qu
 
 
 def test_a_run_remembers_when_each_brief_is_next_due(app):
+    # Without the team's digest, only reminders set the moments (not the day a brief has
+    # waited long enough to count as stuck).
+    agency_settings().daily_digest = False
     [due] = due_briefs(1)
     idle = add_idle_briefs(2)
     send_due.run(WEDNESDAY_EVENING)
@@ -162,3 +165,24 @@ def test_an_idle_brief_is_reminded_when_its_moment_comes(app):
     report = send_due.run(NEXT_MONDAY_AT_NINE + timedelta(minutes=1))
     assert [m.kind for m in report.queued] == ["reminder"]
     assert db.session.scalar(select(func.count(Message.id))) == 1
+
+
+def test_a_digest_with_nothing_to_tell_waits_for_news_without_judging_every_brief(
+    app, user, count_queries
+):
+    idle = add_idle_briefs(20)
+    thursday_ten = datetime(2026, 11, 5, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
+    # Nothing stuck, at risk, late or new: the first run of the day judges every brief and
+    # has no digest to send.
+    assert send_due.run(thursday_ten).queued == []
+    assert agency_settings().digest_empty_on == thursday_ten.date()
+    with count_queries() as quiet:
+        assert send_due.run(thursday_ten + timedelta(minutes=1)).queued == []
+    # The client answers on one brief: that is news, and the digest lists it.
+    answer_fields(db.session.get(Brief, idle[0]), ["name"], thursday_ten + timedelta(minutes=2))
+    db.session.commit()
+    report = send_due.run(thursday_ten + timedelta(minutes=3))
+    [digest] = [m for m in report.queued if m.kind == "agency_digest"]
+    assert "Idle page 0" in digest.text_body
+    # A quiet run judged no brief: it read no fields.
+    assert not [q for q in quiet if "FROM brief_field" in q]

@@ -8,14 +8,15 @@ on a brief empties it (workflow.record), and so do changes to what chasing reads
 the brief (the agency's settings, the client and its contacts: `look_again`).
 
 A run selects in SQL only the briefs due at `now`, plus those a waiting reminder is about
-(so it can be cancelled) and, on the day a digest goes out, the briefs it lists; then it
-writes back each one's next moment in one statement. Its queries do not grow with idle or
-closed briefs.
+(so it can be cancelled) and, when a digest goes out, the briefs it lists; then it writes
+back each one's next moment in one statement. Its queries do not grow with idle or closed
+briefs.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -25,6 +26,7 @@ from briefs.chase_status import BriefChase
 from briefs.extensions import db
 from briefs.mail.chasing import decision_makers
 from briefs.mail.comment_mail import QUIET
+from briefs.mail.digests import STUCK_AFTER, agency_digests
 from briefs.mail.outbox import Draft, covered_briefs
 from briefs.models import AgencySettings, Brief, Client, Event, Message, User
 from briefs.models.outbox import QUEUED
@@ -39,6 +41,7 @@ from briefs.rules.reminders import (
     promise_ends_at,
     waiting_on_promise,
 )
+from briefs.rules.whose_move import CLIENT
 from briefs.rules.working_days import WorkCalendar
 
 OPEN = ("sent", "submitted")
@@ -64,14 +67,47 @@ def look_again(*, client_id: int | None = None) -> None:
     )
 
 
-def due_brief_ids(settings: AgencySettings, now: datetime) -> set[int] | None:
-    """Return the ids of the open briefs a run at `now` must judge; None for all of them.
+@dataclass(frozen=True)
+class Selection:
+    """The briefs a run judges: their ids (None: every open brief), and whether the daily
+    digest is still to go out today."""
 
-    A fixed number of queries, whatever the number of idle or closed briefs.
+    ids: set[int] | None
+    digest_due: bool
+
+
+def select_due(settings: AgencySettings, now: datetime) -> Selection:
+    """Choose the open briefs a run at `now` must judge (a fixed number of queries).
+
+    The daily digest lists every open brief: the first run of the day that may send it
+    judges them all. When that found nothing to tell, later runs judge the briefs due and
+    look at every brief again only once one of those gives the digest news (`digest_news`).
     """
-    if _agency_digest_due(settings, now):
-        # The daily digest lists every open brief: once a day, the run judges them all.
-        return None
+    digest_due = _agency_digest_due(settings, now)
+    if digest_due and settings.digest_empty_on != _agency_day(settings, now):
+        return Selection(None, True)
+    return Selection(_due_ids(settings, now), digest_due)
+
+
+def digest_news(
+    chases: list[BriefChase], settings: AgencySettings, cal: WorkCalendar, now: datetime
+) -> bool:
+    """Tell whether the judged briefs give today's digest, not sent yet, something to tell."""
+    return bool(agency_digests(chases, settings=settings, cal=cal, now=now))
+
+
+def note_empty_digest(settings: AgencySettings, now: datetime) -> None:
+    """Remember that every brief was judged today and the digest had nothing to tell."""
+    settings.digest_empty_on = _agency_day(settings, now)
+
+
+def _agency_day(settings: AgencySettings, now: datetime) -> date:
+    return now.astimezone(zone(settings.timezone)).date()
+
+
+def _due_ids(settings: AgencySettings, now: datetime) -> set[int]:
+    """Return the open briefs due by `now`, those a waiting reminder is about, and those a
+    weekly digest due now lists."""
     ids = set(
         db.session.scalars(
             select(Brief.id).where(
@@ -172,6 +208,10 @@ def next_due(
         )
         if not ran_out_now:
             moments.append(next_window_opening(after_promise, policy, tz, cal))
+    move = chase.summary.move
+    if settings.daily_digest and move.side == CLIENT and move.since is not None:
+        # The day it has waited long enough to be "stuck" in the team's digest.
+        moments.append(move.since + STUCK_AFTER)
     sent_back = [f.reviewed_at for f in chase.summary.fields if is_sent_back(f) and f.reviewed_at]
     if sent_back and max(sent_back) + QUIET > now:
         moments.append(max(sent_back) + QUIET)

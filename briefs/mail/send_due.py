@@ -22,11 +22,13 @@ from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.delivery import deliver_due
 from briefs.mail.digests import agency_digests, client_digests
 from briefs.mail.due_briefs import (
+    digest_news,
     drafted_briefs,
-    due_brief_ids,
     last_event_id,
     next_due,
+    note_empty_digest,
     remember,
+    select_due,
 )
 from briefs.mail.limit_reached import limit_drafts, limit_lines
 from briefs.mail.move_mail import move_drafts
@@ -80,9 +82,17 @@ def plan(now: datetime) -> Plan:
     """
     settings = agency_settings()
     as_of_event = last_event_id()
-    ids = due_brief_ids(settings, now)
-    briefs = open_briefs(None if ids is None else sorted(ids)) if ids != set() else []
+    chosen = select_due(settings, now)
+    ids = chosen.ids
+    if ids is None:
+        briefs = open_briefs()
+    else:
+        briefs = open_briefs(sorted(ids)) if ids else []
     chases, cal = assess(briefs, settings, now)
+    if ids is not None and chosen.digest_due and digest_news(chases, settings, cal, now):
+        # A brief due now gives the day's digest news: the digest lists every open brief.
+        chases, cal = assess(open_briefs(), settings, now)
+        ids = None
     drafts: list[Draft] = []
     alerts: list[AlertLine] = []
     levels: dict[int, str | None] = {}
@@ -104,7 +114,10 @@ def plan(now: datetime) -> Plan:
     # One alert per teammate, listing every brief that needs them after this run.
     drafts += alert_drafts(alerts, settings)
     drafts += move_drafts(chases, settings, now)
-    drafts += agency_digests(chases, settings=settings, cal=cal, now=now)
+    digests = agency_digests(chases, settings=settings, cal=cal, now=now)
+    if ids is None and chosen.digest_due and not digests:
+        note_empty_digest(settings, now)
+    drafts += digests
     drafts += client_digests(chases, settings=settings, cal=cal, now=now)
     # Marks its comments as told in the session; a dry run rolls that back.
     drafts += comment_drafts(now)
