@@ -406,6 +406,7 @@ class Counter:
 def signed_in(app):
     client = app.test_client()
     client.post("/login", data={"email": "owner@pixel.example", "password": PASSWORD})
+    assert client.get("/").status_code == 200, "could not sign in"
     return client
 
 
