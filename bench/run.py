@@ -14,6 +14,7 @@ import argparse
 import gzip
 import logging
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -513,7 +514,17 @@ def prepare_send_due(path: Path, snapshot: Path, due: int) -> None:
         clone(blank.id, due, sent_at=DUE_SENT, first_client=900_000)
         db.session.remove()
         db.engine.dispose()
-    shutil.copyfile(path, snapshot)
+    copy_database(path, snapshot)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a SQLite database as committed, write-ahead log included (the backup API)."""
+    for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        leftover.unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
 
 
 def row_send_due(
@@ -529,7 +540,7 @@ def row_send_due(
         work = tmp / f"{which}-run.sqlite"
 
         def fresh() -> None:
-            shutil.copyfile(snaps[which], work)
+            copy_database(snaps[which], work)
 
         def go() -> None:
             app = make_app(work)
