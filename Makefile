@@ -6,7 +6,7 @@ PYTHON ?= python3
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install run test test-browser test-postgres test-stress postgres redis lint format translations extract-messages chromium migrate clean
+.PHONY: install run test test-browser test-postgres test-stress postgres redis lint format translations extract-messages chromium migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,11 @@ test-postgres: install postgres redis
 ## Long load and fault tests on real servers (PostgreSQL, SMTP with faults); CI runs them.
 test-stress: install postgres
 	$(BIN)/pytest -m stress
+
+## Issue 11's table, each figure against its baseline timed in the same run (a few
+## minutes at 10,000 briefs; `make bench QUICK=1` builds 2,000). Timings live only here.
+bench: install
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -101,6 +101,8 @@ def record(
         created_at=now,
     )
     db.session.add(event)
+    # Whatever changed, the next `send-due` run looks at the brief again (mail/due_briefs).
+    brief.next_due_at = None
     chain(event)
     return event
 

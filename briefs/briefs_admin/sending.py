@@ -51,6 +51,8 @@ def reminder_settings(brief_id: int):
     form = BriefReminderForm()
     if form.validate_on_submit():
         form.populate_obj(brief)
+        # Its reminders follow the new settings from the next send-due run on.
+        brief.next_due_at = None
         db.session.commit()
         flash(_("Reminder settings for this brief saved."), "success")
     else:

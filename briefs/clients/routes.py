@@ -13,6 +13,7 @@ from briefs.clients.directory import client_briefs, client_rows
 from briefs.clients.forms import ClientForm, ContactForm, ContactRemoveForm
 from briefs.extensions import db
 from briefs.labels import ROLE_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
+from briefs.mail.due_briefs import look_again
 from briefs.models import Client, Contact
 from briefs.paging import requested_page
 
@@ -87,6 +88,8 @@ def edit(client_id: int):
     if form.validate_on_submit():
         form.populate_obj(client)
         client.name = client.name.strip()
+        # Chasing reads the client's time zone and people: its briefs are judged anew.
+        look_again(client_id=client.id)
         db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("clients.detail", client_id=client.id))
@@ -105,6 +108,8 @@ def new_contact(client_id: int):
         contact.name = contact.name.strip()
         contact.email = contact.email.strip()
         client.contacts.append(contact)
+        # Chasing reads the client's time zone and people: its briefs are judged anew.
+        look_again(client_id=client.id)
         db.session.commit()
         flash(_("Contact added."), "success")
         return redirect(url_for("clients.detail", client_id=client.id))
@@ -122,6 +127,8 @@ def edit_contact(client_id: int, contact_id: int):
         form.populate_obj(contact)
         contact.name = contact.name.strip()
         contact.email = contact.email.strip()
+        # Chasing reads the client's time zone and people: its briefs are judged anew.
+        look_again(client_id=client.id)
         db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("clients.detail", client_id=client.id))
@@ -137,6 +144,8 @@ def remove_contact(client_id: int, contact_id: int):
     form = ContactRemoveForm()
     if form.validate_on_submit():
         db.session.delete(contact)
+        # Chasing reads the client's time zone and people: its briefs are judged anew.
+        look_again(client_id=client.id)
         db.session.commit()
         flash(_("%(name)s was removed.", name=contact.name), "success")
         return redirect(url_for("clients.detail", client_id=client.id))

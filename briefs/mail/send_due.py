@@ -21,6 +21,15 @@ from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.delivery import deliver_due
 from briefs.mail.digests import agency_digests, client_digests
+from briefs.mail.due_briefs import (
+    digest_news,
+    drafted_briefs,
+    last_event_id,
+    next_due,
+    note_empty_digest,
+    remember,
+    select_due,
+)
 from briefs.mail.limit_reached import limit_drafts, limit_lines
 from briefs.mail.move_mail import move_drafts
 from briefs.mail.outbox import Draft, due_messages, queue
@@ -58,12 +67,32 @@ class Plan:
     levels: dict[int, str | None]
     #: Ids of the briefs that should still be chased (their waiting reminders stand).
     chased: set[int]
+    #: When each brief judged with nothing to send is next worth a look, by brief id.
+    due: dict[int, datetime] = field(default_factory=dict)
+    #: The risk level each judged brief's owners had been told of, by brief id.
+    known: dict[int, str | None] = field(default_factory=dict)
+    #: The newest event when the run read the briefs (see due_briefs.remember).
+    as_of_event: int = 0
 
 
 def plan(now: datetime) -> Plan:
-    """Decide every message due at `now`, each brief's risk, and which are still chased."""
+    """Decide every message due at `now`, each brief's risk, and which are still chased.
+
+    Only the briefs that can be due at `now` are judged (mail/due_briefs.py).
+    """
     settings = agency_settings()
-    chases, cal = assess(open_briefs(), settings, now)
+    as_of_event = last_event_id()
+    chosen = select_due(settings, now)
+    ids = chosen.ids
+    if ids is None:
+        briefs = open_briefs()
+    else:
+        briefs = open_briefs(sorted(ids)) if ids else []
+    chases, cal = assess(briefs, settings, now)
+    if ids is not None and chosen.digest_due and digest_news(chases, settings, cal, now):
+        # A brief due now gives the day's digest news: the digest lists every open brief.
+        chases, cal = assess(open_briefs(), settings, now)
+        ids = None
     drafts: list[Draft] = []
     alerts: list[AlertLine] = []
     levels: dict[int, str | None] = {}
@@ -85,11 +114,21 @@ def plan(now: datetime) -> Plan:
     # One alert per teammate, listing every brief that needs them after this run.
     drafts += alert_drafts(alerts, settings)
     drafts += move_drafts(chases, settings, now)
-    drafts += agency_digests(chases, settings=settings, cal=cal, now=now)
+    digests = agency_digests(chases, settings=settings, cal=cal, now=now)
+    if ids is None and chosen.digest_due and not digests:
+        note_empty_digest(settings, now)
+    drafts += digests
     drafts += client_digests(chases, settings=settings, cal=cal, now=now)
     # Marks its comments as told in the session; a dry run rolls that back.
     drafts += comment_drafts(now)
-    return Plan(drafts, levels, chased)
+    drafted = drafted_briefs(drafts)
+    due = {
+        chase.summary.brief.id: next_due(chase, settings, cal, now)
+        for chase in chases
+        if chase.summary.brief.id not in drafted
+    }
+    known = {chase.summary.brief.id: chase.summary.brief.risk_notified for chase in chases}
+    return Plan(drafts, levels, chased, due, known, as_of_event)
 
 
 def run(
@@ -115,7 +154,9 @@ def run(
             report.queued.append(message)
     # One invitation per contact, listing every brief sent to them since the last run.
     report.queued += fold_invitations(now)
-    _remember_risk_levels(decided.levels)
+    # One statement each, without reading the briefs again after queue()'s commits.
+    remember(decided.due, decided.levels, decided.known, decided.as_of_event)
+    db.session.commit()
     cancel_stale(now, decided.chased)
     if smtp is None:
         # Logged once, when queued; the Outbox page lists everything that waits.
@@ -137,13 +178,3 @@ def run(
     done = deliver_due(now, wall or (lambda: now), smtp, sender, reply_to, run_id)
     report.delivered, report.failed, report.unconfirmed = done.sent, done.failed, done.unconfirmed
     return report
-
-
-def _remember_risk_levels(levels: dict[int, str | None]) -> None:
-    from briefs.models import Brief
-
-    for brief_id, level in levels.items():
-        brief = db.session.get(Brief, brief_id)
-        if brief is not None and brief.risk_notified != level:
-            brief.risk_notified = level
-    db.session.commit()

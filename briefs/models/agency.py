@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String, Text, true
@@ -43,6 +43,9 @@ class AgencySettings(db.Model):
     extra_holidays: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Send the team a daily digest of what is stuck, at risk, late or arrived.
     daily_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    #: The agency's day on which `send-due` judged every open brief and the digest had
+    #: nothing to tell: later runs that day judge only the briefs due (mail/due_briefs.py).
+    digest_empty_on: Mapped[date | None]
 
 
 class User(UserMixin, db.Model):

@@ -98,6 +98,11 @@ class Brief(db.Model):
     #: The launch risk the brief's owner was last told about ("at_risk", "late"), so each
     #: change is told once.
     risk_notified: Mapped[str | None] = mapped_column(String(10))
+    #: The earliest moment `send-due` may have something to send or note about the brief
+    #: as it stands (reminder, escalation, risk change, mail about a move); None: look at
+    #: it in the next run. Every recorded change empties it (workflow.record); see
+    #: mail/due_briefs.py.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: The contact told when the brief stalls; None means every decision-maker of the client.
     decision_maker_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), index=True

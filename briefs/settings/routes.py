@@ -12,6 +12,7 @@ from briefs.accounts import agency_settings
 from briefs.auth.forms import timezone_choices
 from briefs.extensions import db
 from briefs.mail.content import DEFAULT_WORDING
+from briefs.mail.due_briefs import look_again
 from briefs.models import MessageWording
 from briefs.settings.forms import AgencySettingsForm, ReminderPolicyForm, WordingForm
 
@@ -29,6 +30,8 @@ def agency():
         if not current_user.is_owner:
             abort(403)
         form.populate_obj(settings)
+        # Chasing reads these settings: every open brief is judged anew.
+        look_again()
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("settings.agency"))
@@ -45,6 +48,8 @@ def reminder_settings():
         if not current_user.is_owner:
             abort(403)
         form.populate_obj(settings)
+        # Chasing reads these settings: every open brief is judged anew.
+        look_again()
         db.session.commit()
         flash(_("Reminder settings saved."), "success")
         return redirect(url_for("settings.reminder_settings"))
