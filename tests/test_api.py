@@ -9,12 +9,12 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from briefs.accounts import create_user
 from briefs.api.openapi import document
 from briefs.api_tokens import create_token
 from briefs.extensions import db
 from briefs.models import Brief, Client, Event, Message
 from briefs.rules.event_chain import event_hash
-from briefs.accounts import create_user
 from tests.factories import NOW, PASSWORD, answer_fields, make_brief, make_client, make_template
 
 SPEC = document()
@@ -86,9 +86,7 @@ def test_it_serves_a_valid_openapi_document(client):
 
 
 def test_it_documents_every_api_route(app):
-    documented = {
-        (path, method) for path, ops in SPEC["paths"].items() for method in ops
-    }
+    documented = {(path, method) for path, ops in SPEC["paths"].items() for method in ops}
     served = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
@@ -114,7 +112,10 @@ def test_it_answers_401_problem_without_a_token(app, client):
 
 
 def test_it_refuses_wrong_and_revoked_tokens(app, client, user, api, frozen_clock):
-    assert client.get("/api/v1/clients", headers={"Authorization": "Bearer brf_nope"}).status_code == 401
+    assert (
+        client.get("/api/v1/clients", headers={"Authorization": "Bearer brf_nope"}).status_code
+        == 401
+    )
     token, secret = create_token(user, "Old", "read", NOW)
     db.session.commit()
     headers = {"Authorization": f"Bearer {secret}"}
@@ -134,7 +135,9 @@ def test_it_lets_a_read_token_read_but_not_change(read_api):
 
 
 def test_it_creates_reads_updates_and_deletes_clients_and_contacts(api):
-    response = api.post("/api/v1/clients", json={"name": " Bright Smile ", "timezone": "Europe/Berlin"})
+    response = api.post(
+        "/api/v1/clients", json={"name": " Bright Smile ", "timezone": "Europe/Berlin"}
+    )
     assert response.status_code == 201
     created = response.get_json()
     assert created["name"] == "Bright Smile" and created["escalation_enabled"] is True
@@ -153,7 +156,10 @@ def test_it_creates_reads_updates_and_deletes_clients_and_contacts(api):
     assert api.get(url).get_json()["notes"] == "Pays late"
 
     contact_url = f"{url}/contacts/{contact.get_json()['id']}"
-    assert api.patch(contact_url, json={"role": "decision_maker"}).get_json()["role"] == "decision_maker"
+    assert (
+        api.patch(contact_url, json={"role": "decision_maker"}).get_json()["role"]
+        == "decision_maker"
+    )
     assert api.delete(contact_url).status_code == 204
     assert api.get(contact_url).status_code == 404
     assert api.delete(url).status_code == 204
@@ -171,7 +177,9 @@ def test_it_refuses_what_the_client_form_refuses_with_field_errors(api):
     response = api.post("/api/v1/clients", json={"name": "", "timezone": "Mars/Base"})
     assert {e["field"] for e in response.get_json()["errors"]} == {"name", "timezone"}
     client = make_client()
-    bad_email = api.post(f"/api/v1/clients/{client.id}/contacts", json={"name": "X", "email": "nope"})
+    bad_email = api.post(
+        f"/api/v1/clients/{client.id}/contacts", json={"name": "X", "email": "nope"}
+    )
     assert bad_email.status_code == 422
     assert bad_email.get_json()["errors"][0]["field"] == "email"
 
@@ -210,7 +218,11 @@ def test_it_creates_a_brief_credited_to_the_tokens_user(api, user, frozen_clock)
     assert body["missing"] == ["name", "what", "channels", "who"]
     assert [r["email"] for r in body["recipients"]] == ["ivan@acme.example"]
     event = db.session.scalar(db.select(Event).where(Event.brief_id == body["id"]))
-    assert (event.kind, event.actor_user_id, event.actor_label) == ("brief_created", user.id, user.name)
+    assert (event.kind, event.actor_user_id, event.actor_label) == (
+        "brief_created",
+        user.id,
+        user.name,
+    )
 
 
 def test_it_refuses_a_brief_the_page_would_refuse(api):
@@ -233,8 +245,12 @@ def test_it_refuses_a_brief_the_page_would_refuse(api):
         "launch_date",
         "work_days",
     }
-    unknown = api.post("/api/v1/briefs", json={"template_id": template.id, "client_id": 999, "title": "x"})
-    assert unknown.get_json()["errors"] == [{"field": "client_id", "message": "No client has this id."}]
+    unknown = api.post(
+        "/api/v1/briefs", json={"template_id": template.id, "client_id": 999, "title": "x"}
+    )
+    assert unknown.get_json()["errors"] == [
+        {"field": "client_id", "message": "No client has this id."}
+    ]
     assert db.session.scalar(db.select(db.func.count(Brief.id))) == 0
 
 
@@ -250,13 +266,17 @@ def test_it_sends_reviews_closes_and_reopens_a_brief(api, frozen_clock):
     db.session.commit()
     field = api.get(url).get_json()["sections"][0]["fields"][0]
     assert field["answer"]["value"] and field["answer"]["revision"] == 1
-    stale = api.post(url + "/fields/name/review", json={"verdict": "accepted", "answer_revision": 0})
+    stale = api.post(
+        url + "/fields/name/review", json={"verdict": "accepted", "answer_revision": 0}
+    )
     assert stale.status_code == 412
     nothing = api.post(url + "/fields/what/review", json={"verdict": "accepted"})
     assert nothing.status_code == 409
     needs_comment = api.post(url + "/fields/name/review", json={"verdict": "changes_requested"})
     assert needs_comment.status_code == 422
-    accepted = api.post(url + "/fields/name/review", json={"verdict": "accepted", "answer_revision": 1})
+    accepted = api.post(
+        url + "/fields/name/review", json={"verdict": "accepted", "answer_revision": 1}
+    )
     assert accepted.status_code == 200, accepted.get_json()
     assert accepted.get_json()["sections"][0]["fields"][0]["review"]["verdict"] == "accepted"
 
@@ -274,7 +294,10 @@ def test_it_sends_reviews_closes_and_reopens_a_brief(api, frozen_clock):
 def test_it_filters_and_pages_briefs(api, frozen_clock):
     client = make_client()
     template = make_template()
-    briefs = [make_brief(template, client, title=f"B{i}", launch_date=date(2026, 11, 4))[0] for i in range(3)]
+    briefs = [
+        make_brief(template, client, title=f"B{i}", launch_date=date(2026, 11, 4))[0]
+        for i in range(3)
+    ]
     other, _ = make_brief(template, make_client("Other"), launch_date=None)
     from briefs import workflow
 
@@ -284,16 +307,29 @@ def test_it_filters_and_pages_briefs(api, frozen_clock):
 
     first = api.get(f"/api/v1/briefs?client_id={client.id}&limit=2").get_json()
     assert [b["title"] for b in first["items"]] == ["B2", "B1"]
-    rest = api.get(f"/api/v1/briefs?client_id={client.id}&limit=2&cursor={first['next_cursor']}").get_json()
+    rest = api.get(
+        f"/api/v1/briefs?client_id={client.id}&limit=2&cursor={first['next_cursor']}"
+    ).get_json()
     assert [b["title"] for b in rest["items"]] == ["B0"] and rest["next_cursor"] is None
 
     at_risk = api.get("/api/v1/briefs?risk=late").get_json()["items"]
     assert {b["title"] for b in at_risk} == {"B0", "B1"}
     clients_move = api.get("/api/v1/briefs?whose_move=client&limit=1").get_json()
     assert [b["title"] for b in clients_move["items"]] == ["B1"]
-    assert api.get(f"/api/v1/briefs?whose_move=client&cursor={clients_move['next_cursor']}").get_json()["items"][0]["title"] == "B0"
-    assert [b["id"] for b in api.get("/api/v1/briefs?status=draft").get_json()["items"]] == [other.id, briefs[2].id]
-    assert api.get("/api/v1/briefs?updated_since=2030-01-01T00:00:00%2B00:00").get_json()["items"] == []
+    assert (
+        api.get(
+            f"/api/v1/briefs?whose_move=client&cursor={clients_move['next_cursor']}"
+        ).get_json()["items"][0]["title"]
+        == "B0"
+    )
+    assert [b["id"] for b in api.get("/api/v1/briefs?status=draft").get_json()["items"]] == [
+        other.id,
+        briefs[2].id,
+    ]
+    assert (
+        api.get("/api/v1/briefs?updated_since=2030-01-01T00:00:00%2B00:00").get_json()["items"]
+        == []
+    )
     assert api.get("/api/v1/briefs?risk=bad").status_code == 422
     assert api.get("/api/v1/briefs?cursor=garbage!").status_code == 422
     assert api.get("/api/v1/briefs?updated_since=yesterday").status_code == 422
@@ -315,12 +351,19 @@ def test_it_pages_the_record_with_hashes_that_chain(api, frozen_clock):
     api.post(f"/api/v1/briefs/{brief.id}/close")
     events, cursor = [], None
     while True:
-        page = api.get("/api/v1/events?limit=1" + (f"&cursor={cursor}" if cursor else "")).get_json()
+        page = api.get(
+            "/api/v1/events?limit=1" + (f"&cursor={cursor}" if cursor else "")
+        ).get_json()
         events += page["items"]
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    assert [e["name"] for e in events] == ["brief.created", "message.queued", "brief.sent", "brief.closed"]
+    assert [e["name"] for e in events] == [
+        "brief.created",
+        "message.queued",
+        "brief.sent",
+        "brief.closed",
+    ]
     previous = ""
     for item in events:
         assert item["prev_hash"] == previous

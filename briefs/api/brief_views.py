@@ -36,7 +36,15 @@ from briefs.rules.markdown_export import brief_markdown
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.timeline.loading import agency_calendar, build, load_brief_history
 
-NEW_BRIEF_FIELDS = ("template_id", "client_id", "title", "locale", "recipients", "launch_date", "work_days")
+NEW_BRIEF_FIELDS = (
+    "template_id",
+    "client_id",
+    "title",
+    "locale",
+    "recipients",
+    "launch_date",
+    "work_days",
+)
 #: Briefs judged per round while filling a filtered page.
 ROUND = 200
 
@@ -98,7 +106,9 @@ def _since(raw: str | None) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise invalid([{"field": "updated_since", "message": "Give an ISO 8601 moment with its offset."}])
+        raise invalid(
+            [{"field": "updated_since", "message": "Give an ISO 8601 moment with its offset."}]
+        )
     return moment
 
 
@@ -131,11 +141,13 @@ def list_briefs():
     found: list[BriefChase] = []
     more = False
     while True:
-        batch = list(db.session.scalars(
-            (query.where(Brief.id < after) if after is not None else query)
-            .order_by(Brief.id.desc())
-            .limit(ROUND)
-        ))
+        batch = list(
+            db.session.scalars(
+                (query.where(Brief.id < after) if after is not None else query)
+                .order_by(Brief.id.desc())
+                .limit(ROUND)
+            )
+        )
         for chase in _judge(batch):
             if (risk and chase.status.deadline.risk != risk) or (
                 side and chase.summary.move.side != side
@@ -239,7 +251,9 @@ def review_field(brief_id: int, field_key: str):
     if "answer_revision" in body and body["answer_revision"] != field.revision:
         raise ApiProblem(412, "Precondition failed", "The answer changed since you read it.")
     if not field.revision or (verdict == ACCEPTED and not has_answer(field)):
-        raise ApiProblem(409, "Conflict", "The field has no answer yet, so there is nothing to review.")
+        raise ApiProblem(
+            409, "Conflict", "The field has no answer yet, so there is nothing to review."
+        )
     workflow.review(field, verdict, comment.strip(), actor(), clock.utcnow())
     db.session.commit()
     return _detail(brief)
@@ -294,11 +308,21 @@ def timeline(brief_id: int):
         {
             "brief_id": brief.id,
             "entries": [
-                {"at": rep.moment(e.at), "event_id": e.event_id, "text": e.sentence.render(), "by_hand": e.by_hand}
+                {
+                    "at": rep.moment(e.at),
+                    "event_id": e.event_id,
+                    "text": e.sentence.render(),
+                    "by_hand": e.by_hand,
+                }
                 for e in told.entries
             ],
             "waits": [
-                {"side": i.side, "start": rep.moment(i.start), "end": rep.moment(i.end), "open": i.open}
+                {
+                    "side": i.side,
+                    "start": rep.moment(i.start),
+                    "end": rep.moment(i.end),
+                    "open": i.open,
+                }
                 for i in told.measures.intervals
             ],
             "sides": {

@@ -32,9 +32,11 @@ def with_etag(data: dict, status: int = 200) -> Response:
 def check_if_match(current: dict) -> None:
     """Refuse a change made from an outdated copy (412), when the caller sent If-Match."""
     wanted = request.headers.get("If-Match")
-    if wanted and wanted.strip() != "*" and rep.etag_of(current) not in {
-        tag.strip() for tag in wanted.split(",")
-    }:
+    if (
+        wanted
+        and wanted.strip() != "*"
+        and rep.etag_of(current) not in {tag.strip() for tag in wanted.split(",")}
+    ):
         raise ApiProblem(
             412,
             "Precondition failed",

@@ -14,10 +14,14 @@ def json_body(allowed: Iterable[str], required: Iterable[str] = ()) -> dict:
     """Return the request's JSON object; 400 if it is not one, 422 on unknown or missing keys."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiProblem(400, "Bad request", "Send a JSON object with Content-Type application/json.")
+        raise ApiProblem(
+            400, "Bad request", "Send a JSON object with Content-Type application/json."
+        )
     allowed = set(allowed)
     errors = [{"field": key, "message": "Unknown field."} for key in body if key not in allowed]
-    errors += [{"field": key, "message": "This field is required."} for key in required if key not in body]
+    errors += [
+        {"field": key, "message": "This field is required."} for key in required if key not in body
+    ]
     for key, value in body.items():
         if isinstance(value, dict) or (
             isinstance(value, list) and any(isinstance(v, dict | list) for v in value)

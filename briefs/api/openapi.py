@@ -25,7 +25,12 @@ def _obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
 
 
 def _page(item: str) -> dict:
-    return _obj({"items": {"type": "array", "items": _ref(item)}, "next_cursor": {"type": ["string", "null"]}})
+    return _obj(
+        {
+            "items": {"type": "array", "items": _ref(item)},
+            "next_cursor": {"type": ["string", "null"]},
+        }
+    )
 
 
 SCHEMAS = {
@@ -43,7 +48,14 @@ SCHEMAS = {
         ["type", "title", "status"],
     ),
     "TemplateSummary": _obj(
-        {"id": INT, "name": STR, "description": STR, "locale": STR, "archived": BOOL, "updated_at": MOMENT}
+        {
+            "id": INT,
+            "name": STR,
+            "description": STR,
+            "locale": STR,
+            "archived": BOOL,
+            "updated_at": MOMENT,
+        }
     ),
     "Template": {
         "allOf": [
@@ -78,7 +90,13 @@ SCHEMAS = {
         ]
     },
     "Contact": _obj(
-        {"id": INT, "client_id": INT, "name": STR, "email": STR, "role": {"enum": ["contact", "decision_maker"]}}
+        {
+            "id": INT,
+            "client_id": INT,
+            "name": STR,
+            "email": STR,
+            "role": {"enum": ["contact", "decision_maker"]},
+        }
     ),
     "Client": _obj(
         {
@@ -93,12 +111,22 @@ SCHEMAS = {
         }
     ),
     "ClientInput": _obj(
-        {"name": STR, "timezone": STR, "notes": STR, "escalation_enabled": BOOL, "weekly_digest": BOOL},
+        {
+            "name": STR,
+            "timezone": STR,
+            "notes": STR,
+            "escalation_enabled": BOOL,
+            "weekly_digest": BOOL,
+        },
         [],
         additionalProperties=False,
     ),
     "ContactInput": _obj(
-        {"name": STR, "email": {"type": "string", "format": "email"}, "role": {"enum": ["contact", "decision_maker"]}},
+        {
+            "name": STR,
+            "email": {"type": "string", "format": "email"},
+            "role": {"enum": ["contact", "decision_maker"]},
+        },
         [],
         additionalProperties=False,
     ),
@@ -191,7 +219,9 @@ SCHEMAS = {
                 {
                     "sections": {
                         "type": "array",
-                        "items": _obj({"title": STR, "fields": {"type": "array", "items": _ref("Field")}}),
+                        "items": _obj(
+                            {"title": STR, "fields": {"type": "array", "items": _ref("Field")}}
+                        ),
                     }
                 }
             ),
@@ -228,7 +258,11 @@ SCHEMAS = {
             },
             "kind": STR,
             "actor": _obj(
-                {"kind": {"enum": ["user", "client", "system"]}, "label": STR, "user_id": {"type": ["integer", "null"]}}
+                {
+                    "kind": {"enum": ["user", "client", "system"]},
+                    "label": STR,
+                    "user_id": {"type": ["integer", "null"]},
+                }
             ),
             "field_id": {"type": ["integer", "null"]},
             "data": {"type": "object"},
@@ -245,14 +279,20 @@ SCHEMAS = {
 
 
 def _json(schema: str, description: str = "OK", etag: bool = False) -> dict:
-    response = {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": _ref(schema)}},
+    }
     if etag:
         response["headers"] = {"ETag": {"schema": STR, "description": "Send it back as If-Match."}}
     return response
 
 
 def _problem(description: str) -> dict:
-    return {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+    }
 
 
 #: Problems any authorised endpoint may answer with.
@@ -276,20 +316,37 @@ def _op(summary: str, responses: dict, *, params=(), body: str | None = None, ch
     if params:
         op["parameters"] = list(params)
     if body:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
     return op
 
 
 def _path(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": INT if name.endswith("_id") else STR}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": INT if name.endswith("_id") else STR,
+    }
 
 
 def _query(name: str, schema: dict, description: str = "") -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
 
 
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": STR}
-PAGING = (_query("cursor", STR, "next_cursor of the page before"), _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}))
+PAGING = (
+    _query("cursor", STR, "next_cursor of the page before"),
+    _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}),
+)
 BRIEF = _path("brief_id")
 CLIENT = _path("client_id")
 CONTACT = _path("contact_id")
@@ -304,7 +361,7 @@ def document() -> dict:
         "info": {
             "title": "Briefs API",
             "version": "1",
-            "description": "Personal tokens from the account page, sent as 'Authorization: Bearer'.",
+            "description": "Personal tokens from the account page, as 'Authorization: Bearer'.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
@@ -315,24 +372,62 @@ def document() -> dict:
         "paths": {
             "/templates": {"get": _op("List templates", {"200": _json("TemplatePage")})},
             "/templates/{template_id}": {
-                "get": _op("Get a template", {"200": _json("Template")}, params=[_path("template_id")])
+                "get": _op(
+                    "Get a template", {"200": _json("Template")}, params=[_path("template_id")]
+                )
             },
             "/clients": {
-                "get": _op("List clients", {"200": _json("ClientPage")}, params=[*PAGING, _query("name", STR)]),
-                "post": _op("Add a client", {"201": _json("Client", "Created", True)}, body="ClientInput", change=True),
+                "get": _op(
+                    "List clients",
+                    {"200": _json("ClientPage")},
+                    params=[*PAGING, _query("name", STR)],
+                ),
+                "post": _op(
+                    "Add a client",
+                    {"201": _json("Client", "Created", True)},
+                    body="ClientInput",
+                    change=True,
+                ),
             },
             "/clients/{client_id}": {
                 "get": _op("Get a client", {"200": _json("Client", etag=True)}, params=[CLIENT]),
-                "patch": _op("Change a client", {"200": _json("Client", etag=True)}, params=[CLIENT, IF_MATCH], body="ClientInput", change=True),
-                "delete": _op("Delete a client with no briefs", no_content, params=[CLIENT, IF_MATCH], change=True),
+                "patch": _op(
+                    "Change a client",
+                    {"200": _json("Client", etag=True)},
+                    params=[CLIENT, IF_MATCH],
+                    body="ClientInput",
+                    change=True,
+                ),
+                "delete": _op(
+                    "Delete a client with no briefs",
+                    no_content,
+                    params=[CLIENT, IF_MATCH],
+                    change=True,
+                ),
             },
             "/clients/{client_id}/contacts": {
-                "post": _op("Add a contact", {"201": _json("Contact", "Created", True)}, params=[CLIENT], body="ContactInput", change=True)
+                "post": _op(
+                    "Add a contact",
+                    {"201": _json("Contact", "Created", True)},
+                    params=[CLIENT],
+                    body="ContactInput",
+                    change=True,
+                )
             },
             "/clients/{client_id}/contacts/{contact_id}": {
-                "get": _op("Get a contact", {"200": _json("Contact", etag=True)}, params=[CLIENT, CONTACT]),
-                "patch": _op("Change a contact", {"200": _json("Contact", etag=True)}, params=[CLIENT, CONTACT, IF_MATCH], body="ContactInput", change=True),
-                "delete": _op("Remove a contact", no_content, params=[CLIENT, CONTACT, IF_MATCH], change=True),
+                "get": _op(
+                    "Get a contact", {"200": _json("Contact", etag=True)}, params=[CLIENT, CONTACT]
+                ),
+                "patch": _op(
+                    "Change a contact",
+                    {"200": _json("Contact", etag=True)},
+                    params=[CLIENT, CONTACT, IF_MATCH],
+                    body="ContactInput",
+                    change=True,
+                ),
+                "delete": _op(
+                    "Remove a contact", no_content, params=[CLIENT, CONTACT, IF_MATCH], change=True
+                ),
             },
             "/briefs": {
                 "get": _op(
@@ -347,32 +442,86 @@ def document() -> dict:
                         _query("updated_since", {"type": "string", "format": "date-time"}),
                     ],
                 ),
-                "post": _op("Create a brief from a template", {"201": _json("Brief", "Created", True)}, body="BriefInput", change=True),
+                "post": _op(
+                    "Create a brief from a template",
+                    {"201": _json("Brief", "Created", True)},
+                    body="BriefInput",
+                    change=True,
+                ),
             },
-            "/briefs/{brief_id}": {"get": _op("Get a brief", {"200": _json("Brief", etag=True)}, params=[BRIEF])},
+            "/briefs/{brief_id}": {
+                "get": _op("Get a brief", {"200": _json("Brief", etag=True)}, params=[BRIEF])
+            },
             "/briefs/{brief_id}/send": {
-                "post": _op("E-mail the invitation (queued for send-due)", {"200": _json("Brief", etag=True)}, params=ACTION, change=True)
+                "post": _op(
+                    "E-mail the invitation (queued for send-due)",
+                    {"200": _json("Brief", etag=True)},
+                    params=ACTION,
+                    change=True,
+                )
             },
             "/briefs/{brief_id}/fields/{field_key}/review": {
-                "post": _op("Accept an answer or request changes", {"200": _json("Brief", etag=True)}, params=[BRIEF, _path("field_key")], body="ReviewInput", change=True)
+                "post": _op(
+                    "Accept an answer or request changes",
+                    {"200": _json("Brief", etag=True)},
+                    params=[BRIEF, _path("field_key")],
+                    body="ReviewInput",
+                    change=True,
+                )
             },
-            "/briefs/{brief_id}/close": {"post": _op("Close the brief", {"200": _json("Brief", etag=True)}, params=ACTION, change=True)},
-            "/briefs/{brief_id}/reopen": {"post": _op("Reopen the brief", {"200": _json("Brief", etag=True)}, params=ACTION, change=True)},
+            "/briefs/{brief_id}/close": {
+                "post": _op(
+                    "Close the brief",
+                    {"200": _json("Brief", etag=True)},
+                    params=ACTION,
+                    change=True,
+                )
+            },
+            "/briefs/{brief_id}/reopen": {
+                "post": _op(
+                    "Reopen the brief",
+                    {"200": _json("Brief", etag=True)},
+                    params=ACTION,
+                    change=True,
+                )
+            },
             "/briefs/{brief_id}/export.md": {
                 "get": _op(
                     "The brief as Markdown",
-                    {"200": {"description": "Markdown", "content": {"text/markdown": {"schema": STR}}}},
+                    {
+                        "200": {
+                            "description": "Markdown",
+                            "content": {"text/markdown": {"schema": STR}},
+                        }
+                    },
                     params=[BRIEF],
                 )
             },
-            "/briefs/{brief_id}/timeline": {"get": _op("The brief's timeline", {"200": _json("Timeline")}, params=[BRIEF])},
-            "/briefs/{brief_id}/events": {"get": _op("The brief's record", {"200": _json("EventPage")}, params=[BRIEF, *PAGING])},
-            "/events": {"get": _op("The whole record, with its hash chain", {"200": _json("EventPage")}, params=list(PAGING))},
+            "/briefs/{brief_id}/timeline": {
+                "get": _op("The brief's timeline", {"200": _json("Timeline")}, params=[BRIEF])
+            },
+            "/briefs/{brief_id}/events": {
+                "get": _op(
+                    "The brief's record", {"200": _json("EventPage")}, params=[BRIEF, *PAGING]
+                )
+            },
+            "/events": {
+                "get": _op(
+                    "The whole record, with its hash chain",
+                    {"200": _json("EventPage")},
+                    params=list(PAGING),
+                )
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
                     "security": [],
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
                 }
             },
         },

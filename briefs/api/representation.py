@@ -161,7 +161,11 @@ def event(item: Event) -> dict:
         "brief_id": item.brief_id,
         "name": public_name(item.kind),
         "kind": item.kind,
-        "actor": {"kind": item.actor_kind, "label": item.actor_label, "user_id": item.actor_user_id},
+        "actor": {
+            "kind": item.actor_kind,
+            "label": item.actor_label,
+            "user_id": item.actor_user_id,
+        },
         "field_id": item.field_id,
         "data": item.data or {},
         "created_at": moment(item.created_at),
