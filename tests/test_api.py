@@ -389,6 +389,11 @@ def test_it_answers_unknown_ids_with_a_problem(api):
     for url in ("/api/v1/briefs/999", "/api/v1/clients/999", "/api/v1/briefs/999/events"):
         response = api.get(url)
         assert response.status_code == 404 and response.content_type == "application/problem+json"
+    unknown = api.client.get("/api/v1/no-such-thing")
+    assert unknown.status_code == 404 and unknown.content_type == "application/problem+json"
+    wrong_method = api.client.put("/api/v1/briefs")
+    assert wrong_method.status_code == 405
+    assert wrong_method.content_type == "application/problem+json"
 
 
 def test_it_limits_requests_per_token(limited_app):
@@ -405,3 +410,30 @@ def test_it_limits_requests_per_token(limited_app):
     db.session.commit()
     fresh = client.get("/api/v1/templates", headers={"Authorization": f"Bearer {other_secret}"})
     assert fresh.status_code == 200  # the count is per token, not per address
+
+
+def test_it_edits_a_briefs_details_as_the_edit_page_does(api, user, frozen_clock):
+    brief, _token = make_brief()
+    url = f"/api/v1/briefs/{brief.id}"
+    etag = api.get(url).headers["ETag"]
+    changed = api.patch(
+        url,
+        json={"title": "Whitening, v2", "launch_date": "2027-01-20"},
+        headers={"If-Match": etag},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert (changed.get_json()["title"], changed.get_json()["launch_date"]) == (
+        "Whitening, v2",
+        "2027-01-20",
+    )
+    kinds = db.session.scalars(
+        db.select(Event.kind).where(Event.brief_id == brief.id, Event.actor_user_id == user.id)
+    ).all()
+    assert kinds == ["title_changed", "launch_date_changed"]
+    assert api.patch(url, json={"title": "Late"}, headers={"If-Match": etag}).status_code == 412
+    past = api.patch(url, json={"launch_date": "2026-10-01", "work_days": -1})
+    assert past.status_code == 422
+    assert {e["field"] for e in past.get_json()["errors"]} == {"launch_date", "work_days"}
+    api.post(url + "/close")
+    assert api.patch(url, json={"title": "Closed"}).status_code == 409
+    assert db.session.get(Brief, brief.id).title == "Whitening, v2"

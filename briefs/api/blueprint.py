@@ -33,6 +33,7 @@ RULES = [
     ("/briefs", brief_views.list_briefs, ["GET"]),
     ("/briefs", brief_views.create_brief, ["POST"]),
     ("/briefs/<int:brief_id>", brief_views.get_brief, ["GET"]),
+    ("/briefs/<int:brief_id>", brief_views.update_brief, ["PATCH"]),
     ("/briefs/<int:brief_id>/send", brief_views.send_brief, ["POST"]),
     ("/briefs/<int:brief_id>/fields/<field_key>/review", brief_views.review_field, ["POST"]),
     ("/briefs/<int:brief_id>/close", brief_views.close_brief, ["POST"]),

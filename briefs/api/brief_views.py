@@ -14,14 +14,15 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from briefs import clock, workflow
+from briefs import brief_editing, clock, workflow
 from briefs.accounts import agency_settings
 from briefs.api import representation as rep
 from briefs.api.auth import actor, require_token
 from briefs.api.cursors import decode, page, page_limit
 from briefs.api.inputs import check, form_data, json_body
 from briefs.api.problems import ApiProblem, invalid
-from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, NewBriefForm
+from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, EditBriefForm, NewBriefForm, ReviewForm
+from briefs.chase_policy import zone
 from briefs.chase_status import BriefChase, assess
 from briefs.downloads import markdown_download
 from briefs.exports.assemble import export_data, export_words, load_brief_for_export
@@ -29,7 +30,7 @@ from briefs.extensions import db
 from briefs.mail.chasing import invitation
 from briefs.mail.outbox import queue
 from briefs.models import Brief, BriefField, Client, Event, Template
-from briefs.models.brief import ACCEPTED, BRIEF_STATUSES, CHANGES_REQUESTED
+from briefs.models.brief import ACCEPTED, BRIEF_STATUSES
 from briefs.rules.completeness import has_answer
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.rules.markdown_export import brief_markdown
@@ -237,16 +238,12 @@ def review_field(brief_id: int, field_key: str):
     if field is None:
         raise ApiProblem(404, "Not Found", "The brief has no field with this key.")
     body = json_body(("verdict", "comment", "answer_revision"), required=("verdict",))
-    verdict, comment = body["verdict"], body.get("comment") or ""
-    errors = []
-    if verdict not in (ACCEPTED, CHANGES_REQUESTED):
-        errors.append({"field": "verdict", "message": f"Choose {ACCEPTED} or {CHANGES_REQUESTED}."})
-    if not isinstance(comment, str) or len(comment) > 5000:
-        errors.append({"field": "comment", "message": "Give text of at most 5000 characters."})
-    elif verdict == CHANGES_REQUESTED and not comment.strip():
-        errors.append({"field": "comment", "message": "Say what should change."})
-    if errors:
-        raise invalid(errors)
+    form = ReviewForm(
+        formdata=form_data({"verdict": body["verdict"], "comment": body.get("comment") or ""}),
+        meta={"csrf": False},
+    )
+    check(form)
+    verdict, comment = form.verdict.data, form.comment.data or ""
     workflow.refuse_if_closed(brief, "review")
     if "answer_revision" in body and body["answer_revision"] != field.revision:
         raise ApiProblem(412, "Precondition failed", "The answer changed since you read it.")
@@ -255,6 +252,36 @@ def review_field(brief_id: int, field_key: str):
             409, "Conflict", "The field has no answer yet, so there is nothing to review."
         )
     workflow.review(field, verdict, comment.strip(), actor(), clock.utcnow())
+    db.session.commit()
+    return _detail(brief)
+
+
+DETAIL_FIELDS = ("title", "locale", "recipients", "launch_date", "work_days", "decision_maker")
+
+
+def update_brief(brief_id: int):
+    """Change an open brief's details, as its edit page does; one event per change."""
+    require_token()
+    brief = _load(brief_id)
+    _check_if_match(brief)
+    workflow.refuse_if_closed(brief, "edit")
+    body = json_body(DETAIL_FIELDS)
+    form = EditBriefForm.for_brief(brief)
+    current = {
+        "title": brief.title,
+        "locale": brief.locale,
+        "recipients": [c.id for c in brief.recipients],
+        "launch_date": rep.day(brief.launch_date),
+        "work_days": brief.work_days,
+        "decision_maker": brief.decision_maker_id or "",
+    }
+    form.process(formdata=form_data(current | body))
+    now = clock.utcnow()
+    today = now.astimezone(zone(agency_settings().timezone)).date()
+    valid = form.validate()
+    if not (form.check_launch_date(brief, today) and valid):
+        check(form)  # raises with every refused field
+    brief_editing.edit_details(brief, form.details(brief.client), actor(), now)
     db.session.commit()
     return _detail(brief)
 

@@ -53,8 +53,8 @@ def form_data(values: Mapping[str, object]) -> MultiDict:
 
 
 def check(form) -> None:
-    """Validate a form; raise 422 listing each field's first error."""
-    if not form.validate():
+    """Validate a form (unless it already holds errors); raise 422 naming each field's first."""
+    if form.errors or not form.validate():
         raise invalid(
             [
                 {"field": name, "message": str(messages[0])}

@@ -143,6 +143,21 @@ SCHEMAS = {
         ["template_id", "client_id", "title"],
         additionalProperties=False,
     ),
+    "BriefDetailsInput": _obj(
+        {
+            "title": STR,
+            "locale": {"enum": ["en", "ru"]},
+            "recipients": {"type": "array", "items": INT},
+            "launch_date": DAY,
+            "work_days": {"type": "integer", "minimum": 0, "maximum": 365},
+            "decision_maker": {
+                "type": ["integer", "string"],
+                "description": '"" = every decision-maker',
+            },
+        },
+        [],
+        additionalProperties=False,
+    ),
     "ReviewInput": _obj(
         {
             "verdict": {"enum": ["accepted", "changes_requested"]},
@@ -450,7 +465,14 @@ def document() -> dict:
                 ),
             },
             "/briefs/{brief_id}": {
-                "get": _op("Get a brief", {"200": _json("Brief", etag=True)}, params=[BRIEF])
+                "get": _op("Get a brief", {"200": _json("Brief", etag=True)}, params=[BRIEF]),
+                "patch": _op(
+                    "Change an open brief's details",
+                    {"200": _json("Brief", etag=True)},
+                    params=ACTION,
+                    body="BriefDetailsInput",
+                    change=True,
+                ),
             },
             "/briefs/{brief_id}/send": {
                 "post": _op(
