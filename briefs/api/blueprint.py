@@ -18,33 +18,50 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 limiter.limit(TOKEN_LIMIT, key_func=limit_key)(bp)
 
-RULES = [
-    ("/templates", directory.list_templates, ["GET"]),
-    ("/templates/<int:template_id>", directory.get_template, ["GET"]),
-    ("/clients", directory.list_clients, ["GET"]),
-    ("/clients", directory.create_client, ["POST"]),
-    ("/clients/<int:client_id>", directory.get_client, ["GET"]),
-    ("/clients/<int:client_id>", directory.update_client, ["PATCH"]),
-    ("/clients/<int:client_id>", directory.delete_client, ["DELETE"]),
-    ("/clients/<int:client_id>/contacts", directory.create_contact, ["POST"]),
-    ("/clients/<int:client_id>/contacts/<int:contact_id>", directory.get_contact, ["GET"]),
-    ("/clients/<int:client_id>/contacts/<int:contact_id>", directory.update_contact, ["PATCH"]),
-    ("/clients/<int:client_id>/contacts/<int:contact_id>", directory.delete_contact, ["DELETE"]),
-    ("/briefs", brief_views.list_briefs, ["GET"]),
-    ("/briefs", brief_views.create_brief, ["POST"]),
-    ("/briefs/<int:brief_id>", brief_views.get_brief, ["GET"]),
-    ("/briefs/<int:brief_id>", brief_views.update_brief, ["PATCH"]),
-    ("/briefs/<int:brief_id>/send", brief_views.send_brief, ["POST"]),
-    ("/briefs/<int:brief_id>/fields/<field_key>/review", brief_views.review_field, ["POST"]),
-    ("/briefs/<int:brief_id>/close", brief_views.close_brief, ["POST"]),
-    ("/briefs/<int:brief_id>/reopen", brief_views.reopen_brief, ["POST"]),
-    ("/briefs/<int:brief_id>/export.md", brief_views.export_markdown, ["GET"]),
-    ("/briefs/<int:brief_id>/timeline", brief_views.timeline, ["GET"]),
-    ("/briefs/<int:brief_id>/events", brief_views.events, ["GET"]),
-    ("/events", brief_views.event_log, ["GET"]),
-]
-for rule, view, methods in RULES:
-    bp.add_url_rule(rule, view.__name__, view, methods=methods)
+#: Path → method → view. One rule per path, so that an id too large for any row is a 404
+#: for every method (Werkzeug answers 405 when a sibling rule's method matched first).
+RULES = {
+    "/templates": {"GET": directory.list_templates},
+    "/templates/<int:template_id>": {"GET": directory.get_template},
+    "/clients": {"GET": directory.list_clients, "POST": directory.create_client},
+    "/clients/<int:client_id>": {
+        "GET": directory.get_client,
+        "PATCH": directory.update_client,
+        "DELETE": directory.delete_client,
+    },
+    "/clients/<int:client_id>/contacts": {"POST": directory.create_contact},
+    "/clients/<int:client_id>/contacts/<int:contact_id>": {
+        "GET": directory.get_contact,
+        "PATCH": directory.update_contact,
+        "DELETE": directory.delete_contact,
+    },
+    "/briefs": {"GET": brief_views.list_briefs, "POST": brief_views.create_brief},
+    "/briefs/<int:brief_id>": {"GET": brief_views.get_brief, "PATCH": brief_views.update_brief},
+    "/briefs/<int:brief_id>/send": {"POST": brief_views.send_brief},
+    "/briefs/<int:brief_id>/fields/<field_key>/review": {"POST": brief_views.review_field},
+    "/briefs/<int:brief_id>/close": {"POST": brief_views.close_brief},
+    "/briefs/<int:brief_id>/reopen": {"POST": brief_views.reopen_brief},
+    "/briefs/<int:brief_id>/export.md": {"GET": brief_views.export_markdown},
+    "/briefs/<int:brief_id>/timeline": {"GET": brief_views.timeline},
+    "/briefs/<int:brief_id>/events": {"GET": brief_views.events},
+    "/events": {"GET": brief_views.event_log},
+}
+
+
+def _dispatch(views: dict):
+    """Return one view that hands the request to the view for its method."""
+    first = next(iter(views.values()))
+
+    def view(**kwargs):
+        return views[request.method](**kwargs)
+
+    view.__name__ = first.__name__
+    view.__doc__ = first.__doc__
+    return view
+
+
+for rule, views in RULES.items():
+    bp.add_url_rule(rule, view_func=_dispatch(views), methods=list(views))
 
 
 @bp.get("/openapi.json")
