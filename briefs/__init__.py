@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     observability.init_app(app)
 
+    from briefs.api.blueprint import bp as api_bp
     from briefs.auth import session
     from briefs.auth.routes import bp as auth_bp
     from briefs.brief_templates.routes import bp as templates_bp
@@ -79,4 +80,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(settings_bp)
     app.register_blueprint(timeline_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(api_bp)
     return app

@@ -14,6 +14,11 @@ from briefs.response_format import wants_json
 def handle_http_error(error: HTTPException):
     """Render an HTTP error as the app's own page (or JSON for script requests)."""
     code = error.code or 500
+    if request.path.startswith("/api/"):
+        # Under /api no route matched (or not for this method): still a problem document.
+        from briefs.api.problems import from_http_error
+
+        return from_http_error(error)
     if wants_json():
         return jsonify(error=error.name, status=code), code
     template = "errors/404.html" if code == 404 else "errors/error.html"

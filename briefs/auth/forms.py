@@ -77,3 +77,18 @@ class AccountForm(FlaskForm):
 
 class SignOutElsewhereForm(FlaskForm):
     """A button and a CSRF token: end the user's sessions on other devices."""
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it, and what it may do."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    scope = SelectField(
+        _l("Access"),
+        choices=[("read", _l("Read only")), ("write", _l("Read and change"))],
+        default="read",
+    )
+
+
+class RevokeTokenForm(FlaskForm):
+    """Nothing to fill in: the form only carries the CSRF token."""

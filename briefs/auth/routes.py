@@ -30,9 +30,12 @@ from briefs.accounts import (
     has_users,
     password_matches,
 )
+from briefs.api_tokens import create_token, revoke, user_tokens
 from briefs.auth.forms import (
     AccountForm,
+    ApiTokenForm,
     LoginForm,
+    RevokeTokenForm,
     SetupForm,
     SignOutElsewhereForm,
     TeammateForm,
@@ -40,7 +43,7 @@ from briefs.auth.forms import (
 )
 from briefs.confirmation import ask, confirmed
 from briefs.extensions import db, limiter
-from briefs.models import User
+from briefs.models import ApiToken, User
 
 bp = Blueprint("auth", __name__)
 
@@ -177,9 +180,20 @@ def _signed_in_user() -> str:
     return "user:" + (current_user.get_id() or request.remote_addr or "")
 
 
-def _account_page(form: AccountForm):
-    status = 422 if form.errors else 200
-    return render_template("auth/account.html", form=form, elsewhere=SignOutElsewhereForm()), status
+def _account_page(
+    form: AccountForm, token_form: ApiTokenForm | None = None, new_secret: str | None = None
+):
+    token_form = token_form or ApiTokenForm(formdata=None)
+    status = 422 if form.errors or token_form.errors else 200
+    return render_template(
+        "auth/account.html",
+        form=form,
+        elsewhere=SignOutElsewhereForm(),
+        token_form=token_form,
+        revoke_form=RevokeTokenForm(),
+        tokens=user_tokens(current_user),
+        new_secret=new_secret,
+    ), status
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -222,4 +236,34 @@ def sign_out_elsewhere():
         db.session.commit()
         _stay_signed_in_here()
         flash(_("You are signed out on every other device."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_api_token():
+    """Make a personal API token and show it this once; only its hash is kept."""
+    token_form = ApiTokenForm()
+    account_form = AccountForm(formdata=None, obj=current_user)
+    account_form.locale.data = current_user.locale or ""
+    if not token_form.validate_on_submit():
+        return _account_page(account_form, token_form)
+    _token, secret = create_token(
+        current_user, token_form.name.data.strip(), token_form.scope.data, clock.utcnow()
+    )
+    db.session.commit()
+    # Rendered, not redirected: the secret must never sit in a flash cookie.
+    return _account_page(account_form, ApiTokenForm(formdata=None), new_secret=secret)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    """Revoke one of one's own tokens; it stops working at once."""
+    token = db.get_or_404(ApiToken, token_id)
+    if token.user_id != current_user.id:
+        abort(404)
+    if RevokeTokenForm().validate_on_submit() and revoke(token, clock.utcnow()):
+        db.session.commit()
+        flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("auth.account"))

@@ -1,6 +1,7 @@
 """Database models. Models hold data and thin properties; rules live in domain modules."""
 
 from briefs.models.agency import AgencySettings, User
+from briefs.models.api_token import ApiToken
 from briefs.models.brief import (
     Answer,
     Brief,
@@ -19,6 +20,7 @@ from briefs.models.template import Template, TemplateField, TemplateSection
 __all__ = [
     "AgencySettings",
     "Answer",
+    "ApiToken",
     "Brief",
     "BriefField",
     "BriefSection",
