@@ -26,6 +26,7 @@ class F:
     not_applicable: bool = False
     review_verdict: str | None = None
     key: str = ""
+    condition: dict | None = None
 
 
 @pytest.mark.parametrize(
