@@ -220,13 +220,14 @@ def _test(rule: Rule, answers: dict[str, Answer]) -> bool:
 def hidden_keys(fields: Iterable[AnswerLike]) -> frozenset[str]:
     """Return the keys of the questions hidden by their conditions, fields in brief order.
 
-    A malformed stored condition hides nothing: a question is never lost to a typo.
+    A malformed stored condition hides nothing: a question is never lost to a typo. An
+    object without a `condition` attribute has no condition.
     """
     answers: dict[str, Answer] = {}
     hidden: set[str] = set()
     for field in fields:
         try:
-            group = parse(field.condition)
+            group = parse(getattr(field, "condition", None))
         except ConditionError:
             group = None
         if holds(group, answers):
