@@ -27,8 +27,8 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
-from briefs.rules.event_chain import event_hash
 from briefs.rules.conditions import combine
+from briefs.rules.event_chain import event_hash
 from briefs.rules.tokens import new_token, seal
 
 
