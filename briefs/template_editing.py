@@ -241,6 +241,7 @@ def template_to_data(template: Template) -> TemplateData:
             SectionData(
                 title=section.title,
                 description=section.description or "",
+                condition=section.condition or None,
                 fields=tuple(
                     FieldData(
                         key=field.key,
@@ -250,6 +251,7 @@ def template_to_data(template: Template) -> TemplateData:
                         help=field.help or "",
                         example=field.example or "",
                         options=tuple(field.options or ()),
+                        condition=field.condition or None,
                     )
                     for field in sorted(section.fields, key=lambda f: f.position)
                 ),
@@ -267,11 +269,16 @@ def template_from_data(data: TemplateData, now: datetime) -> Template:
     db.session.flush()  # fields need the template's id for their per-template unique key
     for s_pos, section_data in enumerate(data.sections):
         section = TemplateSection(
-            title=section_data.title, description=section_data.description, position=s_pos
+            title=section_data.title,
+            description=section_data.description,
+            position=s_pos,
+            condition=section_data.condition,
         )
         template.sections.append(section)
         for f_pos, values in enumerate(section_data.fields):
-            field = TemplateField(template_id=template.id, position=f_pos)
+            field = TemplateField(
+                template_id=template.id, position=f_pos, condition=values.condition
+            )
             _apply(field, values)
             section.fields.append(field)
     return template
