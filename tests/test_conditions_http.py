@@ -176,3 +176,18 @@ def test_a_sections_condition_hides_all_its_questions(client, frozen_clock):
     assert fields["parking"].id in reply["hidden"]
     reply = save(client, token, fields["place"], HOME)
     assert "Is there parking?" in [m["label"] for m in reply["missing"]]
+
+
+def test_the_agency_page_marks_a_hidden_question_and_offers_no_accept(auth_client, frozen_clock):
+    brief, token = make_brief(service_template())
+    fields = fields_by_key(brief)
+    save(auth_client, token, fields["place"], HOME)
+    save(auth_client, token, fields["area"], "Central")
+    save(auth_client, token, fields["place"], ONLINE)
+    body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    card = body[body.index(f'id="field-{fields["area"].id}"') :].split("</article>", 1)[0]
+    assert "Hidden: its condition is not met" in card
+    assert "Central" in card  # the answer and its history stay visible
+    assert ">Accept<" not in card
+    place = body[body.index(f'id="field-{fields["place"].id}"') :].split("</article>", 1)[0]
+    assert "Hidden" not in place and ">Accept<" in place

@@ -55,6 +55,7 @@ from briefs.models import (
 )
 from briefs.overview import BriefSummary, CommentFact, brief_fields, load_telling, summarize
 from briefs.rules.completeness import has_answer
+from briefs.rules.conditions import hidden_keys
 from briefs.timeline import summary as timeline
 from briefs.timeline.sentences import Context, deliveries, folded
 from briefs.timeline.summary import TimelineSummary
@@ -129,6 +130,12 @@ class BriefPage:
     def answered_ids(self) -> set[int]:
         """Ids of the fields that hold an answer the agency can accept."""
         return {field.id for field in self.fields if has_answer(field)}
+
+    @cached_property
+    def hidden_ids(self) -> set[int]:
+        """Ids of the fields hidden by their conditions: not asked, so not reviewed."""
+        hidden = hidden_keys(self.fields)
+        return {field.id for field in self.fields if field.key in hidden}
 
     @cached_property
     def labels_by_key(self) -> dict[str, str]:
