@@ -174,3 +174,35 @@ def test_export_then_import_keeps_the_conditions(auth_client):
     again = auth_client.get(f"/templates/{imported.id}/export.yaml").get_data()
     assert again == exported
     assert fields(imported)["area"].condition == AT_HOME
+
+
+def test_a_section_gets_a_condition_on_earlier_sections_questions(auth_client):
+    template = service_template()
+    [first, more] = db.session.get(Template, template.id).sections
+    url = f"/templates/{template.id}/sections/{more.id}/condition"
+    assert '<option value="name">' in auth_client.get(url).get_data(as_text=True)
+    own = auth_client.get(f"/templates/{template.id}/sections/{first.id}/condition")
+    assert "there is none before this one" in own.get_data(as_text=True)
+    auth_client.post(url, data={"on": "place", "op": "equals", "values": [ONLINE]})
+    db.session.expire_all()
+    assert db.session.get(Template, template.id).sections[1].condition == {
+        "all": [{"key": "place", "op": "equals", "value": ONLINE}]
+    }
+    body = auth_client.get(f"/templates/{template.id}").get_data(as_text=True)
+    assert "Shown when «Where is the service provided?» is «Online»" in body
+    # Now "place" is used by a section too: deleting it names both.
+    place = fields(template)["place"]
+    response = auth_client.post(f"/templates/{template.id}/fields/{place.id}/delete")
+    page = auth_client.get(response.location).get_data(as_text=True)
+    assert "«Which districts?», «More»" in page
+    auth_client.post(f"{url}/clear")
+    db.session.expire_all()
+    assert db.session.get(Template, template.id).sections[1].condition is None
+
+
+def test_conditions_read_out_in_russian(auth_client, user):
+    user.locale = "ru"
+    db.session.commit()
+    template = service_template()
+    body = auth_client.get(f"/templates/{template.id}").get_data(as_text=True)
+    assert "Показывается, когда ответ на «Where is the service provided?» — «At the" in body

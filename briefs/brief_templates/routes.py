@@ -476,13 +476,14 @@ def _joined(existing: dict | None, rule: dict, match: str) -> dict:
     return {match: [existing, rule]}
 
 
-@bp.route("/<int:template_id>/fields/<int:field_id>/condition", methods=["GET", "POST"])
-@login_required
-def field_condition(template_id: int, field_id: int):
-    """Add a rule to when a question is shown: pick the earlier question, then the rest."""
-    template = _template(template_id)
-    field = _field(template, field_id)
-    earlier = _earlier_fields(template, field)
+def _condition_page(
+    template: Template,
+    target: TemplateField | TemplateSection,
+    earlier: list[TemplateField],
+    anchor: str,
+    urls: dict[str, str],
+):
+    """Add a rule to when a question or section is shown, or show the form for it."""
     by_key = {other.key: other for other in earlier}
     source = request.form if request.method == "POST" else request.args
     on = by_key.get(source.get("on", ""))
@@ -496,24 +497,44 @@ def field_condition(template_id: int, field_id: int):
         else:
             match = request.form.get("match") if request.form.get("match") in (ALL, ANY) else ALL
             try:
-                editing.set_condition(field, _joined(field.condition, rule, match), clock.utcnow())
+                editing.set_condition(
+                    target, _joined(target.condition, rule, match), clock.utcnow()
+                )
             except editing.DependencyError as error:
-                return _refused(template, error, f"field-{field_id}")
+                return _refused(template, error, anchor)
             db.session.commit()
             flash(_("Condition added."), "success")
-            return _editor(template, f"field-{field.id}")
+            return _editor(template, anchor)
     labels = {f.key: f.label for s in template.sections for f in s.fields}
     return render_template(
         "brief_templates/condition_form.html",
         template=template,
-        field=field,
+        name=target.label if isinstance(target, TemplateField) else target.title,
+        has_condition=bool(target.condition),
+        anchor=anchor,
+        urls=urls,
         earlier=earlier,
         on=on,
         choices=_choices_of(on) if on else [],
         operators=OPERATOR_LABELS,
-        current=describe(field.condition, labels),
+        current=describe(target.condition, labels),
         problem=problem,
     ), (422 if problem else 200)
+
+
+@bp.route("/<int:template_id>/fields/<int:field_id>/condition", methods=["GET", "POST"])
+@login_required
+def field_condition(template_id: int, field_id: int):
+    """Add a rule to when a question is shown: pick the earlier question, then the rest."""
+    template = _template(template_id)
+    field = _field(template, field_id)
+    urls = {
+        "self": url_for(".field_condition", template_id=template_id, field_id=field_id),
+        "clear": url_for(".clear_field_condition", template_id=template_id, field_id=field_id),
+    }
+    return _condition_page(
+        template, field, _earlier_fields(template, field), f"field-{field_id}", urls
+    )
 
 
 @bp.post("/<int:template_id>/fields/<int:field_id>/condition/clear")
@@ -526,3 +547,31 @@ def clear_field_condition(template_id: int, field_id: int):
     db.session.commit()
     flash(_("The question is now always shown."), "success")
     return _editor(template, f"field-{field.id}")
+
+
+@bp.route("/<int:template_id>/sections/<int:section_id>/condition", methods=["GET", "POST"])
+@login_required
+def section_condition(template_id: int, section_id: int):
+    """Add a rule to when a whole section is shown, on questions of earlier sections."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    earlier = [f for s in template.sections if s.position < section.position for f in s.fields]
+    urls = {
+        "self": url_for(".section_condition", template_id=template_id, section_id=section_id),
+        "clear": url_for(
+            ".clear_section_condition", template_id=template_id, section_id=section_id
+        ),
+    }
+    return _condition_page(template, section, earlier, f"section-{section_id}", urls)
+
+
+@bp.post("/<int:template_id>/sections/<int:section_id>/condition/clear")
+@login_required
+def clear_section_condition(template_id: int, section_id: int):
+    """Show a section always again."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    editing.set_condition(section, None, clock.utcnow())
+    db.session.commit()
+    flash(_("The section is now always shown."), "success")
+    return _editor(template, f"section-{section.id}")
