@@ -74,35 +74,53 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
         click.echo(f"{len(report.due)} message(s) wait in the outbox: SMTP_URL is not set")
 
 
+#: What each kind of break means, for the person reading verify-log's output.
+_BREAK_REASONS = {
+    "content": "its content does not match its hash (edited?)",
+    "prev_hash": "it does not follow the event before it (an event deleted or reordered?)",
+    "value": "the value it wrote was changed afterwards (answer, comment or review edited?)",
+}
+
+
 @click.command("verify-log")
-def verify_log_command() -> None:
-    """Check the event log's hash chain and name the first broken link."""
-    from sqlalchemy import select
-
+@click.option(
+    "--head",
+    "expected_head",
+    metavar="HASH",
+    help="A head hash recorded elsewhere (a digest, an export): it must still be in the log.",
+)
+def verify_log_command(expected_head: str | None) -> None:
+    """Check the event log's hash chain and name every broken link."""
+    from briefs.event_log import check_log
     from briefs.models import Event
-    from briefs.rules.event_chain import verify
 
-    columns = [
-        Event.id, Event.brief_id, Event.kind, Event.actor_kind, Event.actor_user_id,
-        Event.actor_label, Event.field_id, Event.data, Event.created_at, Event.prev_hash,
-        Event.hash,
-    ]  # fmt: skip
-    rows = (row._asdict() for row in db.session.execute(select(*columns).order_by(Event.id)))
-    count, head, broken = verify(rows)
-    if broken is None:
-        click.echo(f"The log holds: {count} events, head {head or '(empty)'}")
+    report = check_log(expected_head.strip().lower() if expected_head else None)
+    if report.holds:
+        click.echo(f"The log holds: {report.count} events, head {report.head or '(empty)'}")
+        if report.head_at is not None:
+            click.echo(
+                f"The head given is event {report.head_at} of {report.count}: "
+                f"{report.count - report.head_at} event(s) were added since."
+            )
         return
-    event = db.session.get(Event, broken.event_id)
-    what = (
-        "its content does not match its hash (edited?)"
-        if broken.reason == "content"
-        else "it does not follow the event before it (an event deleted or reordered?)"
-    )
-    click.echo(
-        f"Broken at event {broken.event_id} ({event.kind}, brief {event.brief_id}, "
-        f"{event.created_at.isoformat()}): {what}. {count - 1} events before it hold.",
-        err=True,
-    )
+    for broken in report.breaks:
+        if broken.reason == "head":
+            click.echo(
+                f"The head given ({broken.detail}) is not in the log: events were removed "
+                "from its end, or the chain was recomputed.",
+                err=True,
+            )
+            continue
+        event = db.session.get(Event, broken.event_id)
+        what = _BREAK_REASONS[broken.reason]
+        if broken.detail == "gone":
+            what = "the value it wrote is no longer stored (deleted?)"
+        click.echo(
+            f"Broken at event {broken.event_id} ({event.kind}, brief {event.brief_id}, "
+            f"{event.created_at.isoformat()}): {what}.",
+            err=True,
+        )
+    click.echo(f"{len(report.breaks)} break(s) in {report.count} events.", err=True)
     sys.exit(1)
 
 

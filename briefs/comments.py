@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, Comment
+from briefs.rules.event_chain import comment_digest
 from briefs.workflow import Actor, record, refuse_if_closed
 
 #: Longest comment accepted, in characters.
@@ -31,7 +32,18 @@ def add_comment(
     )
     db.session.add(comment)
     field.comments_resolved_at = None
-    record(brief, "comment_added", actor, now, field=field, side=side, body=body)
+    db.session.flush()  # the comment's id, which the event points at
+    record(
+        brief,
+        "comment_added",
+        actor,
+        now,
+        field=field,
+        side=side,
+        body=body,
+        comment=comment.id,
+        sha256=comment_digest(body),
+    )
     return comment
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from briefs.models import Brief, BriefField, User
-from briefs.workflow import Actor, record, record_answers_saved, save_answer
+from briefs.workflow import Actor, answers_written, record, record_answers_saved, save_answer
 
 
 def prefill(brief: Brief, field: BriefField, value: str, *, user: User, now: datetime) -> bool:
@@ -32,6 +32,14 @@ def confirm(brief: Brief, field: BriefField, *, actor: Actor, now: datetime) -> 
         field, field.value, not_applicable=field.not_applicable, actor=actor, now=now, force=True
     )
     record(
-        brief, "answer_saved", actor, now, field=field, fields=[field.key], count=1, confirmed=True
+        brief,
+        "answer_saved",
+        actor,
+        now,
+        field=field,
+        fields=[field.key],
+        count=1,
+        confirmed=True,
+        answers=answers_written([field]),
     )
     return True

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from briefs.event_log import chain
 from briefs.extensions import db
 from briefs.models import (
     Answer,
@@ -28,7 +29,7 @@ from briefs.models import (
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.conditions import combine
-from briefs.rules.event_chain import event_hash
+from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import new_token, seal
 
 
@@ -101,38 +102,8 @@ def record(
         created_at=now,
     )
     db.session.add(event)
-    _chain(event)
+    chain(event)
     return event
-
-
-def _chain(event: Event) -> None:
-    """Link the event to the one before it in the log.
-
-    Flushing first gives the event its id and, on SQLite, takes the write lock, so no other
-    writer can add an event between reading the previous hash and committing this one;
-    on PostgreSQL an advisory lock held to the end of the transaction does the same.
-    """
-    db.session.flush()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # PostgreSQL lets writers run side by side; one lock for the log's tail keeps two
-        # transactions from chaining to the same previous event.
-        db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
-    previous = db.session.scalar(
-        select(Event.hash).where(Event.id < event.id).order_by(Event.id.desc()).limit(1)
-    )
-    event.prev_hash = previous or ""
-    event.hash = event_hash(
-        prev_hash=event.prev_hash,
-        id=event.id,
-        brief_id=event.brief_id,
-        kind=event.kind,
-        actor_kind=event.actor_kind,
-        actor_user_id=event.actor_user_id,
-        actor_label=event.actor_label,
-        field_id=event.field_id,
-        data=event.data,
-        created_at=event.created_at,
-    )
 
 
 def create_brief(
@@ -287,6 +258,8 @@ def save_answer(
             # The other save stored this very answer (an autosave racing the Save
             # button): nothing is lost and nothing needs writing.
             set_committed_value(field, "revision", latest.revision)
+            set_committed_value(field, "value", latest.value)
+            set_committed_value(field, "not_applicable", latest.not_applicable)
             return None
         raise RevisionConflict(field.id)
     set_committed_value(field, "revision", field.revision + 1)
@@ -328,7 +301,24 @@ def record_answers_saved(
         field=fields[0] if len(fields) == 1 else None,
         fields=[field.key for field in fields],
         count=len(fields),
+        answers=answers_written(fields),
     )
+
+
+def answers_written(fields: list[BriefField]) -> list[dict]:
+    """Describe the answers just saved to these fields for their answer_saved event.
+
+    Each names its revision and carries a digest of what it said, so verify-log notices
+    an answer's text edited afterwards, in the revision or in the field.
+    """
+    return [
+        {
+            "field": field.id,
+            "number": field.revision,
+            "sha256": answer_digest(field.value, field.not_applicable),
+        }
+        for field in fields
+    ]
 
 
 def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> None:
@@ -361,7 +351,13 @@ def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: dat
     if verdict == CHANGES_REQUESTED and brief.status == "submitted":
         # The client owes an answer again, so the brief is back with them.
         brief.status = "sent"
-    facts = {"verdict": verdict, "comment": comment}
+    db.session.flush()  # the review's id, which the event points at
+    facts = {
+        "verdict": verdict,
+        "comment": comment,
+        "review": item.id,
+        "sha256": review_digest(verdict, comment),
+    }
     if verdict == CHANGES_REQUESTED:
         # Whether send-due will e-mail the contacts about it: the client's wait then starts
         # when that mail is delivered (rules.ball_in_court), not at this moment.

@@ -111,7 +111,7 @@ def test_export_holds_the_saved_answers(auth_client, user):
     assert "- **Launch date:** 2026-12-15\n" in body
     assert "Answered 3 of 4 required questions; 1 missing." in body
     assert answer_text(parts[2].body) == "Whitening *Pro*"
-    assert "> **The agency asked for changes**\\\n> Which brand?" in body
+    assert "> **The agency asked for changes**  \n> Which brand?" in body
     assert answer_text(parts[3].body) == SCRIPT
     assert "_No answer (optional)_" in body
     assert list_items(parts[6].body) == ["Search", "Ads"]

@@ -17,12 +17,14 @@ from briefs.rules.markdown_export import (
     brief_markdown,
 )
 from tests.markdown_reading import (
+    ANSWER_KINDS,
     COMMONMARK,
     EN_WORDS,
     NASTY,
     RU_WORDS,
     answer_html_text,
     answer_text,
+    foreign_links,
     generated_strings,
     inline_kinds,
     inline_text,
@@ -73,8 +75,10 @@ def test_nasty_answer_renders_as_typed(value):
     body = parts[-1].body
     assert answer_text(body) == typed(value)
     assert answer_html_text(body) == typed(value)
-    # Text and line breaks only: no emphasis, code, link, image or raw HTML came through.
-    assert inline_kinds(body) <= {"text", "hardbreak"}
+    # Text, line breaks and the URLs typed: no emphasis, code, image or raw HTML came
+    # through, and every link goes to exactly the address it shows.
+    assert inline_kinds(body) <= ANSWER_KINDS
+    assert foreign_links(body) == []
     # Paragraphs only: no code block, fence, raw HTML, list, quote or rule.
     assert {t.type for t in body} == {"paragraph_open", "inline", "paragraph_close"}
 
@@ -102,7 +106,8 @@ def test_generated_answers_and_labels_keep_the_structure():
     for part, field in zip(answers, fields, strict=True):
         assert answer_text(part.body) == typed(field.value), field.value
         assert answer_html_text(part.body) == typed(field.value), field.value
-        assert inline_kinds(part.body) <= {"text", "hardbreak"}, field.value
+        assert inline_kinds(part.body) <= ANSWER_KINDS, field.value
+        assert foreign_links(part.body) == [], field.value
 
 
 def test_generated_choices_stay_one_item_each():
@@ -111,7 +116,8 @@ def test_generated_choices_stay_one_item_each():
     field = ExportField("Pick", "multiple_choice", True, value="\n".join(options))
     body = field_body(brief_markdown(brief_of(field), EN_WORDS))
     assert list_items(body) == options
-    assert inline_kinds(body) <= {"text"}
+    assert inline_kinds(body) <= {"text", "link_open", "link_close"}
+    assert foreign_links(body) == []
 
 
 def test_labels_with_line_breaks_become_one_line_headings():

@@ -119,3 +119,62 @@ def test_a_table_copy_keeps_every_row_that_refers_to_it(tmp_path):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
         db.engine.dispose()
+
+
+def test_events_chained_before_0006_keep_verifying_and_new_ones_follow_them(tmp_path):
+    from sqlalchemy import text
+
+    from briefs.workflow import SYSTEM, mark_sent
+    from tests.factories import NOW, make_brief
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'before.sqlite'}",
+        }
+    )
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO client (id, name, timezone, notes, created_at) "
+                    "VALUES (1, 'Acme', 'UTC', '', '2026-11-02 09:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO brief (id, client_id, title, locale, work_days, status, "
+                    "created_at) VALUES (1, 1, 'Page', 'en', 5, 'draft', '2026-11-02 09:00:00')"
+                )
+            )
+            for number in (1, 2, 3):
+                connection.execute(
+                    text(
+                        "INSERT INTO event (brief_id, kind, actor_kind, actor_label, data, "
+                        "created_at) VALUES (1, 'brief_created', 'system', 'Briefs', "
+                        f"'{{\"n\": {number}}}', '2026-11-02 09:0{number}:00.000000')"
+                    )
+                )
+        upgrade(revision="0005")  # chained by 0003 in id order, as the old scheme did
+        with db.engine.connect() as connection:
+            old_head = connection.execute(text("SELECT hash FROM event WHERE id = 3")).scalar()
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT id, seq FROM event ORDER BY id")).all() == [
+                (1, 1),
+                (2, 2),
+                (3, 3),
+            ]
+            assert connection.execute(text("SELECT seq, hash FROM chain_head")).all() == [
+                (3, old_head)
+            ]
+        brief, _token = make_brief()
+        mark_sent(brief, SYSTEM, NOW)
+        db.session.commit()
+        result = app.test_cli_runner().invoke(args=["verify-log", "--head", old_head])
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert "The log holds: 5 events" in result.output
+    assert "The head given is event 3 of 5" in result.output

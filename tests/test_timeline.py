@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from briefs import workflow
+from briefs.event_log import chain_head
 from briefs.extensions import db
 from briefs.models import Event
 from tests.factories import IVAN, NOW, answer_fields, make_client, story
@@ -351,6 +352,21 @@ def test_a_delivered_message_is_one_line_in_russian(auth_client, user, fixed_clo
         "ещё не хватает: «Where customers come from», «Who it is for»"
     ) in exported
     assert "— доставлено\n" not in exported
+
+
+def test_every_export_carries_the_whole_logs_count_and_head(auth_client, user):
+    brief = story(user)
+    story(user, title="Prices page", client=brief.client)  # the log goes on past this brief
+    head = chain_head()
+    for url in (
+        f"/briefs/{brief.id}/timeline.md",
+        f"/clients/{brief.client_id}/timeline.md",
+        f"/briefs/{brief.id}/timeline/print",
+        f"/clients/{brief.client_id}/timeline/print",
+    ):
+        body = text(auth_client.get(url))
+        assert head.count > 0 and str(head.count) in body and head.hash in body, url
+        assert "Events in the whole record:" in body and "Head of the whole record:" in body
 
 
 # Print views -------------------------------------------------------------------------------

@@ -57,6 +57,8 @@ REPORT_WORDS = ReportWords(
     chain_event="Latest event:",
     chain_hash="Hash:",
     chain_check=Sentence("Run %(command)s.", {"command": Code("flask --app app verify-log")}),
+    log_count="Events in the log:",
+    log_head="Head of the log:",
     empty_chain="No events.",
     day=lambda d: d.isoformat(),
 )
@@ -132,8 +134,8 @@ def report(**overrides) -> Report:
 def test_markdown_report_escapes_what_users_typed():
     text = report_markdown(report(), REPORT_WORDS)
     assert text.startswith("# Page \\# one\n")
-    assert "- **Client:** Acme \\| Co" in text
-    assert "- 13:00 · Olga wrote: \\<script\\> # not a heading \\[x\\](y)" in text
+    assert "- **Client:** Acme &#124; Co" in text
+    assert "- 13:00 · Olga wrote: &lt;script\\> # not a heading \\[x\\](y)" in text
     assert "“Name \\*bold\\*”" in text
     assert "<script>" not in text
     assert text.endswith(f"- **Hash:** `{'ab' * 32}`\n\nRun `flask --app app verify-log`.\n")
@@ -161,3 +163,9 @@ def test_client_report_names_each_brief_and_its_lines():
     )
     assert "### Prices\\_page" in text and "### Photos" in text
     assert "- 13:00 · Prices\\_page · Sent" in text
+
+
+def test_markdown_report_carries_the_whole_logs_count_and_head():
+    text = report_markdown(report(log_count=42, log_head="cd" * 32), REPORT_WORDS)
+    assert f"- **Hash:** `{'ab' * 32}`\n- **Events in the log:** 42\n" in text
+    assert f"- **Head of the log:** `{'cd' * 32}`\n\nRun" in text

@@ -12,6 +12,7 @@ from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField, Event, Review
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.rules.completeness import is_missing
+from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import hash_token, unseal
 from briefs.workflow import SYSTEM, Actor
 from tests.factories import NOW, make_brief, make_client, make_template
@@ -147,7 +148,12 @@ def test_record_answers_saved(app):
     one = workflow.record_answers_saved(brief, [fields["name"]], CLIENT, NOW)
     two = workflow.record_answers_saved(brief, [fields["name"], fields["who"]], CLIENT, NOW)
     db.session.commit()
-    assert (one.field_id, one.data) == (fields["name"].id, {"fields": ["name"], "count": 1})
+    # Each answer is named by its revision and carries a digest of what it said.
+    name = {"field": fields["name"].id, "number": 0, "sha256": answer_digest("", False)}
+    assert (one.field_id, one.data) == (
+        fields["name"].id,
+        {"fields": ["name"], "count": 1, "answers": [name]},
+    )
     assert (two.field_id, two.data["count"]) == (None, 2)
 
 
@@ -182,10 +188,17 @@ def test_changes_requested_send_a_submitted_brief_back(app):
     assert brief.status == "sent"
     assert is_missing(field) and field.review_comment == "Be specific"
     event = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
+    review = db.session.scalar(select(Review))
     assert (event.field_id, event.data) == (
         field.id,
         # The brief has a contact, so send-due will tell her by e-mail.
-        {"verdict": CHANGES_REQUESTED, "comment": "Be specific", "by_mail": True},
+        {
+            "verdict": CHANGES_REQUESTED,
+            "comment": "Be specific",
+            "by_mail": True,
+            "review": review.id,
+            "sha256": review_digest(CHANGES_REQUESTED, "Be specific"),
+        },
     )
 
 

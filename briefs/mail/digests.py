@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from briefs.chase_policy import zone
 from briefs.chase_status import BriefChase
+from briefs.event_log import chain_head
 from briefs.extensions import db
 from briefs.links import agency_link, client_link, status_link
 from briefs.mail.content import render_mail
@@ -93,6 +94,8 @@ def agency_digests(
     if not (late or at_risk or stuck or arrived):
         return []
     drafts = []
+    # The team keeps a copy of the log's head each day: verify-log --head checks against it.
+    log = chain_head()
     for user in db.session.scalars(select(User).where(User.active).order_by(User.id)):
         locale = user_locale(user, settings)
         with force_locale(locale):
@@ -114,6 +117,7 @@ def agency_digests(
                 "arrived": arrived,
                 "agency": settings.name,
                 "now": now,
+                "log": log,
             },
             locale=locale,
             timezone=settings.timezone,

@@ -12,7 +12,7 @@ from briefs.models.brief import (
 )
 from briefs.models.client import Client, Contact
 from briefs.models.collaboration import Comment, Handover
-from briefs.models.event import Event
+from briefs.models.event import ChainHead, Event
 from briefs.models.outbox import Message, MessageWording
 from briefs.models.template import Template, TemplateField, TemplateSection
 
@@ -25,6 +25,7 @@ __all__ = [
     "Client",
     "Comment",
     "Contact",
+    "ChainHead",
     "Event",
     "Handover",
     "Message",

@@ -70,8 +70,23 @@ class Event(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     #: When it happened (UTC).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    #: Hash of the event before it (by id) in the whole log; "" for the first.
+    #: Position in the chain (1, 2, …), given under the chain head's lock: the chain's order
+    #: is the order in which events were chained, which ids do not follow on PostgreSQL.
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    #: Hash of the event before it (by seq) in the whole log; "" for the first.
     prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     #: SHA-256 of this event's content and prev_hash: the log is a chain, so an edited,
     #: deleted or reordered event breaks every hash after it.
     hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class ChainHead(db.Model):
+    """The one row that holds the end of the chain; locked by whoever appends to it."""
+
+    __tablename__ = "chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The seq of the last event chained (0 before the first).
+    seq: Mapped[int] = mapped_column(default=0)
+    #: The hash of the last event chained ("" before the first).
+    hash: Mapped[str] = mapped_column(String(64), default="")

@@ -1,8 +1,9 @@
-"""Write a brief as a CommonMark document whose structure no answer can break.
+"""Write a brief as a Markdown document whose structure no answer can break.
 
 Pure: takes plain data and the fixed words in the brief's language, returns the text. The
 same data always gives the same bytes. Every piece of user text goes through the escaping
-of briefs.rules.markdown_text.
+of briefs.rules.markdown_text, so the document reads the same in CommonMark, GitHub's
+Markdown and Python-Markdown.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def _bullets(items) -> str:
 
 def _link(file: ExportFile) -> str:
     """Return a Markdown link to a file, its name as the text."""
-    name = inline(single_line(file.name)) or "\\_"
+    name = inline(single_line(file.name), links=False) or "\\_"
     return f"[{name}]({_destination(file.url)})"
 
 
@@ -186,4 +187,4 @@ def _note(title: str, comment: str) -> str:
     """Return a quoted note: the agency asked for changes, with its comment."""
     head = f"> **{inline(single_line(title))}**"
     body = text_block(comment, prefix="> ") if comment.strip() else ""
-    return head + ("\\\n" + body if body else "")
+    return head + ("  \n" + body if body else "")

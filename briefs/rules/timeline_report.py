@@ -268,6 +268,9 @@ class ReportWords:
     chain_hash: str
     #: How to check the hash later; names the command as a Code value.
     chain_check: Sentence
+    #: Labels of the whole log's event count and head hash.
+    log_count: str
+    log_head: str
     empty_chain: str
     #: The heading of a day, e.g. "Monday, 2 November 2026".
     day: Callable[[date], str]
@@ -296,6 +299,9 @@ class Report:
     totals: Summary | None = None
     head_event_id: int | None = None
     head_hash: str = ""
+    #: The whole log when the report was made: its event count and head hash.
+    log_count: int = 0
+    log_head: str = ""
 
 
 def _md_value(text: str) -> str:
@@ -395,6 +401,12 @@ def report_markdown(report: Report, words: ReportWords) -> str:
         blocks.append(
             f"- **{_md_value(words.chain_event)}** {report.head_event_id}\n"
             f"- **{_md_value(words.chain_hash)}** `{report.head_hash}`"
+            + (
+                f"\n- **{_md_value(words.log_count)}** {report.log_count}\n"
+                f"- **{_md_value(words.log_head)}** `{report.log_head}`"
+                if report.log_head
+                else ""
+            )
         )
         blocks.append(_md_sentence(words.chain_check))
     return "\n\n".join(blocks) + "\n"

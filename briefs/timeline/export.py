@@ -39,6 +39,8 @@ def _report(view: TimelineView, *, per_brief: bool) -> Report:
         totals=None if per_brief else view.totals,
         head_event_id=view.head.id if view.head else None,
         head_hash=view.head.hash if view.head else "",
+        log_count=view.log.count if view.log else 0,
+        log_head=view.log.hash if view.log else "",
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from briefs.accounts import agency_settings
 from briefs.chase_policy import calendar, zone
+from briefs.event_log import chain_position
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Client, Event
 from briefs.overview import brief_fields, fields_by_brief
@@ -94,7 +95,7 @@ class BriefTimeline:
     @property
     def head(self) -> Event | None:
         """The brief's latest event in the chain."""
-        return max(self.events, key=lambda e: e.id, default=None)
+        return max(self.events, key=chain_position, default=None)
 
 
 def measure_brief(

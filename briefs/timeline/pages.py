@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from briefs.event_log import Head, chain_head, chain_position
 from briefs.models import Brief, Client, Event
 from briefs.rules.timeline_report import Day, Summary, combine, group_by_day, summarize_waits
 from briefs.rules.timeline_svg import render_bar
@@ -48,6 +49,8 @@ class TimelineView:
     totals: Summary | None = None
     head: Event | None = None
     client: Client | None = None
+    #: The whole log's head when the view was made, for checking a print or an export.
+    log: Head | None = None
 
     @property
     def brief(self) -> Brief:
@@ -92,6 +95,7 @@ def brief_view(brief_id: int, now: datetime, *, fixed: bool = False) -> Timeline
         fixed_at=until if fixed else None,
         head=tl.head,
         client=brief.client,
+        log=chain_head(),
     )
 
 
@@ -114,6 +118,7 @@ def client_view(client_id: int, now: datetime, *, fixed: bool = False) -> Timeli
         zone=tz,
         fixed_at=until if fixed else None,
         totals=totals,
-        head=max(all_events, key=lambda e: e.id, default=None),
+        head=max(all_events, key=chain_position, default=None),
         client=client,
+        log=chain_head(),
     )

@@ -96,6 +96,8 @@ def report_words() -> ReportWords:
         chain_event=_("Latest event:"),
         chain_hash=_("Its hash (SHA-256):"),
         chain_check=check_sentence(),
+        log_count=_("Events in the whole record:"),
+        log_head=_("Head of the whole record:"),
         empty_chain=_("No events are recorded yet."),
         # Russian writes weekdays in lower case; a heading starts with a capital anyway.
         day=lambda day: capitalize_first(format_date(day, "full")),
@@ -107,11 +109,13 @@ def check_sentence() -> Sentence:
     return Sentence(
         _(
             "Each event's hash covers its content and the hash before it, so a change to "
-            "any earlier event changes this one. To check, run %(command)s on the server: it "
-            "confirms the whole record is unbroken; then compare the hash of the event "
-            "above with this one."
+            "any earlier event changes every hash after it. To check, run %(command)s on the "
+            "server, adding %(option)s and the head of the whole record given here: it "
+            "confirms the record is unbroken, that no answer, comment or review was edited "
+            "since, and that this head is still in it (so no events were cut off and the "
+            "record was not recomputed)."
         ),
-        {"command": Code("flask --app app verify-log")},
+        {"command": Code("flask --app app verify-log"), "option": Code("--head")},
     )
 
 

@@ -1,0 +1,145 @@
+"""The event log as a chain: appending to it under one lock, its head, and a full check.
+
+`workflow.record` appends every event through `chain`; the hashing rules are in
+`rules/event_chain.py`. What the chain proves, and what it cannot, is in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from briefs.extensions import db
+from briefs.models import Answer, BriefField, ChainHead, Comment, Event, Review
+from briefs.rules.event_chain import Report, check_chain, check_values, event_hash
+
+
+def chain(event: Event) -> None:
+    """Append the event to the end of the chain, under the chain head's lock.
+
+    The head row is updated before anything is read from it: on PostgreSQL that locks the
+    row until this transaction ends (a second writer waits, then sees the new head), on
+    SQLite it takes the database's write lock. So the event's position and the hash it
+    follows are taken together, and the chain's order is the order writers got the lock
+    (ids are handed out before it and say nothing about that order).
+    """
+    head = _lock_head()
+    db.session.flush()  # the event's id, which its hash covers
+    event.seq = head.seq
+    event.prev_hash = head.hash
+    event.hash = event_hash(
+        prev_hash=event.prev_hash,
+        id=event.id,
+        brief_id=event.brief_id,
+        kind=event.kind,
+        actor_kind=event.actor_kind,
+        actor_user_id=event.actor_user_id,
+        actor_label=event.actor_label,
+        field_id=event.field_id,
+        data=event.data,
+        created_at=event.created_at,
+    )
+    db.session.execute(update(ChainHead).where(ChainHead.id == 1).values(hash=event.hash))
+
+
+@dataclass(frozen=True)
+class _Head:
+    #: The position the new event takes.
+    seq: int
+    #: The hash of the event it follows.
+    hash: str
+
+
+def _lock_head() -> _Head:
+    """Lock the chain head, move it one position on, and return where the new event goes."""
+    bump = update(ChainHead).where(ChainHead.id == 1).values(seq=ChainHead.seq + 1)
+    if db.session.execute(bump, execution_options={"synchronize_session": False}).rowcount == 0:
+        _start_head()
+        db.session.execute(bump, execution_options={"synchronize_session": False})
+    seq, previous = db.session.execute(
+        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)
+    ).one()
+    return _Head(seq, previous)
+
+
+def _start_head() -> None:
+    """Create the chain head where there is none yet (a database made from the models).
+
+    It starts at the last event chained, if any; two writers may both try, one insert wins.
+    """
+    last = db.session.execute(
+        select(Event.seq, Event.hash)
+        .where(Event.seq.is_not(None), Event.hash != "")
+        .order_by(Event.seq.desc())
+        .limit(1)
+    ).one_or_none()
+    seq, previous = last if last else (0, "")
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert)(
+        ChainHead
+    )
+    db.session.execute(insert.values(id=1, seq=seq, hash=previous).on_conflict_do_nothing())
+
+
+@dataclass(frozen=True)
+class Head:
+    """Where the chain ends: how many events it holds and the last one's hash."""
+
+    count: int
+    hash: str
+
+
+def chain_head() -> Head:
+    """Return the chain's head in one query (0 events and "" before the first)."""
+    row = db.session.execute(
+        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)
+    ).one_or_none()
+    return Head(row.seq, row.hash) if row else Head(0, "")
+
+
+def chain_position(event: Event) -> tuple[int, int]:
+    """Sort key of an event in the chain: its position, then its id (before positions)."""
+    return (event.seq or 0, event.id)
+
+
+_COLUMNS = (
+    Event.id, Event.seq, Event.brief_id, Event.kind, Event.actor_kind, Event.actor_user_id,
+    Event.actor_label, Event.field_id, Event.data, Event.created_at, Event.prev_hash,
+    Event.hash,
+)  # fmt: skip
+
+
+def check_log(expected_head: str | None = None) -> Report:
+    """Walk the whole chain in its order and check every event and every value it wrote."""
+    # Events from before the chain had positions (none after migration 0006) come first.
+    rows = [
+        row._asdict()
+        for row in db.session.execute(
+            select(*_COLUMNS).order_by(Event.seq.is_(None).desc(), Event.seq, Event.id)
+        )
+    ]
+    answers = {
+        (field_id, number): (value, not_applicable)
+        for field_id, number, value, not_applicable in db.session.execute(
+            select(Answer.field_id, Answer.number, Answer.value, Answer.not_applicable)
+        )
+    }
+    current = {
+        field_id: (revision, value, not_applicable)
+        for field_id, revision, value, not_applicable in db.session.execute(
+            select(BriefField.id, BriefField.revision, BriefField.value, BriefField.not_applicable)
+        )
+    }
+    comments = dict(db.session.execute(select(Comment.id, Comment.body)).tuples().all())
+    reviews = {
+        review_id: (verdict, comment)
+        for review_id, verdict, comment in db.session.execute(
+            select(Review.id, Review.verdict, Review.comment)
+        )
+    }
+    value_breaks = check_values(
+        rows, answers=answers, current=current, comments=comments, reviews=reviews
+    )
+    return check_chain(rows, expected_head=expected_head, value_breaks=value_breaks)
