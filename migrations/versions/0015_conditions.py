@@ -1,7 +1,7 @@
 """conditions: questions and sections shown only when earlier answers say they apply
 
 Revision ID: 0015
-Revises: 0007
+Revises: 0006
 Create Date: 2026-11-29 23:00:00
 
 A template's sections and fields carry a condition (JSON, NULL = always shown); a brief's
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
