@@ -27,6 +27,7 @@ from briefs.rules.completeness import (
     is_sent_back,
     progress,
 )
+from briefs.rules.conditions import hidden_keys
 from briefs.rules.whose_move import AGENCY, CLIENT, Move, whose_move
 
 
@@ -138,16 +139,21 @@ def summarize(
             return field.reviewed_at
         return told.delivered_at
 
-    sent_back = [f for f in fields if is_sent_back(f)]
+    # A question hidden by its condition is neither owed nor waiting for review.
+    hidden = hidden_keys(fields)
+    applying = [f for f in fields if f.key not in hidden]
+    sent_back = [f for f in applying if is_sent_back(f)]
     on_the_way = [f for f in sent_back if asked_back(f) is None and f.reviewed_at is not None]
-    unreviewed = sum(1 for f in fields if f.revision and has_answer(f) and f.review_verdict is None)
-    missing_keys = tuple(f.key for f in fields if is_missing(f))
-    stats = progress(fields)
+    unreviewed = sum(
+        1 for f in applying if f.revision and has_answer(f) and f.review_verdict is None
+    )
+    missing_keys = tuple(f.key for f in applying if is_missing(f))
+    stats = progress(applying, hidden)
     last_request_at = _latest(brief.sent_at, *(asked_back(f) for f in sent_back))
     client_comments = (c.created_at for c in comments if c.side == CLIENT)
     last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields), *client_comments)
     open_asks = [
-        (asked_back(f) if is_sent_back(f) else brief.sent_at) for f in fields if is_missing(f)
+        (asked_back(f) if is_sent_back(f) else brief.sent_at) for f in applying if is_missing(f)
     ]
     telling_keys = tuple(f.key for f in on_the_way if is_missing(f))
     move = whose_move(

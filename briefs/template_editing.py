@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from briefs.extensions import db
 from briefs.models import Brief, Template, TemplateField, TemplateSection
 from briefs.models.types import CHOICE_TYPES
+from briefs.rules.conditions import dependents, reference_problems
 from briefs.template_yaml import MAX_KEY, MAX_NAME, FieldData, SectionData, TemplateData
 
 
@@ -73,6 +74,57 @@ def suggest_key(label: str, taken: set[str]) -> str:
         key = base[: MAX_KEY - len(suffix)] + suffix
         number += 1
     return key
+
+
+# -- Conditions --------------------------------------------------------------------------
+
+
+class DependencyError(ValueError):
+    """A change would leave a condition on a question that is gone or does not come first."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        #: The questions (labels) and sections (titles) whose conditions stand in the way.
+        self.names = names
+
+
+def _in_order(template: Template) -> list[tuple[str | None, dict | None, object]]:
+    """Sections (key None) and fields in template order, with their conditions."""
+    items: list[tuple[str | None, dict | None, object]] = []
+    for section in sorted(template.sections, key=lambda s: s.position):
+        items.append((None, section.condition, section))
+        for field in sorted(section.fields, key=lambda f: f.position):
+            items.append((field.key, field.condition, field))
+    return items
+
+
+def _name(item) -> str:
+    return item.label if isinstance(item, TemplateField) else item.title
+
+
+def check_conditions(template: Template) -> None:
+    """Raise DependencyError naming whatever now depends on a later or missing question."""
+    items = _in_order(template)
+    problems = reference_problems([(key, condition) for key, condition, _item in items])
+    names = list(dict.fromkeys(_name(items[p.index][2]) for p in problems))
+    if names:
+        raise DependencyError(names)
+
+
+def depending_on(template: Template, keys: set[str], *, besides=()) -> list[str]:
+    """Name the questions and sections whose conditions use one of `keys`, but `besides`."""
+    items = [item for item in _in_order(template) if item[2] not in besides]
+    pairs = [(key, condition) for key, condition, _item in items]
+    found = sorted({i for key in keys for i in dependents(pairs, key)})
+    return [_name(items[i][2]) for i in found]
+
+
+def set_condition(target: TemplateField | TemplateSection, condition: dict | None, now) -> None:
+    """Give a question or section a condition (None: always shown); checked for order."""
+    target.condition = condition
+    template = target.template if isinstance(target, TemplateSection) else target.section.template
+    check_conditions(template)
+    template.updated_at = now
 
 
 # -- Template ----------------------------------------------------------------------------
@@ -135,8 +187,16 @@ def update_section(section: TemplateSection, *, title: str, description: str, no
 
 
 def delete_section(section: TemplateSection, now: datetime) -> None:
-    """Remove a section and its fields; the sections after it move up."""
+    """Remove a section and its fields; the sections after it move up.
+
+    Refused with DependencyError while questions elsewhere depend on its questions.
+    """
     template = section.template
+    names = depending_on(
+        template, {f.key for f in section.fields}, besides={section, *section.fields}
+    )
+    if names:
+        raise DependencyError(names)
     template.sections.remove(section)
     _renumber(template.sections)
     template.updated_at = now
@@ -146,6 +206,7 @@ def move_section(section: TemplateSection, step: int, now: datetime) -> bool:
     """Move a section one place up (step -1) or down (+1); False when already at the edge."""
     moved = _move(section.template.sections, section, step)
     if moved:
+        _keep_order_or_undo(section.template, section.template.sections, section, step)
         section.template.updated_at = now
     return moved
 
@@ -179,7 +240,16 @@ def update_field(
     *,
     section: TemplateSection | None = None,
 ) -> None:
-    """Change a question; given another section of the template, move it to that one's end."""
+    """Change a question; given another section of the template, move it to that one's end.
+
+    A new key, or a move, that would break another question's condition raises
+    DependencyError after the change: the caller rolls back.
+    """
+    old_key = field.key
+    if values.key != old_key:
+        names = depending_on(field.section.template, {old_key}, besides={field})
+        if names:
+            raise DependencyError(names)
     _apply(field, values)
     if section is not None and section.id != field.section_id:
         if section.template_id != field.template_id:
@@ -191,12 +261,19 @@ def update_field(
             field.section = section
             field.position = position
             _renumber(old.fields)
+        check_conditions(field.section.template)
     field.section.template.updated_at = now
 
 
 def delete_field(field: TemplateField, now: datetime) -> None:
-    """Remove a question; the ones after it move up."""
+    """Remove a question; the ones after it move up.
+
+    Refused with DependencyError while other questions or sections depend on its answer.
+    """
     section = field.section
+    names = depending_on(section.template, {field.key}, besides={field})
+    if names:
+        raise DependencyError(names)
     section.fields.remove(field)
     _renumber(section.fields)
     section.template.updated_at = now
@@ -206,8 +283,18 @@ def move_field(field: TemplateField, step: int, now: datetime) -> bool:
     """Move a question one place up (-1) or down (+1) in its section."""
     moved = _move(field.section.fields, field, step)
     if moved:
+        _keep_order_or_undo(field.section.template, field.section.fields, field, step)
         field.section.template.updated_at = now
     return moved
+
+
+def _keep_order_or_undo(template: Template, items: list, item, step: int) -> None:
+    """Undo a move that put a question before one it depends on, and raise."""
+    try:
+        check_conditions(template)
+    except DependencyError:
+        _move(items, item, -step)
+        raise
 
 
 def _renumber(items: list) -> None:
@@ -241,6 +328,7 @@ def template_to_data(template: Template) -> TemplateData:
             SectionData(
                 title=section.title,
                 description=section.description or "",
+                condition=section.condition or None,
                 fields=tuple(
                     FieldData(
                         key=field.key,
@@ -250,6 +338,7 @@ def template_to_data(template: Template) -> TemplateData:
                         help=field.help or "",
                         example=field.example or "",
                         options=tuple(field.options or ()),
+                        condition=field.condition or None,
                     )
                     for field in sorted(section.fields, key=lambda f: f.position)
                 ),
@@ -267,11 +356,16 @@ def template_from_data(data: TemplateData, now: datetime) -> Template:
     db.session.flush()  # fields need the template's id for their per-template unique key
     for s_pos, section_data in enumerate(data.sections):
         section = TemplateSection(
-            title=section_data.title, description=section_data.description, position=s_pos
+            title=section_data.title,
+            description=section_data.description,
+            position=s_pos,
+            condition=section_data.condition,
         )
         template.sections.append(section)
         for f_pos, values in enumerate(section_data.fields):
-            field = TemplateField(template_id=template.id, position=f_pos)
+            field = TemplateField(
+                template_id=template.id, position=f_pos, condition=values.condition
+            )
             _apply(field, values)
             section.fields.append(field)
     return template

@@ -13,6 +13,7 @@ import yaml
 from flask_babel import lazy_gettext as _l
 
 from briefs.models.types import CHOICE_TYPES, FIELD_TYPES
+from briefs.rules.conditions import ConditionError, dump, parse, reference_problems
 
 #: The value of the `format` key this module reads and writes.
 FORMAT = "briefs-template/1"
@@ -39,8 +40,8 @@ MAX_FIELDS = 1000
 MAX_OPTIONS = 100
 
 TEMPLATE_KEYS = ("format", "name", "language", "description", "sections")
-SECTION_KEYS = ("title", "description", "fields")
-FIELD_KEYS = ("key", "label", "type", "required", "help", "example", "options")
+SECTION_KEYS = ("title", "description", "show_when", "fields")
+FIELD_KEYS = ("key", "label", "type", "required", "help", "example", "options", "show_when")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class FieldData:
     help: str = ""
     example: str = ""
     options: tuple[str, ...] = ()
+    #: When the question applies (briefs.rules.conditions); None = always.
+    condition: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class SectionData:
 
     title: str
     description: str = ""
+    #: When the whole section applies; None = always.
+    condition: dict | None = None
     fields: tuple[FieldData, ...] = ()
 
 
@@ -105,6 +110,11 @@ class _Dumper(yaml.SafeDumper):
     def increase_indent(self, flow=False, indentless=False):
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data) -> bool:
+        # A condition shared by several questions is written out in full each time: the
+        # reader refuses aliases.
+        return True
+
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
@@ -124,6 +134,8 @@ def _field_dict(item: FieldData) -> dict:
         out["example"] = item.example
     if item.options:
         out["options"] = list(item.options)
+    if item.condition:
+        out["show_when"] = item.condition
     return out
 
 
@@ -137,6 +149,8 @@ def dump_template(data: TemplateData) -> str:
         item: dict = {"title": section.title}
         if section.description:
             item["description"] = section.description
+        if section.condition:
+            item["show_when"] = section.condition
         item["fields"] = [_field_dict(f) for f in section.fields]
         sections.append(item)
     document["sections"] = sections
@@ -218,8 +232,63 @@ for _first in "tTfF":
 class _Reader:
     """Walk a parsed document, collecting every problem instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: yaml.Node | None = None) -> None:
         self.problems: list[Problem] = []
+        #: The composed document, to name the line of a problem found after parsing.
+        self.root = root
+        #: Sections (key None) and fields in order, with their conditions, for the check
+        #: that each refers only to an earlier question.
+        self.conditions: list[tuple[str | None, dict | None, str]] = []
+
+    def line_of(self, where: str) -> str:
+        """Return `where` with the line it starts on, e.g. "line 12 (sections[1].show_when)"."""
+        node, mark = self.root, None
+        for part in re.findall(r"[a-z_]+|\[\d+\]", where):
+            if isinstance(node, yaml.SequenceNode) and part.startswith("["):
+                index = int(part[1:-1])
+                node = node.value[index] if index < len(node.value) else None
+                mark = node.start_mark if node is not None else None
+            elif isinstance(node, yaml.MappingNode):
+                pair = next(((k, v) for k, v in node.value if k.value == part), None)
+                # The key's line: where a reader looks for `show_when:`.
+                node, mark = (pair[1], pair[0].start_mark) if pair else (None, None)
+            else:
+                node = None
+            if node is None or mark is None:
+                return where
+        return str(_l("line %(line)s (%(where)s)", line=mark.line + 1, where=where))
+
+    def condition(self, where: str, raw: dict, owner: str | None) -> dict | None:
+        """Read a `show_when`; its references are checked once the whole file is read."""
+        if raw.get("show_when") is None:
+            self.conditions.append((owner, None, where))
+            return None
+        try:
+            condition = dump(parse(raw["show_when"]))
+        except ConditionError as error:
+            self.problem(
+                self.line_of(f"{where}.show_when"),
+                _l("this condition cannot be read: %(reason)s", reason=str(error)),
+            )
+            condition = None
+        self.conditions.append((owner, condition, where))
+        return condition
+
+    def check_references(self) -> None:
+        """Refuse conditions on the same, a later or an unknown question, naming the line."""
+        items = [(owner, condition) for owner, condition, _where in self.conditions]
+        for problem in reference_problems(items):
+            where = self.line_of(f"{self.conditions[problem.index][2]}.show_when")
+            if problem.reason == "unknown":
+                message = _l("no question has the key '%(key)s'", key=problem.key)
+            elif problem.reason == "self":
+                message = _l("a question cannot depend on its own answer")
+            else:
+                message = _l(
+                    "'%(key)s' comes later; a condition can only use an earlier question",
+                    key=problem.key,
+                )
+            self.problem(where, message)
 
     def problem(self, where: str, message) -> None:
         self.problems.append(Problem(where, message))
@@ -337,6 +406,7 @@ class _Reader:
             self.problem(f"{where}.required", _l("must be true or false"))
             required = False
         options = self.options(f"{where}.options", raw.get("options"))
+        condition = self.condition(where, raw, key or None)
         if kind in CHOICE_TYPES and not raw.get("options"):
             self.problem(f"{where}.options", _l("a choice question needs a list of options"))
         elif kind in FIELD_TYPES and kind not in CHOICE_TYPES and raw.get("options"):
@@ -352,6 +422,7 @@ class _Reader:
             help=self.text(where, raw, "help"),
             example=self.text(where, raw, "example"),
             options=options if kind in CHOICE_TYPES else (),
+            condition=condition,
         )
 
     def template(self, document) -> TemplateData:
@@ -394,6 +465,7 @@ class _Reader:
             where = f"sections[{s_index}]"
             self.unknown_keys(where, raw_section, SECTION_KEYS)
             title = self.text(where, raw_section, "title", required=True, limit=MAX_TITLE)
+            section_condition = self.condition(where, raw_section, None)
             raw_fields = self.mapping_list(f"{where}.fields", raw_section.get("fields"), MAX_FIELDS)
             total_fields += len(raw_fields)
             fields = tuple(
@@ -404,9 +476,11 @@ class _Reader:
                 SectionData(
                     title=title,
                     description=self.text(where, raw_section, "description"),
+                    condition=section_condition,
                     fields=fields,
                 )
             )
+        self.check_references()
         if total_fields > MAX_FIELDS:
             self.problem("sections", _l("has more than %(limit)s questions", limit=MAX_FIELDS))
         return TemplateData(
@@ -446,11 +520,15 @@ def load_template(text: str) -> TemplateData:
                 )
             ]
         )
+    loader = _Loader(text)
     try:
-        document = yaml.load(text, Loader=_Loader)  # noqa: S506  (_Loader is a SafeLoader)
+        root = loader.get_single_node()
+        document = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as error:
         raise TemplateFormatError([_syntax_problem(error)]) from None
-    reader = _Reader()
+    finally:
+        loader.dispose()
+    reader = _Reader(root)
     data = reader.template(document)
     if reader.problems:
         raise TemplateFormatError(reader.problems)

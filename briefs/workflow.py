@@ -28,6 +28,7 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
+from briefs.rules.conditions import combine
 from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import new_token, seal
 
@@ -139,7 +140,10 @@ def create_brief(
     )
     for section in template.sections:
         brief_section = BriefSection(
-            position=section.position, title=section.title, description=section.description
+            position=section.position,
+            title=section.title,
+            description=section.description,
+            condition=section.condition,
         )
         brief.sections.append(brief_section)
         for field in section.fields:
@@ -154,6 +158,7 @@ def create_brief(
                     type=field.type,
                     required=field.required,
                     options=list(field.options or []),
+                    condition=combine(section.condition, field.condition),
                 )
             )
     db.session.add(brief)

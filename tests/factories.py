@@ -39,7 +39,8 @@ def make_template(
     sections: list[tuple[str, list[dict]]] | None = None,
     locale: str = "en",
 ) -> Template:
-    """Create a template; each field dict may override key, label, type, required, options."""
+    """Create a template; each field dict may override key, label, type, required, options,
+    condition."""
     if sections is None:
         sections = [
             (
@@ -81,6 +82,7 @@ def make_template(
                     type=spec.get("type", "short_text"),
                     required=spec.get("required", True),
                     options=spec.get("options", []),
+                    condition=spec.get("condition"),
                 )
             )
     db.session.commit()

@@ -28,6 +28,7 @@ class F:
     review_verdict: str | None = None
     key: str = ""
     revision: int = 1
+    condition: dict | None = None
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,21 @@ from sqlalchemy.orm import selectinload
 from briefs import clock, starters
 from briefs import template_editing as editing
 from briefs.brief_templates.forms import FieldForm, ImportForm, SectionForm, TemplateForm
+from briefs.condition_words import OPERATOR_LABELS, describe
 from briefs.confirmation import ask, confirmed
 from briefs.extensions import db
 from briefs.labels import FIELD_TYPE_LABELS, LANGUAGE_LABELS
 from briefs.models import Template, TemplateField, TemplateSection
+from briefs.rules.conditions import (
+    ALL,
+    ANSWERED,
+    ANY,
+    CONTAINS,
+    EQUALS,
+    NOT_ANSWERED,
+    NOT_APPLICABLE,
+    ONE_OF,
+)
 from briefs.template_yaml import (
     MAX_TEMPLATE_BYTES,
     Problem,
@@ -61,6 +72,20 @@ def _field(template: Template, field_id: int) -> TemplateField:
 
 def _editor(template: Template, anchor: str = ""):
     return redirect(url_for(".show", template_id=template.id, _anchor=anchor or None))
+
+
+def _refused(template: Template, error: editing.DependencyError, anchor: str = ""):
+    """Undo the change and say which questions' conditions stand in the way."""
+    db.session.rollback()
+    flash(
+        _(
+            "Not changed: the conditions of %(names)s use this answer, and a condition can "
+            "only use an earlier question. Change or remove those conditions first.",
+            names=", ".join(f"«{name}»" for name in error.names),
+        ),
+        "error",
+    )
+    return _editor(template, anchor)
 
 
 # -- The list ----------------------------------------------------------------------------
@@ -181,7 +206,19 @@ def show(template_id: int):
         languages=LANGUAGE_LABELS,
         type_labels=FIELD_TYPE_LABELS,
         question_count=sum(len(section.fields) for section in template.sections),
+        conditions=_condition_words(template),
     )
+
+
+def _condition_words(template: Template) -> dict[tuple[str, int], str]:
+    """Each condition in plain words, by ("section" or "field", id)."""
+    labels = {f.key: f.label for s in template.sections for f in s.fields}
+    words = {}
+    for section in template.sections:
+        words[("section", section.id)] = describe(section.condition, labels)
+        for f in section.fields:
+            words[("field", f.id)] = describe(f.condition, labels)
+    return words
 
 
 @bp.route("/<int:template_id>/edit", methods=["GET", "POST"])
@@ -300,7 +337,10 @@ def delete_section(template_id: int, section_id: int):
             button=_("Delete"),
             back=url_for("brief_templates.show", template_id=template.id),
         )
-    editing.delete_section(section, clock.utcnow())
+    try:
+        editing.delete_section(section, clock.utcnow())
+    except editing.DependencyError as error:
+        return _refused(template, error, f"section-{section_id}")
     db.session.commit()
     flash(_("Section “%(title)s” deleted.", title=section.title), "success")
     return _editor(template)
@@ -312,7 +352,10 @@ def move_section(template_id: int, section_id: int, direction: str):
     """Move a section one place up or down."""
     template = _template(template_id)
     section = _section(template, section_id)
-    editing.move_section(section, STEPS[direction], clock.utcnow())
+    try:
+        editing.move_section(section, STEPS[direction], clock.utcnow())
+    except editing.DependencyError as error:
+        return _refused(template, error, f"section-{section_id}")
     db.session.commit()
     return _editor(template, f"section-{section.id}")
 
@@ -357,7 +400,10 @@ def edit_field(template_id: int, field_id: int):
         form.options.data = "\n".join(field.options or [])
     if form.validate_on_submit():
         target = _section(template, form.section_id.data)
-        editing.update_field(field, form.values(), clock.utcnow(), section=target)
+        try:
+            editing.update_field(field, form.values(), clock.utcnow(), section=target)
+        except editing.DependencyError as error:
+            return _refused(template, error, f"field-{field_id}")
         db.session.commit()
         flash(_("Question saved."), "success")
         return _editor(template, f"field-{field.id}")
@@ -379,7 +425,10 @@ def delete_field(template_id: int, field_id: int):
             button=_("Delete"),
             back=url_for("brief_templates.show", template_id=template.id),
         )
-    editing.delete_field(field, clock.utcnow())
+    try:
+        editing.delete_field(field, clock.utcnow())
+    except editing.DependencyError as error:
+        return _refused(template, error, f"field-{field_id}")
     db.session.commit()
     flash(_("Question “%(label)s” deleted.", label=field.label), "success")
     return _editor(template, f"section-{section_id}")
@@ -391,6 +440,155 @@ def move_field(template_id: int, field_id: int, direction: str):
     """Move a question one place up or down within its section."""
     template = _template(template_id)
     field = _field(template, field_id)
-    editing.move_field(field, STEPS[direction], clock.utcnow())
+    try:
+        editing.move_field(field, STEPS[direction], clock.utcnow())
+    except editing.DependencyError as error:
+        return _refused(template, error, f"field-{field_id}")
     db.session.commit()
     return _editor(template, f"field-{field.id}")
+
+
+# -- Conditions --------------------------------------------------------------------------
+
+
+def _earlier_fields(template: Template, field: TemplateField) -> list[TemplateField]:
+    """The questions before `field` in template order: those a condition may use."""
+    earlier = []
+    for section in template.sections:
+        for other in section.fields:
+            if other.id == field.id:
+                return earlier
+            earlier.append(other)
+    return earlier
+
+
+def _choices_of(field: TemplateField) -> list[tuple[str, str]]:
+    """The (stored value, shown text) pairs a question's answer can take, if it has a list."""
+    if field.type == "yes_no":
+        return [("yes", _("Yes")), ("no", _("No"))]
+    return [(option, option) for option in field.options or []]
+
+
+def _new_rule(on: TemplateField, form) -> dict | None:
+    """Read one rule from the condition form; None when the values do not fit the operator."""
+    op = form.get("op", "")
+    values = [v.strip() for v in form.getlist("values") if v.strip()]
+    if form.get("value", "").strip():
+        values.append(form["value"].strip())
+    if op in (ANSWERED, NOT_ANSWERED, NOT_APPLICABLE):
+        return {"key": on.key, "op": op}
+    if op == ONE_OF and values:
+        return {"key": on.key, "op": op, "values": values}
+    if op in (EQUALS, CONTAINS) and len(values) == 1:
+        return {"key": on.key, "op": op, "value": values[0]}
+    return None
+
+
+def _joined(existing: dict | None, rule: dict, match: str) -> dict:
+    """Add a rule to a condition: to its list when the match agrees, else around it."""
+    if not existing:
+        return {ALL: [rule]}
+    if match in existing:
+        return {match: [*existing[match], rule]}
+    return {match: [existing, rule]}
+
+
+def _condition_page(
+    template: Template,
+    target: TemplateField | TemplateSection,
+    earlier: list[TemplateField],
+    anchor: str,
+    urls: dict[str, str],
+):
+    """Add a rule to when a question or section is shown, or show the form for it."""
+    by_key = {other.key: other for other in earlier}
+    source = request.form if request.method == "POST" else request.args
+    on = by_key.get(source.get("on", ""))
+    problem = None
+    if request.method == "POST" and on is not None:
+        rule = _new_rule(on, request.form)
+        if rule is None:
+            problem = _(
+                "Choose one value for “is” and “includes”, or at least one for “is one of”."
+            )
+        else:
+            match = request.form.get("match") if request.form.get("match") in (ALL, ANY) else ALL
+            try:
+                editing.set_condition(
+                    target, _joined(target.condition, rule, match), clock.utcnow()
+                )
+            except editing.DependencyError as error:
+                return _refused(template, error, anchor)
+            db.session.commit()
+            flash(_("Condition added."), "success")
+            return _editor(template, anchor)
+    labels = {f.key: f.label for s in template.sections for f in s.fields}
+    return render_template(
+        "brief_templates/condition_form.html",
+        template=template,
+        name=target.label if isinstance(target, TemplateField) else target.title,
+        has_condition=bool(target.condition),
+        anchor=anchor,
+        urls=urls,
+        earlier=earlier,
+        on=on,
+        choices=_choices_of(on) if on else [],
+        operators=OPERATOR_LABELS,
+        current=describe(target.condition, labels),
+        problem=problem,
+    ), (422 if problem else 200)
+
+
+@bp.route("/<int:template_id>/fields/<int:field_id>/condition", methods=["GET", "POST"])
+@login_required
+def field_condition(template_id: int, field_id: int):
+    """Add a rule to when a question is shown: pick the earlier question, then the rest."""
+    template = _template(template_id)
+    field = _field(template, field_id)
+    urls = {
+        "self": url_for(".field_condition", template_id=template_id, field_id=field_id),
+        "clear": url_for(".clear_field_condition", template_id=template_id, field_id=field_id),
+    }
+    return _condition_page(
+        template, field, _earlier_fields(template, field), f"field-{field_id}", urls
+    )
+
+
+@bp.post("/<int:template_id>/fields/<int:field_id>/condition/clear")
+@login_required
+def clear_field_condition(template_id: int, field_id: int):
+    """Show a question always again."""
+    template = _template(template_id)
+    field = _field(template, field_id)
+    editing.set_condition(field, None, clock.utcnow())
+    db.session.commit()
+    flash(_("The question is now always shown."), "success")
+    return _editor(template, f"field-{field.id}")
+
+
+@bp.route("/<int:template_id>/sections/<int:section_id>/condition", methods=["GET", "POST"])
+@login_required
+def section_condition(template_id: int, section_id: int):
+    """Add a rule to when a whole section is shown, on questions of earlier sections."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    earlier = [f for s in template.sections if s.position < section.position for f in s.fields]
+    urls = {
+        "self": url_for(".section_condition", template_id=template_id, section_id=section_id),
+        "clear": url_for(
+            ".clear_section_condition", template_id=template_id, section_id=section_id
+        ),
+    }
+    return _condition_page(template, section, earlier, f"section-{section_id}", urls)
+
+
+@bp.post("/<int:template_id>/sections/<int:section_id>/condition/clear")
+@login_required
+def clear_section_condition(template_id: int, section_id: int):
+    """Show a section always again."""
+    template = _template(template_id)
+    section = _section(template, section_id)
+    editing.set_condition(section, None, clock.utcnow())
+    db.session.commit()
+    flash(_("The section is now always shown."), "success")
+    return _editor(template, f"section-{section.id}")

@@ -58,6 +58,7 @@ from briefs.models import (
 )
 from briefs.overview import BriefSummary, CommentFact, brief_fields, load_telling, summarize
 from briefs.rules.completeness import awaits_review, has_answer
+from briefs.rules.conditions import hidden_keys
 from briefs.rules.whose_move import CLIENT
 from briefs.timeline import summary as timeline
 from briefs.timeline.sentences import Context, deliveries, folded, save_runs
@@ -165,12 +166,19 @@ class BriefPage:
     @cached_property
     def waiting(self) -> list[BriefField]:
         """The answers waiting for the agency to accept or send back, in brief order."""
-        return [field for field in self.fields if awaits_review(field)]
+        hidden = self.hidden_ids
+        return [field for field in self.fields if awaits_review(field) and field.id not in hidden]
 
     @cached_property
     def answered_ids(self) -> set[int]:
         """Ids of the fields that hold an answer the agency can accept."""
         return {field.id for field in self.fields if has_answer(field)}
+
+    @cached_property
+    def hidden_ids(self) -> set[int]:
+        """Ids of the fields hidden by their conditions: not asked, so not reviewed."""
+        hidden = hidden_keys(self.fields)
+        return {field.id for field in self.fields if field.key in hidden}
 
     @cached_property
     def labels_by_key(self) -> dict[str, str]:

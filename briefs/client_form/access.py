@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Contact, Handover, RecipientLink, Upload
+from briefs.rules.conditions import hidden_keys
 from briefs.rules.tokens import hash_token
 from briefs.workflow import Actor
 
@@ -49,6 +50,11 @@ class Link:
             for field in section.fields
             if scope is None or field.key in scope
         ]
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """Keys of the questions hidden by their conditions, judged on the whole brief."""
+        return hidden_keys(field for section in self.brief.sections for field in section.fields)
 
     @property
     def sections(self) -> list[tuple[BriefSection, list[BriefField]]]:

@@ -57,6 +57,8 @@ class FieldView:
     holders: tuple[str, ...] = ()
     #: The answer is the agency's suggestion, waiting for the client to confirm it.
     suggested: bool = False
+    #: The question's condition is false for the answers saved so far.
+    hidden: bool = False
 
     @property
     def described_by(self) -> str:
@@ -152,6 +154,7 @@ def _field_view(
     conflict: Conflict | None = None,
     comments: list[Comment] | None = None,
     holders: list[str] | None = None,
+    hidden: bool = False,
 ) -> FieldView:
     if conflict is not None and field.type == "long_text":
         # Both texts in the box, to edit into one answer; both are also shown apart.
@@ -175,6 +178,7 @@ def _field_view(
         resolved=field.comments_resolved_at is not None,
         holders=tuple(holders or ()),
         suggested=field.answer_user_id is not None and typed is None and conflict is None,
+        hidden=hidden,
     )
 
 
@@ -249,6 +253,7 @@ def build_page(
     # A colleague sees only their own questions, so nothing about the other holders.
     shares = [] if link.is_colleague else holders(brief, brief_handovers(brief.id))
     held_by = holder_names(shares)
+    hidden = link.hidden
     sections = [
         (
             section,
@@ -262,6 +267,7 @@ def build_page(
                     conflict=conflicts.get(f.id),
                     comments=comments.get(f.id),
                     holders=held_by.get(f.id),
+                    hidden=f.key in hidden,
                 )
                 for f in fields
             ],
@@ -269,7 +275,7 @@ def build_page(
         for section, fields in link.sections
     ]
     fields = link.fields
-    stats = progress(fields)
+    stats = progress(fields, hidden)
     agency_name = agency_settings().name
     return FormPage(
         brief=brief,
@@ -278,7 +284,7 @@ def build_page(
         sections=sections,
         progress=stats,
         progress_text=progress_text(stats, link.is_colleague),
-        missing=missing_fields(fields),
+        missing=missing_fields(fields, hidden),
         errors=[(f, errors[f.id]) for f in fields if f.id in errors],
         texts=js_texts(),
         words=repeated_words(agency_name),
@@ -290,8 +296,8 @@ def build_page(
 
 def state_json(link: Link) -> dict:
     """Return the link's progress and missing list for the page to update live."""
-    fields = link.fields
-    stats = progress(fields)
+    fields, hidden = link.fields, link.hidden
+    stats = progress(fields, hidden)
     return {
         "progress": {
             "answered": stats.answered,
@@ -299,7 +305,10 @@ def state_json(link: Link) -> dict:
             "percent": stats.percent,
             "text": progress_text(stats, link.is_colleague),
         },
-        "missing": [{"id": f.id, "label": f.label} for f in fields if is_missing(f)],
+        "missing": [
+            {"id": f.id, "label": f.label} for f in fields if f.key not in hidden and is_missing(f)
+        ],
+        "hidden": [f.id for f in fields if f.key in hidden],
     }
 
 

@@ -132,7 +132,9 @@ def save(token: str):
         flash(_("Thank you! Your answers are saved and the others can see them."), "success")
         return _back(token)
     if action == "submit":
-        workflow.submit(brief, actor, now, missing=[f.key for f in missing_fields(fields)])
+        workflow.submit(
+            brief, actor, now, missing=[f.key for f in missing_fields(fields, link.hidden)]
+        )
         db.session.commit()
         flash(_("Submitted — thank you!"), "success")
         return _back(token)

@@ -73,6 +73,8 @@ def _field(
         )
     return ExportField(
         label=field.label,
+        key=field.key,
+        condition=field.condition,
         type=field.type,
         required=field.required,
         value=field.value,

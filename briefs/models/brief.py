@@ -161,6 +161,8 @@ class BriefSection(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    #: The template section's condition when the brief was made (for display).
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     brief: Mapped[Brief] = relationship(back_populates="sections")
     fields: Mapped[list[BriefField]] = relationship(
@@ -191,6 +193,9 @@ class BriefField(db.Model):
     type: Mapped[str] = mapped_column(String(20), default="short_text")
     required: Mapped[bool] = mapped_column(default=True)
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: When the question applies: its section's and its own condition as they were when
+    #: the brief was made, joined (briefs.rules.conditions); None = always.
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     #: Current answer: multiple choices and file ids are joined with newlines.
     value: Mapped[str] = mapped_column(Text, default="")

@@ -49,6 +49,8 @@ class TemplateSection(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     #: Shown under the section heading (Markdown).
     description: Mapped[str] = mapped_column(Text, default="")
+    #: When the whole section applies (briefs.rules.conditions); None = always.
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     template: Mapped[Template] = relationship(back_populates="sections")
     fields: Mapped[list[TemplateField]] = relationship(
@@ -85,5 +87,7 @@ class TemplateField(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
     #: Options for choice fields, a list of strings.
     options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: When the question applies, on earlier answers (briefs.rules.conditions); None = always.
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     section: Mapped[TemplateSection] = relationship(back_populates="fields")

@@ -3,13 +3,20 @@
 The one place these rules live: the dashboard, the brief page, the client form, the export
 and the reminders all ask this module. It knows nothing of Flask or the database; it reads
 any object with the attributes of `FieldLike`.
+
+A question whose condition is false (briefs.rules.conditions) is hidden and not required:
+`missing_fields` and `progress` leave it out. They judge the hidden questions from the
+fields they are given; a caller holding only part of a brief passes `hidden`, judged from
+the whole brief.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
+
+from briefs.rules.conditions import hidden_keys
 
 CHANGES_REQUESTED = "changes_requested"
 
@@ -17,7 +24,9 @@ CHANGES_REQUESTED = "changes_requested"
 class FieldLike(Protocol):
     """The attributes of a field these rules look at."""
 
+    key: str
     required: bool
+    condition: dict | None
     value: str
     not_applicable: bool
     review_verdict: str | None
@@ -51,9 +60,11 @@ def is_missing(field: FieldLike) -> bool:
     return field.required and (is_sent_back(field) or not has_answer(field))
 
 
-def missing_fields(fields: Iterable[F]) -> list[F]:
-    """Return the missing fields in the order given."""
-    return [field for field in fields if is_missing(field)]
+def missing_fields(fields: Iterable[F], hidden: Collection[str] | None = None) -> list[F]:
+    """Return the missing fields that apply, in the order given."""
+    fields = list(fields)
+    hidden = hidden_keys(fields) if hidden is None else hidden
+    return [field for field in fields if field.key not in hidden and is_missing(field)]
 
 
 @dataclass(frozen=True)
@@ -79,11 +90,13 @@ class Progress:
         return self.answered == self.required
 
 
-def progress(fields: Iterable[FieldLike]) -> Progress:
-    """Count answered required fields among the given fields."""
+def progress(fields: Iterable[FieldLike], hidden: Collection[str] | None = None) -> Progress:
+    """Count answered required fields among the given fields that apply."""
+    fields = list(fields)
+    hidden = hidden_keys(fields) if hidden is None else hidden
     required = answered = 0
     for field in fields:
-        if field.required:
+        if field.required and field.key not in hidden:
             required += 1
             if not is_missing(field):
                 answered += 1

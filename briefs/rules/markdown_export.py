@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from briefs.rules.completeness import has_answer, is_sent_back, progress
+from briefs.rules.conditions import hidden_keys
 from briefs.rules.markdown_text import (
     heading,
     inline,
@@ -48,6 +49,9 @@ class ExportField:
     review_comment: str = ""
     #: Files still attached to a file field, in the order the answer lists them.
     files: tuple[ExportFile, ...] = ()
+    key: str = ""
+    #: When the question applies (briefs.rules.conditions); None = always.
+    condition: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,14 @@ class ExportWords:
 
 
 def brief_markdown(brief: ExportBrief, words: ExportWords) -> str:
-    """Return the brief as a Markdown document ending in one newline."""
+    """Return the brief as a Markdown document ending in one newline.
+
+    Questions hidden by their conditions are left out, answered or not, and so is a section
+    left with none.
+    """
     fields = [field for section in brief.sections for field in section.fields]
-    stats = progress(fields)
+    hidden = hidden_keys(fields)
+    stats = progress(fields, hidden)
     blocks = [
         heading(1, brief.title),
         "\n".join(
@@ -110,8 +119,11 @@ def brief_markdown(brief: ExportBrief, words: ExportWords) -> str:
         paragraph(words.progress(stats.answered, stats.required, stats.missing)),
     ]
     for section in brief.sections:
+        shown = [field for field in section.fields if field.key not in hidden]
+        if section.fields and not shown:
+            continue
         blocks.append(heading(2, section.title))
-        for field in section.fields:
+        for field in shown:
             blocks.append(heading(3, field.label))
             blocks.extend(_field_blocks(field, words))
     return "\n\n".join(blocks) + "\n"

@@ -144,6 +144,7 @@
     reply.missing.forEach(function (missing) { missingList.appendChild(missingItem(missing)); });
     document.getElementById("missing-box").hidden = !reply.missing.length;
     document.getElementById("done-box").hidden = !!reply.missing.length;
+    applyServerHidden(reply.hidden);
   }
 
   // Build one "Still missing" entry, a link to the question, as form.html renders it.
@@ -457,11 +458,93 @@
     });
   }
 
+  // ---- Questions that appear only when they apply (briefs/rules/conditions.py) ----
+  // The same rules as the server's, so a question shows or hides as the client answers;
+  // a condition on a question not on this page (a colleague's page) is left to the server,
+  // whose verdict comes back with every save (showProgress → reply.hidden).
+
+  // Return what a question's inputs hold now: its choices and whether it does not apply.
+  function currentAnswer(element) {
+    var choices = [];
+    var notApplicable = false;
+    element.querySelectorAll("input, textarea, select").forEach(function (input) {
+      var name = input.name || "";
+      if (/^na-/.test(name)) { if (input.checked) notApplicable = true; return; }
+      if (!/^f-/.test(name)) return;
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      input.value.split("\n").forEach(function (line) {
+        if (line.trim()) choices.push(line.trim());
+      });
+    });
+    if (element.querySelector(".files li")) choices.push("file");
+    return { choices: choices, notApplicable: notApplicable };
+  }
+
+  // Test one rule; undefined when the question it names is not on this page.
+  function testRule(rule, answers) {
+    if (!(rule.key in answers)) return undefined;
+    var answer = answers[rule.key] || { choices: [], notApplicable: false };
+    var answered = !answer.notApplicable && answer.choices.length > 0;
+    if (rule.op === "answered") return answered;
+    if (rule.op === "not_answered") return !answered && !answer.notApplicable;
+    if (rule.op === "not_applicable") return answer.notApplicable;
+    if (!answered) return false;
+    var text = answer.choices.join("\n");
+    if (rule.op === "equals") return text === rule.value;
+    if (rule.op === "one_of") {
+      return rule.values.indexOf(text) >= 0 || answer.choices.some(function (c) { return rule.values.indexOf(c) >= 0; });
+    }
+    return answer.choices.indexOf(rule.value) >= 0 || text.toLowerCase().indexOf(rule.value.toLowerCase()) >= 0;
+  }
+
+  // Test a group of rules; undefined when it depends on a question not on this page.
+  function holds(group, answers) {
+    var all = "all" in group;
+    var results = (all ? group.all : group.any).map(function (item) {
+      return "key" in item ? testRule(item, answers) : holds(item, answers);
+    });
+    if (results.indexOf(undefined) >= 0) return undefined;
+    return all ? results.every(Boolean) : results.some(Boolean);
+  }
+
+  // Show the questions whose conditions hold, hide the others, in page order.
+  function applyConditions() {
+    var answers = {};
+    form.querySelectorAll("[data-field]").forEach(function (element) {
+      var condition = element.dataset.condition ? JSON.parse(element.dataset.condition) : null;
+      var shown = condition ? holds("key" in condition ? { all: [condition] } : condition, answers) : true;
+      if (shown === undefined) shown = !element.hidden;
+      element.hidden = !shown;
+      // A hidden question counts as unanswered for the ones after it, as on the server.
+      answers[element.dataset.key] = shown ? currentAnswer(element) : null;
+    });
+    form.querySelectorAll("section.section").forEach(function (section) {
+      var questions = section.querySelectorAll("[data-field]");
+      if (!questions.length) return;
+      section.hidden = Array.prototype.every.call(questions, function (q) { return q.hidden; });
+    });
+  }
+
+  // Apply the server's verdict for the questions it hides (a save's reply).
+  function applyServerHidden(hiddenIds) {
+    if (!hiddenIds) return;
+    form.querySelectorAll("[data-field]").forEach(function (element) {
+      var condition = element.dataset.condition ? JSON.parse(element.dataset.condition) : null;
+      if (!condition) return;
+      var local = holds("key" in condition ? { all: [condition] } : condition, {});
+      if (local === undefined) element.hidden = hiddenIds.indexOf(Number(element.dataset.field)) >= 0;
+    });
+    applyConditions();
+  }
+
+  form.addEventListener("input", applyConditions);
+  form.addEventListener("change", applyConditions);
   form.addEventListener("input", onInput);
   form.addEventListener("change", onChange);
   form.addEventListener("click", onClick);
   form.addEventListener("submit", onSubmit);
   resendBackups();
+  applyConditions();
   revealVersionButtons(form); // a conflict the server rendered after a whole-form post
   window.addEventListener("online", onOnline);
   window.addEventListener("beforeunload", onBeforeUnload);
