@@ -97,7 +97,9 @@ def test_a_later_question_cannot_be_used(auth_client):
 def test_deleting_a_question_others_depend_on_is_refused_naming_them(auth_client):
     template = service_template()
     place = fields(template)["place"]
-    response = auth_client.post(f"/templates/{template.id}/fields/{place.id}/delete")
+    response = auth_client.post(
+        f"/templates/{template.id}/fields/{place.id}/delete", data={"confirmed": "1"}
+    )
     page = auth_client.get(response.location).get_data(as_text=True)
     assert "Not changed: the conditions of «Which districts?» use this answer" in page
     assert "place" in fields(template)
@@ -106,7 +108,9 @@ def test_deleting_a_question_others_depend_on_is_refused_naming_them(auth_client
 def test_deleting_a_section_others_depend_on_is_refused(auth_client):
     template = service_template()
     [first, _more] = db.session.get(Template, template.id).sections
-    response = auth_client.post(f"/templates/{template.id}/sections/{first.id}/delete")
+    response = auth_client.post(
+        f"/templates/{template.id}/sections/{first.id}/delete", data={"confirmed": "1"}
+    )
     assert response.status_code == 302
     # Its own questions depend on each other only: the section goes.
     assert "place" not in fields(template)
@@ -192,7 +196,9 @@ def test_a_section_gets_a_condition_on_earlier_sections_questions(auth_client):
     assert "Shown when «Where is the service provided?» is «Online»" in body
     # Now "place" is used by a section too: deleting it names both.
     place = fields(template)["place"]
-    response = auth_client.post(f"/templates/{template.id}/fields/{place.id}/delete")
+    response = auth_client.post(
+        f"/templates/{template.id}/fields/{place.id}/delete", data={"confirmed": "1"}
+    )
     page = auth_client.get(response.location).get_data(as_text=True)
     assert "«Which districts?», «More»" in page
     auth_client.post(f"{url}/clear")
