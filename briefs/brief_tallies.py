@@ -1,0 +1,164 @@
+"""Summaries of many briefs counted in SQL: no field's texts, options or answers loaded.
+
+A list of briefs (the dashboard) needs each brief's counts and only a few of its fields one
+by one: those missing, sent back or with a resolved comment thread (`overview.is_notable`).
+The counts come from one aggregate query joined to the briefs, the notable fields from one
+query of narrow columns, and `overview.judge` turns both into the same `BriefSummary` that
+`overview.summarize` gives from every field.
+
+Computed at read time rather than kept as columns on the brief: nothing has to be kept in
+step on every path that changes an answer, a review or a template, and the aggregate reads
+only the narrow columns of the brief's fields.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+
+from briefs.extensions import db
+from briefs.models import Brief, BriefField, BriefSection
+from briefs.overview import BriefSummary, Tally, comments_by_brief, judge, load_telling
+from briefs.rules.completeness import CHANGES_REQUESTED, Progress
+
+#: Every character `str.isspace` counts: an answer of only these is blank (rules.completeness).
+BLANK = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+
+#: The field holds a usable answer: `rules.completeness.has_answer`, in SQL.
+HAS_ANSWER: ColumnElement[bool] = or_(
+    BriefField.not_applicable,
+    func.ltrim(func.coalesce(BriefField.value, ""), BLANK) != "",
+)
+#: `rules.completeness.is_sent_back`, in SQL.
+SENT_BACK: ColumnElement[bool] = func.coalesce(BriefField.review_verdict, "") == CHANGES_REQUESTED
+#: `rules.completeness.is_missing`, in SQL.
+MISSING: ColumnElement[bool] = and_(BriefField.required, or_(SENT_BACK, not_(HAS_ANSWER)))
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    """The columns of a field that judging a brief reads; none of its texts."""
+
+    id: int
+    brief_id: int
+    key: str
+    required: bool
+    answered: bool
+    not_applicable: bool
+    review_verdict: str | None
+    revision: int
+    answered_at: datetime | None
+    reviewed_at: datetime | None
+    comments_resolved_at: datetime | None
+
+    @property
+    def value(self) -> str:
+        """Stands in for the answer's text: blank exactly when the answer is."""
+        return "answered" if self.answered else ""
+
+
+def _count(condition: ColumnElement[bool]):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def tallies(brief_ids: Select):
+    """Return the per-brief counts of the given briefs' fields, as a subquery by brief_id."""
+    return (
+        select(
+            BriefField.brief_id.label("brief_id"),
+            _count(BriefField.required).label("required"),
+            _count(and_(BriefField.required, not_(MISSING))).label("answered"),
+            _count(
+                and_(
+                    func.coalesce(BriefField.revision, 0) != 0,
+                    HAS_ANSWER,
+                    BriefField.review_verdict.is_(None),
+                )
+            ).label("unreviewed"),
+            func.max(BriefField.answered_at).label("last_answered_at"),
+        )
+        .where(BriefField.brief_id.in_(brief_ids))
+        .group_by(BriefField.brief_id)
+        .subquery()
+    )
+
+
+def briefs_with_tallies(where: list[ColumnElement[bool]]) -> list[tuple[Brief, Tally]]:
+    """Return the briefs matching `where`, each with its counts (one query)."""
+    ids = select(Brief.id).where(*where)
+    counts = tallies(ids)
+    rows = db.session.execute(
+        select(
+            Brief,
+            counts.c.required,
+            counts.c.answered,
+            counts.c.unreviewed,
+            counts.c.last_answered_at,
+        )
+        .outerjoin(counts, counts.c.brief_id == Brief.id)
+        .where(*where)
+        .order_by(Brief.id)
+    )
+    return [
+        (
+            brief,
+            Tally(
+                progress=Progress(answered=int(answered or 0), required=int(required or 0)),
+                unreviewed=int(unreviewed or 0),
+                last_answered_at=last_answered_at,
+            ),
+        )
+        for brief, required, answered, unreviewed, last_answered_at in rows
+    ]
+
+
+def notable_fields(brief_ids: Select) -> defaultdict[int, list[FieldFacts]]:
+    """Fetch the notable fields of many briefs, narrow, each brief's in order (one query)."""
+    by_brief: defaultdict[int, list[FieldFacts]] = defaultdict(list)
+    rows = db.session.execute(
+        select(
+            BriefField.id,
+            BriefField.brief_id,
+            BriefField.key,
+            BriefField.required,
+            HAS_ANSWER.label("answered"),
+            BriefField.not_applicable,
+            BriefField.review_verdict,
+            BriefField.revision,
+            BriefField.answered_at,
+            BriefField.reviewed_at,
+            BriefField.comments_resolved_at,
+        )
+        .join(BriefSection, BriefSection.id == BriefField.section_id)
+        .where(
+            BriefField.brief_id.in_(brief_ids),
+            or_(MISSING, SENT_BACK, BriefField.comments_resolved_at.is_not(None)),
+        )
+        .order_by(BriefField.brief_id, BriefSection.position, BriefField.position)
+    )
+    for row in rows:
+        # Some databases hand the SQL truth back as 0 or 1.
+        by_brief[row.brief_id].append(FieldFacts(*row[:4], bool(row[4]), *row[5:]))
+    return by_brief
+
+
+def summaries_where(where: list[ColumnElement[bool]]) -> list[BriefSummary]:
+    """Summarise every brief matching `where` in four queries, whatever their number.
+
+    The briefs, with their counts; their notable fields; their comments; how their answers
+    sent back were told.
+    """
+    counted = briefs_with_tallies(where)
+    if not counted:
+        return []
+    ids = select(Brief.id).where(*where)
+    fields = notable_fields(ids)
+    comments = comments_by_brief(ids)
+    telling = load_telling([f for facts in fields.values() for f in facts])
+    return [
+        judge(brief, counts, fields[brief.id], comments[brief.id], telling)
+        for brief, counts in counted
+    ]
