@@ -1,10 +1,12 @@
 """Summaries of many briefs counted in SQL: no field's texts, options or answers loaded.
 
 A list of briefs (the dashboard) needs each brief's counts and only a few of its fields one
-by one: those missing, sent back or with a resolved comment thread (`overview.is_notable`).
-The counts come from one aggregate query joined to the briefs, the notable fields from one
-query of narrow columns, and `overview.judge` turns both into the same `BriefSummary` that
-`overview.summarize` gives from every field.
+by one: those sent back or with a resolved comment thread (`overview.is_notable`). The
+counts (and the missing keys) come from one aggregate query joined to the briefs' own
+narrow columns, the notable fields from one query of narrow columns, and `overview.judge`
+turns both into the `BriefSummary` that `overview.summarize` gives from every field, with
+two differences: its `brief` is a `BriefFacts` until `with_briefs` loads the real ones,
+and its `fields` are only the notable ones (so `missing_fields` lists only those sent back).
 
 Computed at read time rather than kept as columns on the brief: nothing has to be kept in
 step on every path that changes an answer, a review or a template, and the aggregate reads
@@ -14,13 +16,15 @@ only the narrow columns of the brief's fields.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, not_, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.extensions import db
-from briefs.models import Brief, BriefField, BriefSection
+from briefs.models import Brief, BriefField, BriefSection, Contact
+from briefs.models.brief import CLOSED, brief_recipient
 from briefs.overview import BriefSummary, Tally, comments_by_brief, judge, load_telling
 from briefs.rules.completeness import CHANGES_REQUESTED, Progress
 
@@ -36,6 +40,23 @@ HAS_ANSWER: ColumnElement[bool] = or_(
 SENT_BACK: ColumnElement[bool] = func.coalesce(BriefField.review_verdict, "") == CHANGES_REQUESTED
 #: `rules.completeness.is_missing`, in SQL.
 MISSING: ColumnElement[bool] = and_(BriefField.required, or_(SENT_BACK, not_(HAS_ANSWER)))
+
+
+@dataclass(frozen=True)
+class BriefFacts:
+    """The columns of a brief that judging it and its launch risk read."""
+
+    id: int
+    status: str
+    created_at: datetime
+    sent_at: datetime | None
+    submitted_at: datetime | None
+    launch_date: date | None
+    work_days: int
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CLOSED
 
 
 @dataclass(frozen=True)
@@ -78,7 +99,9 @@ def tallies(brief_ids: Select):
                     BriefField.review_verdict.is_(None),
                 )
             ).label("unreviewed"),
+            _count(and_(MISSING, not_(SENT_BACK))).label("plain_missing"),
             func.max(BriefField.answered_at).label("last_answered_at"),
+            func.aggregate_strings(case((MISSING, BriefField.key)), "\n").label("missing_keys"),
         )
         .where(BriefField.brief_id.in_(brief_ids))
         .group_by(BriefField.brief_id)
@@ -86,17 +109,24 @@ def tallies(brief_ids: Select):
     )
 
 
-def briefs_with_tallies(where: list[ColumnElement[bool]]) -> list[tuple[Brief, Tally]]:
-    """Return the briefs matching `where`, each with its counts (one query)."""
-    ids = select(Brief.id).where(*where)
-    counts = tallies(ids)
+def briefs_with_tallies(where: list[ColumnElement[bool]]) -> list[tuple[BriefFacts, Tally]]:
+    """Return the briefs matching `where`, narrow, each with its counts (one query)."""
+    counts = tallies(select(Brief.id).where(*where))
     rows = db.session.execute(
         select(
-            Brief,
+            Brief.id,
+            Brief.status,
+            Brief.created_at,
+            Brief.sent_at,
+            Brief.submitted_at,
+            Brief.launch_date,
+            Brief.work_days,
             counts.c.required,
             counts.c.answered,
             counts.c.unreviewed,
+            counts.c.plain_missing,
             counts.c.last_answered_at,
+            counts.c.missing_keys,
         )
         .outerjoin(counts, counts.c.brief_id == Brief.id)
         .where(*where)
@@ -104,14 +134,16 @@ def briefs_with_tallies(where: list[ColumnElement[bool]]) -> list[tuple[Brief, T
     )
     return [
         (
-            brief,
+            BriefFacts(*row[:7]),
             Tally(
-                progress=Progress(answered=int(answered or 0), required=int(required or 0)),
-                unreviewed=int(unreviewed or 0),
-                last_answered_at=last_answered_at,
+                progress=Progress(answered=int(row.answered or 0), required=int(row.required or 0)),
+                unreviewed=int(row.unreviewed or 0),
+                last_answered_at=row.last_answered_at,
+                plain_missing=int(row.plain_missing or 0),
+                missing_keys=tuple(row.missing_keys.split("\n")) if row.missing_keys else (),
             ),
         )
-        for brief, required, answered, unreviewed, last_answered_at in rows
+        for row in rows
     ]
 
 
@@ -135,7 +167,7 @@ def notable_fields(brief_ids: Select) -> defaultdict[int, list[FieldFacts]]:
         .join(BriefSection, BriefSection.id == BriefField.section_id)
         .where(
             BriefField.brief_id.in_(brief_ids),
-            or_(MISSING, SENT_BACK, BriefField.comments_resolved_at.is_not(None)),
+            or_(SENT_BACK, BriefField.comments_resolved_at.is_not(None)),
         )
         .order_by(BriefField.brief_id, BriefSection.position, BriefField.position)
     )
@@ -148,8 +180,8 @@ def notable_fields(brief_ids: Select) -> defaultdict[int, list[FieldFacts]]:
 def summaries_where(where: list[ColumnElement[bool]]) -> list[BriefSummary]:
     """Summarise every brief matching `where` in four queries, whatever their number.
 
-    The briefs, with their counts; their notable fields; their comments; how their answers
-    sent back were told.
+    The briefs, narrow, with their counts; their notable fields; their comments; how their
+    answers sent back were told.
     """
     counted = briefs_with_tallies(where)
     if not counted:
@@ -162,3 +194,25 @@ def summaries_where(where: list[ColumnElement[bool]]) -> list[BriefSummary]:
         judge(brief, counts, fields[brief.id], comments[brief.id], telling)
         for brief, counts in counted
     ]
+
+
+def with_briefs(summaries: list[BriefSummary]) -> list[BriefSummary]:
+    """Put the real briefs, with their recipients, into a few summaries (one query)."""
+    if not summaries:
+        return []
+    rows = db.session.execute(
+        select(Brief, Contact)
+        .outerjoin(brief_recipient, brief_recipient.c.brief_id == Brief.id)
+        .outerjoin(Contact, Contact.id == brief_recipient.c.contact_id)
+        .where(Brief.id.in_([s.brief.id for s in summaries]))
+        .order_by(Brief.id, Contact.id)
+    )
+    briefs: dict[int, Brief] = {}
+    recipients: defaultdict[int, list[Contact]] = defaultdict(list)
+    for brief, contact in rows:
+        briefs[brief.id] = brief
+        if contact is not None:
+            recipients[brief.id].append(contact)
+    for brief in briefs.values():
+        set_committed_value(brief, "recipients", recipients[brief.id])
+    return [replace(s, brief=briefs[s.brief.id]) for s in summaries]

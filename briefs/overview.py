@@ -128,6 +128,11 @@ class Tally:
     unreviewed: int
     #: The latest answer's moment.
     last_answered_at: datetime | None
+    #: Missing fields that were never sent back (asked since the brief was sent).
+    plain_missing: int = 0
+    #: Keys of every missing field, when counted in SQL (in no set order); None: take
+    #: them from the fields given to `judge`.
+    missing_keys: tuple[str, ...] | None = None
 
 
 def tally(fields: Iterable[BriefField]) -> Tally:
@@ -139,12 +144,13 @@ def tally(fields: Iterable[BriefField]) -> Tally:
             1 for f in fields if f.revision and has_answer(f) and f.review_verdict is None
         ),
         last_answered_at=_latest(*(f.answered_at for f in fields)),
+        plain_missing=sum(1 for f in fields if is_missing(f) and not is_sent_back(f)),
     )
 
 
 def is_notable(field: BriefField) -> bool:
     """Tell whether `judge` must see the field itself rather than only its count."""
-    return is_missing(field) or is_sent_back(field) or field.comments_resolved_at is not None
+    return is_sent_back(field) or field.comments_resolved_at is not None
 
 
 def summarize(
@@ -184,14 +190,18 @@ def judge(
 
     sent_back = [f for f in fields if is_sent_back(f)]
     on_the_way = [f for f in sent_back if asked_back(f) is None and f.reviewed_at is not None]
-    missing_keys = tuple(f.key for f in fields if is_missing(f))
+    missing_keys = (
+        tuple(f.key for f in fields if is_missing(f))
+        if counts.missing_keys is None
+        else counts.missing_keys
+    )
     stats = counts.progress
     last_request_at = _latest(brief.sent_at, *(asked_back(f) for f in sent_back))
     client_comments = (c.created_at for c in comments if c.side == CLIENT)
     last_client_at = _latest(brief.submitted_at, counts.last_answered_at, *client_comments)
-    open_asks = [
-        (asked_back(f) if is_sent_back(f) else brief.sent_at) for f in fields if is_missing(f)
-    ]
+    # Asked when sent back, or else since the brief was sent.
+    open_asks = [asked_back(f) for f in sent_back if is_missing(f)]
+    open_asks += [brief.sent_at] * bool(counts.plain_missing)
     telling_keys = tuple(f.key for f in on_the_way if is_missing(f))
     move = whose_move(
         status=brief.status,

@@ -16,17 +16,15 @@ from datetime import date, datetime, timedelta
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.accounts import agency_settings
-from briefs.brief_tallies import summaries_where
+from briefs.brief_tallies import summaries_where, with_briefs
 from briefs.chase_policy import calendar, deadline, zone
 from briefs.chase_status import BriefChase, assess_summaries
 from briefs.dashboard.filters import RISK_FILTERS, STATUS_FILTERS, Filters, parse_filters
 from briefs.extensions import db
 from briefs.labels import RISK_BADGES, RISK_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
-from briefs.models import AgencySettings, Brief, Client, Contact, Template, User
-from briefs.models.brief import brief_recipient
+from briefs.models import AgencySettings, Brief, Client, Template, User
 from briefs.overview import BriefSummary, stuck_order
 from briefs.paging import PAGE_SIZE, Page, clamp, requested_page
 from briefs.rules.completeness import Progress
@@ -184,21 +182,6 @@ def brief_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return where
 
 
-def load_recipients(briefs: list[Brief]) -> None:
-    """Load the recipients of the given briefs in one query, whatever their number."""
-    by_brief: dict[int, list[Contact]] = {brief.id: [] for brief in briefs}
-    rows = db.session.execute(
-        select(brief_recipient.c.brief_id, Contact)
-        .join(Contact, Contact.id == brief_recipient.c.contact_id)
-        .where(brief_recipient.c.brief_id.in_(list(by_brief)))
-        .order_by(Contact.id)
-    )
-    for brief_id, contact in rows:
-        by_brief[brief_id].append(contact)
-    for brief in briefs:
-        set_committed_value(brief, "recipients", by_brief[brief.id])
-
-
 def waited_long(summary: BriefSummary, now: datetime) -> bool:
     """Tell whether the brief has waited on the client for over a week (as its row says)."""
     move = summary.move
@@ -252,8 +235,7 @@ def load_board(args: Mapping[str, str], now: datetime) -> Board:
         summaries = [s for s in summaries if s.move.side == side]
     summaries.sort(key=stuck_order)
     page = clamp(requested_page(args), len(summaries), PAGE_SIZE)
-    shown = summaries[page.offset : page.offset + page.size]
-    load_recipients([s.brief for s in shown])
+    shown = with_briefs(summaries[page.offset : page.offset + page.size])
     chases, _calendar = assess_summaries(shown, settings, now)
     rows = [build_row(chase, now) for chase in chases]
     waiting = sum(1 for s in summaries if waited_long(s, now))
