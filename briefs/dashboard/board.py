@@ -1,10 +1,12 @@
 """What the dashboard lists: the filtered briefs, most stuck first, a page at a time.
 
 A fixed number of queries whatever the number of briefs: the clients and teammates for the
-filters, every matching brief with its counts, the few fields and comments that decide
-whose move it is (briefs.brief_tallies), then for the page's rows only their recipients
-and their chasing (briefs.chase_status). Filtering by whose move and by risk, and the
-order, need every matching brief judged; the texts of their fields are never loaded.
+filters, every matching brief's narrow columns with its counts, the few fields and comments
+that decide whose move it is (briefs.brief_tallies); then for the page's rows only, the
+briefs themselves with their recipients, and their chasing (briefs.chase_status).
+Filtering by whose move and by risk, and the order, need every matching brief judged, so
+the work still grows with the open briefs (in SQL and a light loop); the page, its
+queries and the texts loaded do not.
 """
 
 from __future__ import annotations
