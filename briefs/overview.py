@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Comment, Event
@@ -64,7 +64,8 @@ class BriefSummary:
     last_request_at: datetime | None = None
     #: The client's latest save, submit or comment.
     last_client_at: datetime | None = None
-    #: The brief's fields in brief order.
+    #: The brief's fields in brief order (from briefs.brief_tallies: only the notable ones,
+    #: as narrow `FieldFacts`; every missing field is among them).
     fields: tuple[BriefField, ...] = ()
     #: Keys of the missing answers sent back whose mail has not reached the client yet.
     telling: tuple[str, ...] = ()
@@ -119,6 +120,45 @@ def open_question_since(
     return min(waiting, default=None)
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What a brief's summary counts over all its fields (SQL can count it too)."""
+
+    progress: Progress
+    #: Answered fields the agency has not yet accepted or sent back.
+    unreviewed: int
+    #: The latest answer's moment.
+    last_answered_at: datetime | None
+    #: Missing fields that were never sent back (asked since the brief was sent).
+    plain_missing: int = 0
+    #: Keys of every missing field, when counted in SQL (in no set order); None: take
+    #: them from the fields given to `judge`.
+    missing_keys: tuple[str, ...] | None = None
+    #: Keys of the questions hidden by their conditions (neither owed nor reviewed).
+    hidden: frozenset[str] = frozenset()
+
+
+def tally(fields: Iterable[BriefField]) -> Tally:
+    """Count over every field of a brief what its summary needs of all of them."""
+    fields = list(fields)
+    hidden = hidden_keys(fields)
+    applying = [f for f in fields if f.key not in hidden]
+    return Tally(
+        progress=progress(applying, hidden),
+        unreviewed=sum(
+            1 for f in applying if f.revision and has_answer(f) and f.review_verdict is None
+        ),
+        last_answered_at=_latest(*(f.answered_at for f in fields)),
+        plain_missing=sum(1 for f in applying if is_missing(f) and not is_sent_back(f)),
+        hidden=hidden,
+    )
+
+
+def is_notable(field: BriefField) -> bool:
+    """Tell whether `judge` must see the field itself rather than only its count."""
+    return is_sent_back(field) or field.comments_resolved_at is not None
+
+
 def summarize(
     brief: Brief,
     fields: Sequence[BriefField],
@@ -130,6 +170,21 @@ def summarize(
     `telling` says, by field id, how each answer sent back reaches the client; without it
     an answer sent back is asked of the client at the moment of the review.
     """
+    return judge(brief, tally(fields), fields, comments, telling)
+
+
+def judge(
+    brief: Brief,
+    counts: Tally,
+    fields: Sequence[BriefField],
+    comments: Sequence[CommentFact] = (),
+    telling: Mapping[int, Telling] | None = None,
+) -> BriefSummary:
+    """Judge one brief from its counts and its notable fields (`is_notable`), in brief order.
+
+    Any other field may be given too; it changes nothing. This is what lets a list of many
+    briefs count in SQL and fetch only the few fields that need looking at one by one.
+    """
     telling = telling or {}
 
     def asked_back(field: BriefField) -> datetime | None:
@@ -140,26 +195,26 @@ def summarize(
         return told.delivered_at
 
     # A question hidden by its condition is neither owed nor waiting for review.
-    hidden = hidden_keys(fields)
-    applying = [f for f in fields if f.key not in hidden]
+    applying = [f for f in fields if f.key not in counts.hidden]
     sent_back = [f for f in applying if is_sent_back(f)]
     on_the_way = [f for f in sent_back if asked_back(f) is None and f.reviewed_at is not None]
-    unreviewed = sum(
-        1 for f in applying if f.revision and has_answer(f) and f.review_verdict is None
+    missing_keys = (
+        tuple(f.key for f in applying if is_missing(f))
+        if counts.missing_keys is None
+        else counts.missing_keys
     )
-    missing_keys = tuple(f.key for f in applying if is_missing(f))
-    stats = progress(applying, hidden)
+    stats = counts.progress
     last_request_at = _latest(brief.sent_at, *(asked_back(f) for f in sent_back))
     client_comments = (c.created_at for c in comments if c.side == CLIENT)
-    last_client_at = _latest(brief.submitted_at, *(f.answered_at for f in fields), *client_comments)
-    open_asks = [
-        (asked_back(f) if is_sent_back(f) else brief.sent_at) for f in applying if is_missing(f)
-    ]
+    last_client_at = _latest(brief.submitted_at, counts.last_answered_at, *client_comments)
+    # Asked when sent back, or else since the brief was sent.
+    open_asks = [asked_back(f) for f in sent_back if is_missing(f)]
+    open_asks += [brief.sent_at] * bool(counts.plain_missing)
     telling_keys = tuple(f.key for f in on_the_way if is_missing(f))
     move = whose_move(
         status=brief.status,
         missing=stats.missing - len(telling_keys),
-        unreviewed=unreviewed,
+        unreviewed=counts.unreviewed,
         created_at=brief.created_at,
         last_request_at=last_request_at,
         last_client_at=last_client_at,
@@ -172,7 +227,7 @@ def summarize(
         brief=brief,
         progress=stats,
         missing_keys=missing_keys,
-        unreviewed=unreviewed,
+        unreviewed=counts.unreviewed,
         move=move,
         last_request_at=last_request_at,
         last_client_at=last_client_at,
@@ -243,8 +298,11 @@ def load_telling(fields: Iterable[BriefField]) -> dict[int, Telling]:
     }
 
 
-def comments_by_brief(brief_ids: list[int]) -> defaultdict[int, list[CommentFact]]:
-    """Fetch who commented on which field when, for many briefs, oldest first (one query)."""
+def comments_by_brief(brief_ids: list[int] | Select) -> defaultdict[int, list[CommentFact]]:
+    """Fetch who commented on which field when, for many briefs, oldest first (one query).
+
+    The briefs are given by id, or as a query selecting their ids.
+    """
     by_brief: defaultdict[int, list[CommentFact]] = defaultdict(list)
     for row in db.session.execute(
         select(Comment.brief_id, Comment.field_id, Comment.side, Comment.created_at)

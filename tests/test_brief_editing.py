@@ -250,12 +250,12 @@ def test_moving_the_launch_later_ends_late_and_its_alerts(
     told = len(_risk_mail())
     assert told == 2  # the owner's "Late" alert and the director's status
     frozen_clock(TUESDAY_LATE.replace(hour=9))
-    assert ">Late<" in auth_client.get("/").text
+    assert 'badge bad">Late<' in auth_client.get("/").text
 
     auth_client.post(f"/briefs/{brief.id}/edit", data=_form(brief, launch_date="2027-02-01"))
     db.session.expire_all()
     assert brief.risk_notified is None  # forgotten at once, not at the next run
-    assert ">Late<" not in auth_client.get("/").text
+    assert 'badge bad">Late<' not in auth_client.get("/").text
     page = auth_client.get(f"/briefs/{brief.id}").text
     assert ">Late<" not in page and ">At risk<" not in page
 

@@ -16,7 +16,7 @@ from briefs.mail import send_due
 from briefs.models import BriefField, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.workflow import Actor, close, mark_sent, review, save_answer, submit
-from tests.factories import NOW, make_brief, make_client, make_template
+from tests.factories import NOW, copy_briefs, make_brief, make_client, make_template
 
 AGENCY = Actor("system", "Tests")
 CLIENT = Actor.client("Ivan Contact")
@@ -422,3 +422,113 @@ def test_late_brief_shows_its_risk_and_the_next_reminder(auth_client):
     assert cell(row, "Launch") == "Nov 5, 2026 Late answers by Oct 29, 2026"
     # The 3rd working day after Sunday (Mon, Tue, Wed), at 09:00 in Moscow.
     assert cell(row, "Next reminder") == "11/4/26, 9:00 AM ivan@acme.example"
+
+
+# A page at a time, at any size
+
+
+def vary_states(n: int, brief: dict, fields: list[dict]) -> None:
+    """Spread bulk copies over drafts, client's and agency's moves and launch risks."""
+    from datetime import date
+
+    brief["title"] = f"Copy {n}"
+    state = n % 4
+    if state == 0:
+        return
+    brief.update(status="sent", sent_at=NOW - timedelta(days=1 + n % 15, minutes=n))
+    if state >= 2:
+        for field in fields:
+            field.update(value="Ads", revision=1, answered_at=NOW - timedelta(days=1))
+    if state == 2:
+        brief.update(status="submitted", submitted_at=NOW - timedelta(hours=n % 20 + 1))
+    if state == 2 and n % 8 == 6:  # every answer accepted: nothing pending
+        for field in fields:
+            field.update(review_verdict=ACCEPTED, reviewed_at=NOW - timedelta(minutes=5))
+    if state == 3:
+        fields[0].update(value="", revision=0, answered_at=None)
+        brief["launch_date"] = date(2026, 11, 5) if n % 8 == 3 else date(2026, 11, 13)
+
+
+def bulk_briefs(count: int, user) -> None:
+    """Add `count` briefs in bulk, over three clients, half of them created by `user`."""
+    template = make_template()
+    sources = [
+        make_brief(template, make_client(f"Client {k}"), user=user if k % 2 else None)[0]
+        for k in range(3)
+    ]
+    db.session.commit()
+    for k, source in enumerate(sources):
+        share = count // 3 + (1 if k < count % 3 else 0) - 1
+        copy_briefs(source, share, lambda n, b, f, k=k: vary_states(n * 3 + k, b, f))
+
+
+def test_a_page_costs_the_same_at_any_size(auth_client, count_queries, user):
+    bulk_briefs(100, user)
+    urls = ["/", "/?move=client", f"/?risk=late&owner={user.id}", "/?move=agency&page=2"]
+    few = [dashboard_queries(auth_client, count_queries, url) for url in urls]
+    assert len(rows(few[0][1])) == 50 and "Page 1 of 2" in few[0][1]
+
+    db.session.expire_all()
+    bulk_briefs(900, db.session.merge(user))
+    many = [dashboard_queries(auth_client, count_queries, url) for url in urls]
+    assert len(rows(many[0][1])) == 50 and "Page 1 of 20" in many[0][1]
+    assert "1000 open briefs" in many[0][1].replace(",", "")
+    for (few_count, few_body), (many_count, many_body), url in zip(few, many, urls, strict=True):
+        assert few_count == many_count, url
+        assert few_count <= 12, url
+        if len(rows(few_body)) == 50:
+            # A full page either way: the same rows, only longer numbers in them.
+            assert len(many_body) < len(few_body) * 1.05, url
+
+
+def test_the_dashboard_never_reads_field_texts(auth_client, count_queries, user):
+    bulk_briefs(30, user)
+    with count_queries(fresh_session=True) as statements:
+        assert auth_client.get("/").status_code == 200
+    sql = " ".join(statements)
+    for column in ("help", "example", "label", "options", "review_comment"):
+        assert f"brief_field.{column}" not in sql
+    assert "brief_field.value" in sql  # only inside the blank test, never selected
+
+
+def test_pages_follow_the_most_stuck_order(auth_client, user):
+    bulk_briefs(120, user)
+    ids = []
+    for number in (1, 2, 3):
+        body = auth_client.get(f"/?page={number}").get_data(as_text=True)
+        ids += row_ids(body)
+        assert f"Page {number} of 3" in body
+    assert len(ids) == len(set(ids)) == 120
+    body = auth_client.get("/?page=99").get_data(as_text=True)
+    assert "Page 3 of 3" in body and row_ids(body) == ids[100:]
+    assert 'rel="prev" href="/?page=2"' in body
+
+
+def test_filters_by_move_risk_and_creator_and_the_pager_keeps_them(auth_client, user):
+    bulk_briefs(160, user)
+    body = auth_client.get("/?move=client").get_data(as_text=True)
+    assert 'rel="next" href="/?page=2&amp;move=client"' in body
+    assert rows(body) and all(cell(r, "Whose move").startswith("Client's") for r in rows(body))
+    mine = auth_client.get(f"/?owner={user.id}").get_data(as_text=True)
+    everyone = auth_client.get("/?page=2&page=4").get_data(as_text=True)
+    assert "53 open briefs" in mine and "160 open briefs" in everyone
+    assert f'<option value="{user.id}" selected>Olga Owner</option>' in mine
+    body = auth_client.get("/?risk=late").get_data(as_text=True)
+    assert rows(body) and all("Late" in cell(row, "Launch") for row in rows(body))
+    assert '<option value="late" selected>' in body
+    body = auth_client.get("/?move=agency").get_data(as_text=True)
+    assert rows(body) and all(cell(r, "Whose move").startswith("Agency") for r in rows(body))
+    body = auth_client.get("/?move=none&status=closed").get_data(as_text=True)
+    assert "No briefs match these filters." in body  # none closed yet
+    body = auth_client.get("/?move=none").get_data(as_text=True)
+    assert rows(body) and all(cell(r, "Whose move").startswith("Nothing") for r in rows(body))
+    body = auth_client.get("/?move=bogus&risk=0&owner=x").get_data(as_text=True)
+    assert "50 open" not in body and len(rows(body)) == 50
+
+
+def test_the_pager_and_filters_speak_russian(auth_client, user):
+    user.locale = "ru"
+    bulk_briefs(60, user)
+    body = auth_client.get("/?page=2").get_data(as_text=True)
+    assert "Страница 2 из 2" in body
+    assert "Создал" in body and "Чей ход" in body

@@ -10,29 +10,64 @@ from dataclasses import dataclass
 
 #: Statuses the status filter offers; no status means "every open brief".
 STATUS_FILTERS = ("draft", "sent", "submitted", "closed")
+#: Whose move the move filter offers; "none" is nothing pending.
+SIDE_FILTERS = ("client", "agency", "none")
+#: Launch risks the risk filter offers.
+RISK_FILTERS = ("late", "at_risk", "on_track")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The dashboard's filters: a client and a status, each optional."""
+    """The dashboard's filters: a client, a status, whose move, a risk, an owner; each optional."""
 
     client_id: int | None = None
     #: One of STATUS_FILTERS, or None for every brief that is not closed.
     status: str | None = None
+    #: One of SIDE_FILTERS.
+    side: str | None = None
+    #: One of RISK_FILTERS.
+    risk: str | None = None
+    #: The teammate who created the brief.
+    owner_id: int | None = None
 
     @property
     def active(self) -> bool:
         """Tell whether anything narrows the default list of open briefs."""
-        return self.client_id is not None or self.status is not None
+        return any(
+            value is not None
+            for value in (self.client_id, self.status, self.side, self.risk, self.owner_id)
+        )
+
+    def query_args(self) -> dict[str, str | int]:
+        """Return the filters as query arguments, the ones set only (for the pager's links)."""
+        args = {
+            "client": self.client_id,
+            "status": self.status,
+            "move": self.side,
+            "risk": self.risk,
+            "owner": self.owner_id,
+        }
+        return {name: value for name, value in args.items() if value is not None}
 
 
-def parse_filters(args: Mapping[str, str], client_ids: Collection[int] = ()) -> Filters:
+def _known_id(raw: str | None, known: Collection[int]) -> int | None:
+    raw = (raw or "").strip()
+    number = int(raw) if raw.isascii() and raw.isdigit() else None
+    return number if number in known else None
+
+
+def _choice(raw: str | None, known: Collection[str]) -> str | None:
+    return raw if raw in known else None
+
+
+def parse_filters(
+    args: Mapping[str, str], client_ids: Collection[int] = (), owner_ids: Collection[int] = ()
+) -> Filters:
     """Read the filters from query arguments, ignoring values that match nothing known."""
-    status = args.get("status") or None
-    if status not in STATUS_FILTERS:
-        status = None
-    raw_client = (args.get("client") or "").strip()
-    client_id = int(raw_client) if raw_client.isascii() and raw_client.isdigit() else None
-    if client_id not in client_ids:
-        client_id = None
-    return Filters(client_id=client_id, status=status)
+    return Filters(
+        client_id=_known_id(args.get("client"), client_ids),
+        status=_choice(args.get("status"), STATUS_FILTERS),
+        side=_choice(args.get("move"), SIDE_FILTERS),
+        risk=_choice(args.get("risk"), RISK_FILTERS),
+        owner_id=_known_id(args.get("owner"), owner_ids),
+    )
