@@ -113,7 +113,7 @@ _COLUMNS = (
 
 def check_log(expected_head: str | None = None) -> Report:
     """Walk the whole chain in its order and check every event and every value it wrote."""
-    # Events from before the chain had positions (none after migration 0006) come first.
+    # Events from before the chain had positions (none after migration 0009) come first.
     rows = [
         row._asdict()
         for row in db.session.execute(

@@ -121,7 +121,7 @@ def test_a_table_copy_keeps_every_row_that_refers_to_it(tmp_path):
         db.engine.dispose()
 
 
-def test_events_chained_before_0006_keep_verifying_and_new_ones_follow_them(tmp_path):
+def test_events_chained_before_0009_keep_verifying_and_new_ones_follow_them(tmp_path):
     from sqlalchemy import text
 
     from briefs.workflow import SYSTEM, mark_sent
@@ -178,3 +178,19 @@ def test_events_chained_before_0006_keep_verifying_and_new_ones_follow_them(tmp_
     assert result.exit_code == 0, result.output
     assert "The log holds: 5 events" in result.output
     assert "The head given is event 3 of 5" in result.output
+
+
+def test_migrations_form_one_line_numbered_in_order():
+    """Each file's number is its revision and follows the one before: no branches to merge."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    folder = Path(__file__).parent.parent / "migrations"
+    script = ScriptDirectory(str(folder))
+    files = sorted(p.name for p in (folder / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    assert script.get_heads() == [files[-1][:4]]
+    for number, name in enumerate(files, start=1):
+        revision = script.get_revision(name[:4])
+        assert revision.revision == f"{number:04d}", name
+        assert revision.down_revision == (f"{number - 1:04d}" if number > 1 else None), name

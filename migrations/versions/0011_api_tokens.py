@@ -1,7 +1,7 @@
 """personal API tokens: named, scoped, revocable, stored as a hash
 
-Revision ID: 0016
-Revises: 0007
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-29 23:00:00
 """
 from alembic import op
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0014'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """conditions: questions and sections shown only when earlier answers say they apply
 
-Revision ID: 0015
-Revises: 0006
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 23:00:00
 
 A template's sections and fields carry a condition (JSON, NULL = always shown); a brief's
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0015"
-down_revision = '0016'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

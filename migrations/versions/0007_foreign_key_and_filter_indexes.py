@@ -1,7 +1,7 @@
 """an index for every foreign key and every column a page filters or sorts on
 
-Revision ID: 0012
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29 22:30:00
 
 Without them the client list counted each client's briefs and contacts by scanning the
@@ -12,8 +12,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0009'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """delivery claims with a lease, the moment the content was sent, status "unconfirmed"
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29 22:30:00
 
 A message in "sending" from before this revision has no lease: the next run takes it over
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0007"
-down_revision = "0012"
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """brief.next_due_at: when send-due next needs to look at a brief (indexed); digest_empty_on
 
-Revision ID: 0014
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29 23:00:00
 
 A run used to judge every open brief each minute (31 s at 10,000 idle briefs); it now
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014'
-down_revision = '0006'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
