@@ -9,8 +9,8 @@ The stored bytes follow the database: a file written by a request whose transact
 not commit is deleted when the transaction ends, and a removed file's bytes are deleted as
 soon as its removal is committed (its record, revisions and events stay for the history);
 database storage gets both from the transaction itself. So a brief holds exactly its
-current files, and the per-brief limit
-(UPLOAD_MAX_BRIEF_BYTES) counts all it holds; each file has its own limit (UPLOAD_MAX_BYTES).
+current files, and the per-brief limit (UPLOAD_MAX_BRIEF_BYTES) counts all it holds; each
+file has its own limit (UPLOAD_MAX_BYTES).
 `sweep` deletes stored files no current upload owns, left by a crash between commit and
 delete.
 """
