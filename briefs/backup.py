@@ -3,8 +3,10 @@
 The archive is a gzipped tar holding `backup.json` (format, database kind, when, row
 counts), the database (`database.sqlite`, copied with SQLite's online backup API, so the
 copy is consistent while the app keeps serving; or `database.pgdump`, `pg_dump`'s custom
-format) and `uploads/` with the files. `restore` puts an archive back in place of the
-current database and files; stop the app servers and timers while it runs.
+format) and `uploads/` with the files on local disk; with UPLOAD_STORAGE=database the
+files are rows of the database and travel in its copy. `restore` puts an archive back in
+place of the current database and files (on an instance with the same UPLOAD_STORAGE);
+stop the app servers and timers while it runs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
 from briefs.extensions import db
+from briefs.file_storage import LOCAL, get_storage
 
 FORMAT = "briefs-backup/1"
 MANIFEST = "backup.json"
@@ -40,14 +43,18 @@ def backup(path: str | os.PathLike, *, now: datetime) -> dict:
     dialect = _dialect(url)
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
+    storage = get_storage()
     uploads = Path(current_app.config["UPLOAD_FOLDER"])
-    files = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.is_dir() else []
+    files = []  # database-stored files are in the database's copy
+    if storage.kind == LOCAL and uploads.is_dir():
+        files = sorted(p for p in uploads.rglob("*") if p.is_file())
     manifest = {
         "format": FORMAT,
         "database": dialect,
+        "storage": storage.kind,
         "created_at": now.isoformat(),
         "rows": _row_counts(),
-        "files": len(files),
+        "files": len(storage.names()),
     }
     with tempfile.TemporaryDirectory(prefix="briefs-backup-") as work:
         dump = Path(work) / DUMPS[dialect]
@@ -88,6 +95,12 @@ def restore(path: str | os.PathLike) -> dict:
                 f"{path} holds a {manifest.get('database')} database; this instance uses "
                 f"{dialect} (restore it on a {manifest.get('database')} instance)"
             )
+        kind = get_storage().kind
+        if manifest.get("storage", LOCAL) != kind:
+            raise BackupError(
+                f"{path} holds files stored in {manifest.get('storage', LOCAL)} storage; this "
+                f"instance uses UPLOAD_STORAGE={kind} (restore it with the same setting)"
+            )
         dump = Path(work) / DUMPS[dialect]
         if not dump.is_file():
             raise BackupError(f"{path} has no {dump.name}")
@@ -98,7 +111,8 @@ def restore(path: str | os.PathLike) -> dict:
             _run(_pg_tool("pg_restore"), url, "--clean", "--if-exists", "--no-owner",
                  "--no-privileges", "--single-transaction", str(dump))  # fmt: skip
         db.engine.dispose()  # no pooled connection keeps a view of the old database
-        _replace_uploads(Path(work) / "uploads")
+        if kind == LOCAL:
+            _replace_uploads(Path(work) / "uploads")
     return manifest
 
 

@@ -142,12 +142,11 @@ def sweep_uploads_command() -> None:
     """Delete upload files no current upload owns (left by a crash), older than an hour."""
     from datetime import timedelta
 
-    from flask import current_app
-
     from briefs.uploads import sweep
 
     cutoff = clock.utcnow() - timedelta(hours=1)
-    deleted = sweep(current_app.config["UPLOAD_FOLDER"], older_than=cutoff)
+    deleted = sweep(older_than=cutoff)
+    db.session.commit()
     click.echo(f"Deleted {len(deleted)} file(s) no upload owns.")
 
 

@@ -31,6 +31,9 @@ def load(app: Flask, test_config: dict | None) -> None:
             "DATABASE_URL", f"sqlite:///{instance / 'briefs.sqlite'}"
         ),
         UPLOAD_FOLDER=str(instance / "uploads"),
+        # Where uploaded files live: "local" (UPLOAD_FOLDER, this machine only) or
+        # "database" (the stored_file table, seen by every app server sharing the database).
+        UPLOAD_STORAGE=os.environ.get("UPLOAD_STORAGE", "local"),
         MAX_CONTENT_LENGTH=30 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="UTC",

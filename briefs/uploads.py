@@ -1,21 +1,23 @@
 """Files a client attaches to a file field: which are accepted, where they go, what remains.
 
-A file is stored the moment it arrives, under a random name in UPLOAD_FOLDER. The field's
+A file is stored the moment it arrives, under a random name, in the configured storage
+(briefs.file_storage: UPLOAD_FOLDER on local disk, or the database). The field's
 answer is the list of its current uploads' ids, saved as a revision like any other answer,
 so adding or removing a file shows in the field's history.
 
-The bytes on disk follow the database: a file written by a request whose transaction does
+The stored bytes follow the database: a file written by a request whose transaction does
 not commit is deleted when the transaction ends, and a removed file's bytes are deleted as
-soon as its removal is committed (its record, revisions and events stay for the history).
-So a brief holds on disk exactly its current files, and the per-brief limit
-(UPLOAD_MAX_BRIEF_BYTES) counts all it holds; each file has its own limit (UPLOAD_MAX_BYTES).
-`sweep` deletes files no current upload owns, left by a crash between commit and delete.
+soon as its removal is committed (its record, revisions and events stay for the history);
+database storage gets both from the transaction itself. So a brief holds exactly its
+current files, and the per-brief limit (UPLOAD_MAX_BRIEF_BYTES) counts all it holds; each
+file has its own limit (UPLOAD_MAX_BYTES).
+`sweep` deletes stored files no current upload owns, left by a crash between commit and
+delete.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import unicodedata
 from collections import defaultdict
@@ -29,6 +31,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from briefs.extensions import db
+from briefs.file_storage import get_storage
 from briefs.models import Answer, Brief, BriefField, Upload
 from briefs.workflow import Actor, record, refuse_if_closed, save_answer
 
@@ -77,7 +80,7 @@ def max_brief_bytes() -> int:
 
 
 def brief_bytes(brief_id: int) -> int:
-    """Return the size of a brief's current files together: all it holds on disk."""
+    """Return the size of a brief's current files together: all it holds in storage."""
     return db.session.scalar(
         select(func.coalesce(func.sum(Upload.size), 0)).where(
             Upload.brief_id == brief_id, Upload.removed_at.is_(None)
@@ -98,39 +101,34 @@ def display_name(filename: str | None) -> str:
 def store_upload(
     field: BriefField, stream: BinaryIO, filename: str | None, *, actor: Actor, now: datetime
 ) -> Upload:
-    """Write one uploaded file to disk and record it; raise UploadError if refused."""
+    """Store one uploaded file and record it; raise UploadError if refused."""
     refuse_if_closed(field.brief, "upload")
     name = display_name(filename)
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
+    storage = get_storage()
     stored_name = secrets.token_hex(16)
-    path = folder / stored_name
     limit = max_bytes()
     room = max_brief_bytes() - brief_bytes(field.brief_id)
     digest = hashlib.sha256()
     size = 0
     head = b""
-    db.session.info.setdefault(_WRITTEN, []).append(str(path))
-    try:
-        with open(path, "xb") as out:
-            while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise UploadError(TOO_BIG, name)
-                if size > room:
-                    raise UploadError(BRIEF_FULL, name)
-                if len(head) < _SNIFF_BYTES:
-                    head += chunk[: _SNIFF_BYTES - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
+    if not storage.transactional:
+        db.session.info.setdefault(_WRITTEN, []).append(str(storage.path(stored_name)))
+    with storage.create(stored_name) as out:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise UploadError(TOO_BIG, name)
+            if size > room:
+                raise UploadError(BRIEF_FULL, name)
+            if len(head) < _SNIFF_BYTES:
+                head += chunk[: _SNIFF_BYTES - len(head)]
+            digest.update(chunk)
+            out.write(chunk)
         if size == 0:
             raise UploadError(EMPTY_FILE, name)
         kind = filetype.guess(head)
         if kind is None or kind.extension not in ALLOWED_EXTENSIONS:
             raise UploadError(TYPE_NOT_ALLOWED, name)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
     upload = Upload(
         brief_id=field.brief_id,
         field_id=field.id,
@@ -187,33 +185,28 @@ def remove_upload(
     refuse_if_closed(field.brief, "upload")
     if upload.removed_at is None:
         upload.removed_at = now
-        db.session.info.setdefault(_REMOVED, []).append(upload_path(upload))
+        storage = get_storage()
+        if storage.transactional:
+            storage.delete(upload.stored_name)  # goes if, and when, this commits
+        else:
+            db.session.info.setdefault(_REMOVED, []).append(upload_path(upload))
         db.session.flush()
         record(field.brief, "file_removed", actor, now, field=field, name=upload.original_name)
     return sync_answer(field, actor=actor, now=now)
 
 
 def upload_path(upload: Upload) -> str:
-    """Return where the upload's bytes live on disk."""
-    return os.path.join(current_app.config["UPLOAD_FOLDER"], upload.stored_name)
+    """Return where the upload's bytes live on local disk (UPLOAD_STORAGE=local)."""
+    return str(Path(current_app.config["UPLOAD_FOLDER"]) / upload.stored_name)
 
 
-def sweep(folder: str | os.PathLike, *, older_than: datetime) -> list[str]:
-    """Delete files in the folder that no current upload owns and that are old enough.
+def sweep(*, older_than: datetime) -> list[str]:
+    """Delete stored files that no current upload owns and that are old enough.
 
     The age keeps files of uploads still in flight; returns the names deleted.
     """
-    root = Path(folder)
-    if not root.is_dir():
-        return []
     kept = set(db.session.scalars(select(Upload.stored_name).where(Upload.removed_at.is_(None))))
-    cutoff = older_than.timestamp()
-    deleted = []
-    for path in sorted(root.iterdir()):
-        if path.is_file() and path.name not in kept and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            deleted.append(path.name)
-    return deleted
+    return get_storage().sweep(kept, older_than=older_than)
 
 
 @event.listens_for(db.session, "after_commit")

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, select
 from briefs import create_app
 from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
+from briefs.file_storage import get_storage
 from briefs.models import Message
 from briefs.workflow import SYSTEM, mark_sent
 from tests.factories import NOW, PASSWORD, PDF, PNG, docx_bytes, make_full_brief, story
@@ -22,12 +23,21 @@ pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.stress)],
+    params=[
+        "sqlite",
+        "sqlite+database-storage",
+        pytest.param("postgresql", marks=pytest.mark.stress),
+        pytest.param("postgresql+database-storage", marks=pytest.mark.stress),
+    ],
 )
 def instance(request, tmp_path):
-    """The app of a fresh instance: a SQLite file, or the session's throwaway PostgreSQL."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("app")
+    """The app of a fresh instance: a SQLite file, or the session's throwaway PostgreSQL;
+    its uploads on local disk, or (`+database-storage`) in the database."""
+    storage = "database" if request.param.endswith("+database-storage") else "local"
+    if request.param.startswith("sqlite"):
+        app = request.getfixturevalue("app")
+        app.config["UPLOAD_STORAGE"] = storage
+        yield app
         return
     pg_app = create_app(
         {
@@ -35,6 +45,7 @@ def instance(request, tmp_path):
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": request.getfixturevalue("postgres_url"),
             "UPLOAD_FOLDER": str(tmp_path / "pg-uploads"),
+            "UPLOAD_STORAGE": storage,
             "RATELIMIT_ENABLED": False,
             "WTF_CSRF_ENABLED": False,
         }
@@ -83,12 +94,12 @@ def snapshot(app) -> tuple[dict, dict]:
         for table in tables.sorted_tables:
             found = connection.execute(select(table)).all()
             rows[table.name] = sorted((tuple(row) for row in found), key=repr)
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    files = {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    storage = get_storage()
+    files = {}
+    for name in storage.names():
+        with storage.open(name) as stored:
+            files[name] = hashlib.sha256(stored.read()).hexdigest()
+    db.session.remove()
     return rows, files
 
 
@@ -99,7 +110,8 @@ def wipe(app) -> None:
         Path(db.engine.url.database).unlink()
     else:
         db.drop_all()
-    shutil.rmtree(app.config["UPLOAD_FOLDER"])
+    if Path(app.config["UPLOAD_FOLDER"]).exists():
+        shutil.rmtree(app.config["UPLOAD_FOLDER"])
 
 
 def test_backup_wipe_restore_gives_back_every_row_file_and_the_log(instance, tmp_path):
@@ -117,7 +129,12 @@ def test_backup_wipe_restore_gives_back_every_row_file_and_the_log(instance, tmp
     assert f"Backed up {total} rows and 3 file(s)" in result.output
     with tarfile.open(archive) as tar:
         names = tar.getnames()
-    assert {"backup.json", f"uploads/{next(iter(files))}"} <= set(names)
+    if instance.config["UPLOAD_STORAGE"] == "local":
+        assert {"backup.json", f"uploads/{next(iter(files))}"} <= set(names)
+    else:  # the files are rows of the database's copy, not entries of their own
+        assert len(rows["stored_file"]) == 3
+        assert "backup.json" in names and not any(n.startswith("uploads/") for n in names)
+        assert not Path(instance.config["UPLOAD_FOLDER"]).exists()
 
     wipe(instance)
     assert instance.test_client().get("/healthz").status_code == 503
@@ -149,3 +166,12 @@ def test_restore_asks_before_replacing_the_data(app, runner, tmp_path):
     assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
     result = runner.invoke(args=["restore", str(archive)], input="n\n")
     assert result.exit_code == 1 and "Aborted" in result.output
+
+
+def test_restore_refuses_an_archive_of_the_other_upload_storage(app, runner, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    assert runner.invoke(args=["backup", str(archive)]).exit_code == 0
+    app.config["UPLOAD_STORAGE"] = "database"
+    result = runner.invoke(args=["restore", str(archive), "--yes"])
+    assert result.exit_code == 1
+    assert "Nothing restored" in result.output and "UPLOAD_STORAGE=database" in result.output

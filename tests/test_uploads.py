@@ -384,7 +384,7 @@ def test_sweep_deletes_only_old_files_no_current_upload_owns(app, client, brief_
     os.utime(left, (old, old))
     kept = db.session.scalar(select(Upload))
     os.utime(folder / kept.stored_name, (old, old))
-    assert sweep(folder, older_than=NOW - timedelta(hours=1)) == [left.name]
+    assert sweep(older_than=NOW - timedelta(hours=1)) == [left.name]
     assert sorted(p.name for p in stored_files(app)) == sorted([kept.stored_name, young.name])
 
 

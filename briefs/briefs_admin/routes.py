@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -36,6 +35,7 @@ from briefs.briefs_admin.reviewing import review_args, wants_review_mode
 from briefs.chase_policy import zone
 from briefs.confirmation import ask, confirmed
 from briefs.extensions import db
+from briefs.file_storage import send_stored
 from briefs.handovers import active_handovers, withdraw_all
 from briefs.models import Brief, BriefField, Client, Template, Upload
 from briefs.models.brief import ACCEPTED
@@ -292,8 +292,7 @@ def download_upload(brief_id: int, upload_id: int):
     upload = db.get_or_404(Upload, upload_id)
     if upload.brief_id != brief_id:
         abort(404)
-    response = send_from_directory(
-        current_app.config["UPLOAD_FOLDER"],
+    response = send_stored(
         upload.stored_name,
         mimetype=upload.content_type,
         as_attachment=upload.content_type not in INLINE_TYPES,

@@ -6,8 +6,6 @@ sees only its fields, and every route answers 404 for anything outside that scop
 
 from __future__ import annotations
 
-import os
-
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -40,6 +37,7 @@ from briefs.client_form.sharing import check_limits, read_handover_form, scope_f
 from briefs.comments import add_comment, clean_body, resolve
 from briefs.conflicts import Conflict
 from briefs.extensions import db, limiter
+from briefs.file_storage import send_stored
 from briefs.handovers import handover_of, holders, note_done, withdraw
 from briefs.prefill import confirm
 from briefs.response_format import wants_json
@@ -47,7 +45,7 @@ from briefs.rules.answers import AnswerError
 from briefs.rules.completeness import missing_fields
 from briefs.rules.tokens import hash_token
 from briefs.rules.whose_move import CLIENT
-from briefs.uploads import current_uploads, upload_path
+from briefs.uploads import current_uploads
 from briefs.url_ids import parse_id
 
 bp = Blueprint("client_form", __name__)
@@ -369,11 +367,8 @@ def download(token: str, upload_id: int):
     """Send one of the link's own files back, always as a download."""
     link = open_link(token)
     upload = upload_of(link, upload_id)
-    path = upload_path(upload)
-    if not os.path.isfile(path):
-        abort(404)
-    response = send_file(
-        path,
+    response = send_stored(
+        upload.stored_name,
         mimetype=upload.content_type,
         as_attachment=True,
         download_name=upload.original_name,

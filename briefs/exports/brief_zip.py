@@ -1,23 +1,30 @@
 """Everything of a brief in one ZIP: brief.md and the current files, one folder per section.
 
 Names sort as in the brief: zero-padded positions, slugified labels, the original
-extension (`01-the-service/03-certificates/01-licence.pdf`). Files are copied from disk
-into the archive in chunks, so a big file never sits in memory whole. Every entry carries
+extension (`01-the-service/03-certificates/01-licence.pdf`). Files are copied from the
+upload storage (briefs.file_storage) into the archive in chunks, so a file on disk never
+sits in memory whole. Every entry carries
 the moment the caller gives, never the clock, so the same brief gives the same bytes.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import zipfile
-from collections.abc import Callable
 from datetime import datetime
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from slugify import slugify
 
 from briefs.models import Brief, Upload
+
+
+class Storage(Protocol):
+    """What the archive needs of briefs.file_storage: a file's size (None if gone), its bytes."""
+
+    def size(self, name: str) -> int | None: ...
+
+    def open(self, name: str) -> BinaryIO: ...
 
 
 def _part(position: int, width: int, text: str, fallback: str) -> str:
@@ -55,17 +62,15 @@ def file_names(brief: Brief, uploads: list[Upload]) -> list[tuple[str, Upload]]:
     return named
 
 
-def entry_names(
-    brief: Brief, uploads: list[Upload], path_of: Callable[[Upload], str]
-) -> dict[int, str]:
-    """Return, by upload id, where each file still on disk goes in the archive.
+def entry_names(brief: Brief, uploads: list[Upload], storage: Storage) -> dict[int, str]:
+    """Return, by upload id, where each file still stored goes in the archive.
 
     brief.md links each file to this path, relative to itself (both sit at the root).
     """
     return {
         upload.id: name
         for name, upload in file_names(brief, uploads)
-        if os.path.isfile(path_of(upload))
+        if storage.size(upload.stored_name) is not None
     }
 
 
@@ -83,17 +88,17 @@ def write_zip(
     brief: Brief,
     markdown: bytes,
     uploads: list[Upload],
-    path_of: Callable[[Upload], str],
+    storage: Storage,
     stamp: datetime,
 ) -> None:
-    """Write the archive to `out`: brief.md first, then each file still on disk, dated `stamp`."""
+    """Write the archive to `out`: brief.md first, then each file still stored, dated `stamp`."""
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(_entry("brief.md", stamp, zipfile.ZIP_DEFLATED), markdown)
         for name, upload in file_names(brief, uploads):
-            path = path_of(upload)
-            if os.path.isfile(path):
+            size = storage.size(upload.stored_name)
+            if size is not None:
                 # Images and office files are compressed already; storing them is faster.
                 entry = _entry(name, stamp, zipfile.ZIP_STORED)
-                entry.file_size = os.path.getsize(path)  # lets zipfile choose ZIP64 upfront
-                with open(path, "rb") as source, archive.open(entry, "w") as target:
+                entry.file_size = size  # lets zipfile choose ZIP64 upfront
+                with storage.open(upload.stored_name) as source, archive.open(entry, "w") as target:
                     shutil.copyfileobj(source, target, 1024 * 1024)

@@ -13,9 +13,9 @@ from briefs.exports.assemble import export_data, export_words, load_brief_for_ex
 from briefs.exports.brief_zip import entry_names, write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
+from briefs.file_storage import get_storage
 from briefs.models import Brief, Event, Upload
 from briefs.rules.markdown_export import brief_markdown
-from briefs.uploads import upload_path
 
 bp = Blueprint("exports", __name__)
 
@@ -65,7 +65,8 @@ def export_zip(brief_id: int):
         db.select(db.func.max(Event.created_at)).where(Event.brief_id == brief.id)
     )
     # brief.md links each file to its copy in the archive, so it reads offline.
-    markdown = _markdown(brief, entry_names(brief, list(uploads), upload_path))
+    storage = get_storage()
+    markdown = _markdown(brief, entry_names(brief, list(uploads), storage))
     # Built in a temporary file, not in memory; it is deleted when the response closes.
     archive = tempfile.TemporaryFile()
     write_zip(
@@ -73,7 +74,7 @@ def export_zip(brief_id: int):
         brief,
         markdown.encode("utf-8"),
         list(uploads),
-        upload_path,
+        storage,
         stamp=last_event or brief.created_at,
     )
     archive.seek(0)

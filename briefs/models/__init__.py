@@ -15,6 +15,7 @@ from briefs.models.client import Client, Contact
 from briefs.models.collaboration import Comment, Handover
 from briefs.models.event import ChainHead, Event
 from briefs.models.outbox import Message, MessageWording
+from briefs.models.stored_file import StoredFile
 from briefs.models.template import Template, TemplateField, TemplateSection
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "MessageWording",
     "RecipientLink",
     "Review",
+    "StoredFile",
     "Template",
     "TemplateField",
     "TemplateSection",
