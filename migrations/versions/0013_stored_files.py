@@ -1,7 +1,7 @@
 """stored files: upload bytes kept in the database when UPLOAD_STORAGE=database
 
-Revision ID: 0019
-Revises: 0015
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-29 23:50:00
 
 Several app servers then see the same files without a shared disk.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0019"
-down_revision = "0015"
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
