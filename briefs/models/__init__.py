@@ -16,6 +16,7 @@ from briefs.models.collaboration import Comment, Handover
 from briefs.models.event import ChainHead, Event
 from briefs.models.outbox import Message, MessageWording
 from briefs.models.template import Template, TemplateField, TemplateSection
+from briefs.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AgencySettings",
@@ -38,5 +39,7 @@ __all__ = [
     "TemplateField",
     "TemplateSection",
     "Upload",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "User",
 ]
