@@ -55,7 +55,9 @@ class WebhookDelivery(db.Model):
     event_name: Mapped[str] = mapped_column(String(40))
     #: One delivery per event and endpoint (a risk alert told to two owners is one event).
     dedupe_key: Mapped[str] = mapped_column(String(120))
-    brief_id: Mapped[int | None] = mapped_column(ForeignKey("brief.id", ondelete="SET NULL"))
+    brief_id: Mapped[int | None] = mapped_column(
+        ForeignKey("brief.id", ondelete="SET NULL"), index=True
+    )
     #: The JSON body posted, byte for byte the same on every attempt.
     body: Mapped[str] = mapped_column(Text)
     #: One of QUEUED, SENDING, DELIVERED.

@@ -63,12 +63,16 @@ def upgrade():
         batch_op.create_index(
             batch_op.f('ix_webhook_delivery_endpoint_id'), ['endpoint_id'], unique=False
         )
+        batch_op.create_index(
+            batch_op.f('ix_webhook_delivery_brief_id'), ['brief_id'], unique=False
+        )
         batch_op.create_index('ix_webhook_delivery_due', ['status', 'next_attempt_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_delivery_due')
+        batch_op.drop_index(batch_op.f('ix_webhook_delivery_brief_id'))
         batch_op.drop_index(batch_op.f('ix_webhook_delivery_endpoint_id'))
     op.drop_table('webhook_delivery')
     op.drop_table('webhook_endpoint')
