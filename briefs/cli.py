@@ -85,6 +85,10 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
         )
     else:
         click.echo(f"{len(report.due)} message(s) wait in the outbox: SMTP_URL is not set")
+    if report.webhooks.delivered or report.webhooks.failed:
+        click.echo(
+            f"webhooks delivered {report.webhooks.delivered}, failed {report.webhooks.failed}"
+        )
 
 
 #: What each kind of break means, for the person reading verify-log's output.

@@ -58,6 +58,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         LOG_FORMAT=os.environ.get("LOG_FORMAT", "text"),
         # /metrics answers a request bearing this token; without one, only this machine.
         METRICS_TOKEN=os.environ.get("METRICS_TOKEN", ""),
+        # Webhooks to this machine or a private network are refused unless this is on.
+        ALLOW_PRIVATE_WEBHOOKS=os.environ.get("ALLOW_PRIVATE_WEBHOOKS", "") == "1",
     )
     if test_config is None or "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = _secret_key(instance)

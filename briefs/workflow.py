@@ -31,6 +31,7 @@ from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.conditions import combine
 from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import new_token, seal
+from briefs.webhooks.events import queue_event
 
 
 class RevisionConflict(Exception):
@@ -105,6 +106,7 @@ def record(
     # Whatever changed, the next `send-due` run looks at the brief again (mail/due_briefs).
     brief.next_due_at = None
     chain(event)
+    queue_event(event, brief, now)
     return event
 
 

@@ -38,6 +38,7 @@ from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
 from briefs.models import Message
 from briefs.rules.reminders import wants_reminders
+from briefs.webhooks.delivery import Posted, deliver_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class RunReport:
     smtp_configured: bool = False
     #: For a dry run: one line per mail a real run would queue or deliver, folded alike.
     preview: list[PreviewLine] = field(default_factory=list)
+    #: What the webhook deliveries after the mail did.
+    webhooks: Posted = field(default_factory=Posted)
 
 
 @dataclass
@@ -158,6 +161,7 @@ def run(
     remember(decided.due, decided.levels, decided.known, decided.as_of_event)
     db.session.commit()
     cancel_stale(now, decided.chased)
+    run_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     if smtp is None:
         # Logged once, when queued; the Outbox page lists everything that waits.
         for message in report.queued:
@@ -168,13 +172,21 @@ def run(
                 message.subject,
             )
         report.due = due_messages(now)
+        report.webhooks = _post_webhooks(now, wall, run_id)
         return report
     settings = agency_settings()
     sender = sender_address(current_app.config["MAIL_FROM"], settings.name)
     reply_to = settings.reply_to
     # Nothing may stay open in the database while the server is talked to.
     db.session.commit()
-    run_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
     done = deliver_due(now, wall or (lambda: now), smtp, sender, reply_to, run_id)
     report.delivered, report.failed, report.unconfirmed = done.sent, done.failed, done.unconfirmed
+    report.webhooks = _post_webhooks(now, wall, run_id)
     return report
+
+
+def _post_webhooks(now: datetime, wall: Callable[[], datetime] | None, run_id: str) -> Posted:
+    """Post the due webhook deliveries, after the mail (a slow receiver never delays it)."""
+    db.session.commit()
+    allow_private = bool(current_app.config.get("ALLOW_PRIVATE_WEBHOOKS"))
+    return deliver_webhooks(now, wall or (lambda: now), run_id, allow_private=allow_private)

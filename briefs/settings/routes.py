@@ -15,6 +15,7 @@ from briefs.mail.content import DEFAULT_WORDING
 from briefs.mail.due_briefs import look_again
 from briefs.models import MessageWording
 from briefs.settings.forms import AgencySettingsForm, ReminderPolicyForm, WordingForm
+from briefs.webhooks.endpoints import paused_count
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -35,7 +36,7 @@ def agency():
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("settings.agency"))
-    return render_template("settings/agency.html", form=form)
+    return render_template("settings/agency.html", form=form, paused_webhooks=paused_count())
 
 
 @bp.route("/reminders", methods=["GET", "POST"])

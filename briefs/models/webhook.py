@@ -1,0 +1,77 @@
+"""Webhook endpoints the agency adds, and each event's delivery to each of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from briefs.extensions import db
+from briefs.models.types import UTCDateTime
+
+#: Delivery states: waiting (maybe after a failed attempt), being posted, answered 2xx.
+QUEUED, SENDING, DELIVERED = "queued", "sending", "delivered"
+
+
+class WebhookEndpoint(db.Model):
+    """A URL the agency wants events posted to, signed with its own secret."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    #: The signing secret. Kept as is: signing needs it (shown once, when made).
+    secret: Mapped[str] = mapped_column(String(100))
+    #: Public event names (webhooks.events.WEBHOOK_EVENTS) this endpoint receives.
+    events: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: When deliveries to it started failing without a success since (None: it works).
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Paused after failing for days: nothing is posted until someone resumes it.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+
+class WebhookDelivery(db.Model):
+    """One event for one endpoint: its body, fixed when queued, and how posting it went."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "dedupe_key"),
+        Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    #: The public event id in the body: the same on every attempt, for idempotency.
+    event_uid: Mapped[str] = mapped_column(String(40))
+    #: The public event name (brief.submitted).
+    event_name: Mapped[str] = mapped_column(String(40))
+    #: One delivery per event and endpoint (a risk alert told to two owners is one event).
+    dedupe_key: Mapped[str] = mapped_column(String(120))
+    brief_id: Mapped[int | None] = mapped_column(
+        ForeignKey("brief.id", ondelete="SET NULL"), index=True
+    )
+    #: The JSON body posted, byte for byte the same on every attempt.
+    body: Mapped[str] = mapped_column(Text)
+    #: One of QUEUED, SENDING, DELIVERED.
+    status: Mapped[str] = mapped_column(String(12), default=QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The run holding it while it is posted, and until when (see webhooks.delivery).
+    claimed_by: Mapped[str] = mapped_column(String(40), default="")
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The HTTP status of the last attempt (None: no answer, see last_error).
+    last_status: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    endpoint: Mapped[WebhookEndpoint] = relationship()

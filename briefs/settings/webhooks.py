@@ -1,0 +1,107 @@
+"""The settings pages for webhooks: endpoints, their secret shown once, their delivery log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import delete, select
+
+from briefs import clock
+from briefs.extensions import db
+from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.settings.routes import bp
+from briefs.settings.webhook_forms import ActionForm, WebhookEndpointForm
+from briefs.webhooks.delivery import send_again
+from briefs.webhooks.endpoints import add_endpoint, resume
+
+#: Deliveries the log shows, newest first.
+LOG_LENGTH = 100
+
+
+def _owner_only() -> None:
+    if not current_user.is_owner:
+        abort(403)
+
+
+def _endpoints() -> list[WebhookEndpoint]:
+    return list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id)))
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+@login_required
+def webhooks():
+    """List the endpoints and add one (owner only); a new one's secret is shown this once."""
+    form = WebhookEndpointForm()
+    if form.validate_on_submit():
+        _owner_only()
+        endpoint = add_endpoint(form.url.data.strip(), form.events.data, clock.utcnow())
+        db.session.commit()
+        # Rendered, not redirected: the secret must never sit in a flash cookie.
+        return render_template(
+            "settings/webhooks.html",
+            form=WebhookEndpointForm(formdata=None),
+            endpoints=_endpoints(),
+            new_endpoint=endpoint,
+        )
+    return render_template("settings/webhooks.html", form=form, endpoints=_endpoints())
+
+
+@bp.get("/webhooks/<int:endpoint_id>")
+@login_required
+def webhook_log(endpoint_id: int):
+    """Show an endpoint's deliveries, newest first, with a button to send each again."""
+    endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
+    deliveries = db.session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint.id)
+        .order_by(WebhookDelivery.id.desc())
+        .limit(LOG_LENGTH)
+    )
+    return render_template(
+        "settings/webhook_log.html", endpoint=endpoint, deliveries=list(deliveries)
+    )
+
+
+@bp.post("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/again")
+@login_required
+def webhook_send_again(endpoint_id: int, delivery_id: int):
+    """Queue one delivery again: the next send-due run posts it, same event id."""
+    _owner_only()
+    delivery = db.get_or_404(WebhookDelivery, delivery_id)
+    if delivery.endpoint_id != endpoint_id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        send_again(delivery, clock.utcnow())
+        db.session.commit()
+        flash(_("It will be sent again within a few minutes."), "success")
+    return redirect(url_for("settings.webhook_log", endpoint_id=endpoint_id))
+
+
+@bp.post("/webhooks/<int:endpoint_id>/resume")
+@login_required
+def webhook_resume(endpoint_id: int):
+    """Resume a paused endpoint: what waited for it goes with the next run."""
+    _owner_only()
+    endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
+    if ActionForm().validate_on_submit():
+        resume(endpoint, clock.utcnow())
+        db.session.commit()
+        flash(_("The endpoint is active again."), "success")
+    return redirect(url_for("settings.webhook_log", endpoint_id=endpoint_id))
+
+
+@bp.post("/webhooks/<int:endpoint_id>/delete")
+@login_required
+def webhook_delete(endpoint_id: int):
+    """Remove an endpoint and its log."""
+    _owner_only()
+    endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
+    if ActionForm().validate_on_submit():
+        db.session.execute(
+            delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
+        )
+        db.session.delete(endpoint)
+        db.session.commit()
+        flash(_("The endpoint is removed."), "success")
+    return redirect(url_for("settings.webhooks"))

@@ -1,0 +1,221 @@
+"""Posting due webhook deliveries: leased claims, no transaction open during the request.
+
+As in mail.delivery, each delivery goes through short transactions around one HTTP POST
+made with nothing open in the database:
+
+1. claim: one conditional UPDATE stamps a due delivery (queued, its endpoint not paused)
+   or one whose run's lease ran out, with the run's id and a lease. Two runs cannot both
+   win the same row.
+2. the POST, signed (rules.webhook_signing), with a short timeout.
+3. the outcome, recorded only while the claim is still the run's: a 2xx delivers it; any
+   other answer or none queues it again with a back-off, and an endpoint failing for
+   PAUSE_AFTER with no success in between is paused. Deliveries are never given up: a
+   paused endpoint keeps its queue until someone resumes it.
+
+At least once: a run that dies after posting leaves the lease to run out, and the next run
+posts the same body, with the same event id, again.
+"""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from briefs.extensions import db
+from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models.webhook import DELIVERED, QUEUED, SENDING
+from briefs.rules.webhook_signing import SIGNATURE_HEADER, pause_due, retry_delay, signature_header
+from briefs.webhooks.endpoints import UnsafeUrl, check_url
+
+log = logging.getLogger(__name__)
+
+#: Seconds a receiver has to answer.
+TIMEOUT = 5
+#: A claim lasts this many timeouts.
+LEASE = timedelta(seconds=3 * TIMEOUT)
+
+
+@dataclass
+class Posted:
+    """What one run's webhook delivery did."""
+
+    delivered: int = 0
+    failed: int = 0
+    #: Ids of the endpoints this run paused.
+    paused: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A delivery this run holds, with what goes on the wire."""
+
+    delivery_id: int
+    endpoint_id: int
+    url: str
+    secret: str
+    body: bytes
+    event_uid: str
+
+
+def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
+    live = WebhookDelivery.endpoint_id.in_(
+        select(WebhookEndpoint.id).where(WebhookEndpoint.paused_at.is_(None))
+    )
+    due = and_(WebhookDelivery.status == QUEUED, WebhookDelivery.next_attempt_at <= now)
+    abandoned = and_(WebhookDelivery.status == SENDING, WebhookDelivery.lease_until < moment)
+    return and_(live, or_(due, abandoned))
+
+
+def claim_next(now: datetime, moment: datetime, run_id: str) -> Attempt | None:
+    """Claim the next due delivery for this run in a short transaction, or return None."""
+    while True:
+        delivery_id = db.session.scalar(
+            select(WebhookDelivery.id)
+            .where(_claimable(now, moment))
+            .order_by(WebhookDelivery.id)
+            .limit(1)
+        )
+        if delivery_id is None:
+            db.session.commit()
+            return None
+        # The WHERE is checked again on the row itself: of two runs, one wins it.
+        won = db.session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id, _claimable(now, moment))
+            .values(
+                status=SENDING,
+                claimed_by=run_id,
+                lease_until=moment + LEASE,
+                attempts=WebhookDelivery.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if won == 1:
+            break
+    delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
+    endpoint = delivery.endpoint
+    attempt = Attempt(
+        delivery.id,
+        endpoint.id,
+        endpoint.url,
+        endpoint.secret,
+        delivery.body.encode(),
+        delivery.event_uid,
+    )
+    # Ends the read transaction too: nothing stays open while the receiver is called.
+    db.session.commit()
+    return attempt
+
+
+def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[int | None, str]:
+    """POST the body, signed at `moment`; return the HTTP status (None: no answer) and why."""
+    try:
+        # Checked again when posting: the name may point elsewhere since it was saved.
+        check_url(attempt.url, allow_private=allow_private)
+    except UnsafeUrl as error:
+        return None, str(error)
+    request = urllib.request.Request(
+        attempt.url,
+        data=attempt.body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Briefs-Webhooks/1",
+            "Briefs-Event-Id": attempt.event_uid,
+            SIGNATURE_HEADER: signature_header(
+                attempt.secret, int(moment.timestamp()), attempt.body
+            ),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code}"
+    except (OSError, ValueError) as error:
+        return None, str(error) or type(error).__name__
+
+
+def settle(
+    attempt: Attempt, run_id: str, now: datetime, status: int | None, error: str
+) -> bool | None:
+    """Record how the attempt went, if the delivery is still this run's; commit.
+
+    Return whether it was delivered, or None when another run had taken it over.
+    """
+    held = db.session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == attempt.delivery_id,
+            WebhookDelivery.status == SENDING,
+            WebhookDelivery.claimed_by == run_id,
+        )
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not held:
+        db.session.rollback()
+        log.warning("Webhook delivery %s is no longer this run's", attempt.delivery_id)
+        return None
+    delivery = db.session.get(WebhookDelivery, attempt.delivery_id, populate_existing=True)
+    endpoint = db.session.get(WebhookEndpoint, attempt.endpoint_id, populate_existing=True)
+    delivery.last_status = status
+    delivery.last_attempt_at = now
+    delivery.claimed_by = ""
+    ok = status is not None and 200 <= status < 300
+    if ok:
+        delivery.status = DELIVERED
+        delivery.delivered_at = now
+        delivery.last_error = ""
+        endpoint.failing_since = None
+    else:
+        delivery.status = QUEUED
+        delivery.last_error = error[:2000]
+        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        endpoint.failing_since = endpoint.failing_since or now
+        if endpoint.paused_at is None and pause_due(endpoint.failing_since, now):
+            endpoint.paused_at = now
+    db.session.commit()
+    return ok
+
+
+def deliver_webhooks(
+    now: datetime, wall: Callable[[], datetime], run_id: str, *, allow_private: bool
+) -> Posted:
+    """Post every webhook delivery due at `now`, one claim at a time."""
+    done = Posted()
+    while (attempt := claim_next(now, wall(), run_id)) is not None:
+        status, error = post(attempt, wall(), allow_private=allow_private)
+        was_paused = db.session.scalar(
+            select(WebhookEndpoint.paused_at).where(WebhookEndpoint.id == attempt.endpoint_id)
+        )
+        outcome = settle(attempt, run_id, now, status, error)
+        if outcome is None:
+            continue
+        if outcome:
+            done.delivered += 1
+            continue
+        done.failed += 1
+        log.warning("Webhook %s to %s failed: %s", attempt.event_uid, attempt.url, error)
+        if was_paused is None and db.session.scalar(
+            select(WebhookEndpoint.paused_at).where(WebhookEndpoint.id == attempt.endpoint_id)
+        ):
+            done.paused.append(attempt.endpoint_id)
+    db.session.commit()
+    return done
+
+
+def send_again(delivery: WebhookDelivery, now: datetime) -> None:
+    """Queue a delivery to be posted by the next run, whatever became of it (a person asked)."""
+    delivery.status = QUEUED
+    delivery.next_attempt_at = now
+    delivery.claimed_by = ""
+    delivery.lease_until = None

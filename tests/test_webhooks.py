@@ -1,0 +1,239 @@
+"""Webhooks: queued with their event, posted signed to a real receiver, retried, paused."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import func, select
+
+from briefs import workflow
+from briefs.extensions import db
+from briefs.mail import send_due
+from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models.webhook import DELIVERED, QUEUED
+from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_header, verify
+from briefs.webhooks.delivery import deliver_webhooks
+from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
+from briefs.webhooks.events import WEBHOOK_EVENTS
+from tests.factories import IVAN, NOW, answer_fields, make_brief, make_client, make_template
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver on 127.0.0.1 that checks signatures and fails while told to."""
+
+    url: str = ""
+    secret: str = ""
+    #: How many requests to answer 500 before answering 200.
+    fail_first: int = 0
+    #: (event id, body, signature valid, status answered) per request, in order.
+    seen: list[tuple[str, bytes, bool, int]] = field(default_factory=list)
+
+    def accepted(self) -> list[str]:
+        return [uid for uid, _body, _valid, status in self.seen if status == 200]
+
+
+@pytest.fixture
+def receiver(app) -> Iterator[Receiver]:
+    """Serve a Receiver in a thread; webhooks to this machine are allowed for it."""
+    app.config["ALLOW_PRIVATE_WEBHOOKS"] = True
+    state = Receiver()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            parts = dict(p.split("=", 1) for p in self.headers[SIGNATURE_HEADER].split(","))
+            valid = parts["v1"] == signature(state.secret, int(parts["t"]), body)
+            with lock:
+                status = 500 if len(state.seen) < state.fail_first else 200
+                state.seen.append((json.loads(body)["id"], body, valid, status))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def _endpoint(receiver: Receiver, events=WEBHOOK_EVENTS) -> WebhookEndpoint:
+    endpoint = add_endpoint(receiver.url, list(events), NOW)
+    db.session.commit()
+    receiver.secret = endpoint.secret
+    return endpoint
+
+
+def _play(user) -> None:
+    """Send a brief, open it, answer two questions, submit, close it: five webhook events."""
+    brief, _token = make_brief(make_template(), make_client(), user=user)
+    olga = workflow.Actor.user(user)
+    workflow.mark_sent(brief, olga, NOW)
+    workflow.note_link_opened(brief, NOW + HOUR)
+    answer_fields(brief, ["name", "what"], NOW + 2 * HOUR)
+    workflow.submit(brief, IVAN, NOW + 3 * HOUR, missing=[])
+    workflow.close(brief, olga, NOW + 4 * HOUR)
+    db.session.commit()
+
+
+def _deliver(now, app) -> None:
+    deliver_webhooks(now, lambda: now, "test-run", allow_private=True)
+
+
+def test_it_signs_like_stripe_and_refuses_another_secret_or_an_old_stamp():
+    body = b'{"id":"evt_1"}'
+    stamp = int(NOW.timestamp())
+    header = signature_header("whsec_right", stamp, body)
+    assert header.startswith(f"t={stamp},v1=")
+    assert verify("whsec_right", header, body, NOW + timedelta(minutes=1))
+    assert not verify("whsec_wrong", header, body, NOW)
+    assert not verify("whsec_right", header, body + b" ", NOW)
+    assert not verify("whsec_right", header, body, NOW + timedelta(minutes=10))
+
+
+def test_it_queues_only_the_chosen_events_in_the_events_transaction(app, user, receiver):
+    _endpoint(receiver, ["brief.submitted", "brief.completed"])
+    _play(user)
+    names = db.session.scalars(select(WebhookDelivery.event_name).order_by(WebhookDelivery.id))
+    assert list(names) == ["brief.submitted", "brief.completed"]
+    brief, _token = make_brief(make_template(name="Other"), make_client("Other"), user=user)
+    db.session.commit()
+    workflow.submit(brief, IVAN, NOW, missing=[])
+    db.session.rollback()
+    # Rolled back with its event: no delivery for an event that never happened.
+    assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 2
+
+
+def test_it_loses_no_event_through_failures_and_repeats_only_the_same_id(app, user, receiver):
+    _endpoint(receiver)
+    receiver.fail_first = 7
+    _play(user)
+    queued = {d.event_uid: d.event_name for d in db.session.scalars(select(WebhookDelivery))}
+    assert sorted(queued.values()) == sorted(
+        ["brief.sent", "brief.opened", "answer.saved", "brief.submitted", "brief.completed"]
+    )
+    now = NOW + 5 * HOUR
+    for _run in range(12):
+        _deliver(now, app)
+        now += HOUR
+    assert len(receiver.seen) > len(queued)
+    # Every event arrived, each accepted once; the failures were retried with the same id.
+    assert sorted(receiver.accepted()) == sorted(queued)
+    assert {uid for uid, *_rest in receiver.seen} == set(queued)
+    bodies: dict[str, bytes] = {}
+    for uid, body, valid, _status in receiver.seen:
+        assert valid
+        assert bodies.setdefault(uid, body) == body
+    assert all(d.status == DELIVERED for d in db.session.scalars(select(WebhookDelivery)))
+    submitted = json.loads(next(b for b in bodies.values() if b'"brief.submitted"' in b))
+    assert submitted["brief"]["status"] == "submitted"
+    assert submitted["brief"]["client"]["name"] == "Acme Dental"
+
+
+def test_it_backs_off_and_does_not_post_before_the_retry_is_due(app, user, receiver):
+    _endpoint(receiver, ["brief.completed"])
+    receiver.fail_first = 1
+    _play(user)
+    _deliver(NOW + 5 * HOUR, app)
+    _deliver(NOW + 5 * HOUR, app)
+    assert len(receiver.seen) == 1
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert (delivery.status, delivery.attempts, delivery.last_status) == (QUEUED, 1, 500)
+    assert delivery.next_attempt_at > NOW + 5 * HOUR
+    _deliver(delivery.next_attempt_at, app)
+    assert receiver.accepted() == [delivery.event_uid]
+
+
+def test_it_pauses_an_endpoint_failing_for_three_days_and_resumes_it(
+    app, user, receiver, auth_client
+):
+    endpoint = _endpoint(receiver, ["brief.completed"])
+    receiver.fail_first = 10**6
+    _play(user)
+    now = NOW + 5 * HOUR
+    _deliver(now, app)
+    for _run in range(3 * 24 // 4 + 1):
+        now += 4 * HOUR
+        _deliver(now, app)
+    db.session.refresh(endpoint)
+    assert endpoint.is_paused and endpoint.paused_at >= endpoint.failing_since + timedelta(days=3)
+    tries = len(receiver.seen)
+    _deliver(now + timedelta(days=1), app)
+    assert len(receiver.seen) == tries
+    assert "1 paused" in auth_client.get("/settings").get_data(as_text=True)
+    assert "Paused" in auth_client.get("/settings/webhooks").get_data(as_text=True)
+    receiver.fail_first = 0
+    resume(endpoint, now + timedelta(days=1))
+    db.session.commit()
+    _deliver(now + timedelta(days=1), app)
+    assert len(receiver.accepted()) == 1
+    db.session.refresh(endpoint)
+    assert not endpoint.is_paused and endpoint.failing_since is None
+
+
+def test_send_due_posts_the_webhooks_after_the_mail(app, user, receiver):
+    _endpoint(receiver, ["brief.sent"])
+    _play(user)
+    report = send_due.run(NOW + 5 * HOUR)
+    assert (report.webhooks.delivered, report.webhooks.failed) == (1, 0)
+    assert len(receiver.accepted()) == 1
+
+
+def test_it_refuses_private_and_non_http_addresses():
+    for url in ("ftp://example.com/x", "http://127.0.0.1/x", "http://10.1.2.3/", "http://[::1]/"):
+        with pytest.raises(UnsafeUrl):
+            check_url(url, allow_private=False)
+    check_url("http://127.0.0.1:9/x", allow_private=True)
+    with pytest.raises(UnsafeUrl):
+        check_url("file:///etc/passwd", allow_private=True)
+
+
+def test_it_adds_an_endpoint_showing_its_secret_once(auth_client, app):
+    refused = auth_client.post(
+        "/settings/webhooks", data={"url": "http://127.0.0.1/x", "events": ["brief.sent"]}
+    )
+    assert "private network" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(WebhookEndpoint.id))) == 0
+    app.config["ALLOW_PRIVATE_WEBHOOKS"] = True
+    page = auth_client.post(
+        "/settings/webhooks",
+        data={"url": "http://127.0.0.1/x", "events": ["brief.sent", "brief.late"]},
+    ).get_data(as_text=True)
+    endpoint = db.session.scalar(select(WebhookEndpoint))
+    assert endpoint.events == ["brief.sent", "brief.late"]
+    assert endpoint.secret.startswith("whsec_") and endpoint.secret in page
+    assert endpoint.secret not in auth_client.get("/settings/webhooks").get_data(as_text=True)
+
+
+def test_the_log_shows_attempts_and_sends_again_with_the_same_id(
+    app, user, receiver, auth_client, frozen_clock
+):
+    frozen_clock(NOW + 5 * HOUR)
+    endpoint = _endpoint(receiver, ["brief.completed"])
+    _play(user)
+    _deliver(NOW + 5 * HOUR, app)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    page = auth_client.get(f"/settings/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert delivery.event_uid in page and "200" in page and "brief.completed" in page
+    response = auth_client.post(
+        f"/settings/webhooks/{endpoint.id}/deliveries/{delivery.id}/again", follow_redirects=True
+    )
+    assert response.status_code == 200
+    _deliver(NOW + 6 * HOUR, app)
+    assert receiver.accepted() == [delivery.event_uid, delivery.event_uid]
+    db.session.refresh(delivery)
+    assert delivery.attempts == 2
