@@ -28,7 +28,7 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
-from briefs.rules.conditions import combine
+from briefs.rules.conditions import combine, hidden_keys
 from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import new_token, seal
 
@@ -49,6 +49,21 @@ class BriefClosed(Exception):
         self.brief_id = brief_id
         #: What was refused: "send", "review", "assign", "answer", "comment", "upload", "edit".
         self.change = change
+
+
+class QuestionHidden(Exception):
+    """A review was asked of a question its condition hides: the client is not asked it."""
+
+    def __init__(self, field_id: int, label: str) -> None:
+        super().__init__(field_id)
+        self.field_id = field_id
+        self.label = label
+
+
+def is_hidden(field: BriefField) -> bool:
+    """Tell whether the field's condition, on the brief's answers now, hides it."""
+    fields = [other for section in field.brief.sections for other in section.fields]
+    return field.key in hidden_keys(fields)
 
 
 def refuse_if_closed(brief: Brief, change: str) -> None:
@@ -332,8 +347,13 @@ def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> 
 
 
 def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: datetime) -> Review:
-    """Accept the field's current answer, or send it back with a comment."""
+    """Accept the field's current answer, or send it back with a comment.
+
+    Raises QuestionHidden for a question its condition hides: nobody is asking it.
+    """
     refuse_if_closed(field.brief, "review")
+    if is_hidden(field):
+        raise QuestionHidden(field.id, field.label)
     if verdict not in (ACCEPTED, CHANGES_REQUESTED):
         raise ValueError(f"unknown verdict {verdict!r}")
     item = Review(

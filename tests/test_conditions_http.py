@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
+from briefs.api_tokens import create_token
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Answer, Event, Template
-from briefs.workflow import SYSTEM, mark_sent
-from tests.factories import fields_by_key, make_brief, make_template
+from briefs.models import Answer, Event, Review, Template
+from briefs.workflow import SYSTEM, QuestionHidden, mark_sent, review
+from tests.factories import NOW, fields_by_key, make_brief, make_template
 
 HOME = "At the customer's home"
 ONLINE = "Online"
@@ -191,3 +193,35 @@ def test_the_agency_page_marks_a_hidden_question_and_offers_no_accept(auth_clien
     assert ">Accept<" not in card
     place = body[body.index(f'id="field-{fields["place"].id}"') :].split("</article>", 1)[0]
     assert "Hidden" not in place and ">Accept<" in place
+    assert "Request changes" not in card and "Request changes" in place
+
+
+def test_a_hidden_question_cannot_be_sent_back(auth_client, user, frozen_clock):
+    brief, token = make_brief(service_template())
+    fields = fields_by_key(brief)
+    save(auth_client, token, fields["place"], HOME)
+    save(auth_client, token, fields["area"], "Central")
+    save(auth_client, token, fields["place"], ONLINE)
+    area = fields["area"]
+
+    response = auth_client.post(
+        f"/briefs/{brief.id}/fields/{area.id}/review",
+        data={f"f{area.id}-verdict": "changes_requested", f"f{area.id}-comment": "More, please"},
+        follow_redirects=True,
+    )
+    assert "is hidden now: its condition is not met" in response.get_data(as_text=True)
+
+    _token, secret = create_token(user, "CRM", "write", NOW)
+    refused = auth_client.post(
+        f"/api/v1/briefs/{brief.id}/fields/area/review",
+        json={"verdict": "changes_requested", "comment": "More, please"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert refused.status_code == 409
+    assert "hidden" in refused.get_json()["detail"]
+
+    db.session.refresh(area)
+    assert area.review_verdict is None
+    assert db.session.scalar(select(Review.id)) is None
+    with pytest.raises(QuestionHidden):
+        review(area, "changes_requested", "More", SYSTEM, NOW)
