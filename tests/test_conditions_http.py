@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from briefs.api_tokens import create_token
 from briefs.extensions import db
+from briefs.handovers import hand_over
 from briefs.mail import send_due
 from briefs.models import Answer, Event, Review, Template
-from briefs.workflow import SYSTEM, QuestionHidden, mark_sent, review
+from briefs.workflow import SYSTEM, Actor, QuestionHidden, mark_sent, review
 from tests.factories import NOW, fields_by_key, make_brief, make_template
 
 HOME = "At the customer's home"
@@ -225,3 +226,42 @@ def test_a_hidden_question_cannot_be_sent_back(auth_client, user, frozen_clock):
     assert db.session.scalar(select(Review.id)) is None
     with pytest.raises(QuestionHidden):
         review(area, "changes_requested", "More", SYSTEM, NOW)
+
+
+def test_a_colleagues_page_shows_a_handed_over_question_once_it_applies(client, frozen_clock):
+    brief, token = make_brief(service_template())
+    fields = fields_by_key(brief)
+    area, name = fields["area"], fields["name"]
+    _handover, theirs = hand_over(
+        brief,
+        [name, area],
+        name="Maria",
+        email="maria@acme.example",
+        note="",
+        actor=Actor.client("Ivan"),
+        now=NOW,
+        secret_key=client.application.config["SECRET_KEY"],
+    )
+    db.session.commit()
+
+    def card(page: str) -> str:
+        start = page.index(f'id="field-{area.id}"')
+        return page[page.rindex("<", 0, start) : page.index(">", start)]
+
+    # Hidden at first: "place" is not answered, and it is not on Maria's page.
+    page = client.get(f"/c/{theirs}").get_data(as_text=True)
+    assert " hidden" in card(page)
+    assert f'name="f-{fields["place"].id}"' not in page
+    assert save(client, theirs, name, "Whitening")["hidden"] == [area.id]
+
+    save(client, token, fields["place"], HOME)
+
+    # Maria's next save says the question applies now, and so does her next load.
+    reply = save(client, theirs, name, "Teeth whitening")
+    assert reply["hidden"] == []
+    assert [m["label"] for m in reply["missing"]] == ["Which districts do you cover?"]
+    page = client.get(f"/c/{theirs}").get_data(as_text=True)
+    assert " hidden" not in card(page)
+
+    save(client, token, fields["place"], ONLINE)
+    assert save(client, theirs, name, "Whitening")["hidden"] == [area.id]
