@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from briefs.applies_changes import applies_changes
 from briefs.event_log import chain
 from briefs.extensions import db
 from briefs.models import (
@@ -307,9 +308,16 @@ def save_answer(
 def record_answers_saved(
     brief: Brief, fields: list[BriefField], actor: Actor, now: datetime
 ) -> Event | None:
-    """Record one event for the answers saved in one request (None if there were none)."""
+    """Record one event for the answers saved in one request (None if there were none).
+
+    A save that hid answered questions, or made hidden ones apply, names them (`hid`,
+    `shown`; see briefs.applies_changes).
+    """
     if not fields:
         return None
+    # What the save hid or brought in: told only when there is something to tell.
+    hid, shown = applies_changes(brief, fields)
+    changes = {name: keys for name, keys in (("hid", hid), ("shown", shown)) if keys}
     return record(
         brief,
         "answer_saved",
@@ -319,6 +327,7 @@ def record_answers_saved(
         fields=[field.key for field in fields],
         count=len(fields),
         answers=answers_written(fields),
+        **changes,
     )
 
 

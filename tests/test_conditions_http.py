@@ -265,3 +265,37 @@ def test_a_colleagues_page_shows_a_handed_over_question_once_it_applies(client, 
 
     save(client, token, fields["place"], ONLINE)
     assert save(client, theirs, name, "Whitening")["hidden"] == [area.id]
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        (
+            "en",
+            "saved 1 answer: “Where is the service provided?” — "
+            "1 question no longer applies: “Which districts do you cover?”; "
+            "1 question now applies: “Which video tool do you use?”",
+        ),
+        (
+            "ru",
+            "сохранён 1 ответ — «Where is the service provided?»; "
+            "1 вопрос больше не задаётся: «Which districts do you cover?»; "
+            "1 вопрос теперь задаётся: «Which video tool do you use?»",
+        ),
+    ],
+)
+def test_the_timeline_says_which_questions_a_save_hid_or_brought_in(auth_client, locale, says):
+    brief, token = make_brief(service_template(), locale=locale)
+    fields = fields_by_key(brief)
+    save(auth_client, token, fields["place"], HOME)
+    save(auth_client, token, fields["area"], "Central")
+    save(auth_client, token, fields["place"], ONLINE)
+    events = db.session.scalars(select(Event).where(Event.kind == "answer_saved")).all()
+    assert [(e.data.get("hid"), e.data.get("shown")) for e in events] == [
+        (None, ["area"]),
+        (None, None),
+        (["area"], ["tool"]),
+    ]
+    # Each line in the brief's own language.
+    timeline = auth_client.get(f"/briefs/{brief.id}/timeline.md").get_data(as_text=True)
+    assert says in timeline
