@@ -36,6 +36,36 @@ OPERATOR_LABELS = {
 }
 
 
+def condition_problem(error: ConditionError):
+    """Say in the page's language what is wrong with a condition (a lazy string)."""
+    params = error.params
+    if error.code == "not_mapping":
+        return _l("a condition is a mapping with 'all' or 'any'")
+    if error.code == "too_deep":
+        return _l("conditions are nested too deeply")
+    if error.code == "one_match":
+        return _l("a condition has exactly one of 'all' or 'any'")
+    if error.code == "empty_list":
+        return _l("'%(match)s' needs a list of at least one rule", match=params["match"])
+    if error.code == "empty_rule":
+        return _l("a rule is empty")
+    if error.code == "no_key":
+        return _l("a rule needs the key of an earlier question")
+    if error.code == "unknown_operator":
+        return _l(
+            "unknown operator %(op)s; use one of %(operators)s",
+            op=params["op"],
+            operators=params["operators"],
+        )
+    if error.code == "unknown_entries":
+        return _l("unknown entries in a rule: %(entries)s", entries=params["entries"])
+    if error.code == "needs_value":
+        return _l("'%(op)s' needs a value", op=params["op"])
+    if error.code == "needs_values":
+        return _l("'%(op)s' needs a list of values", op=params["op"])
+    return _l("'%(op)s' takes no value", op=params["op"])
+
+
 def _quoted(text: str) -> str:
     return f"«{text}»"
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import yaml
 from flask_babel import lazy_gettext as _l
 
+from briefs.condition_words import condition_problem
 from briefs.models.types import CHOICE_TYPES, FIELD_TYPES
 from briefs.rules.conditions import ConditionError, dump, parse, reference_problems
 
@@ -268,7 +269,7 @@ class _Reader:
         except ConditionError as error:
             self.problem(
                 self.line_of(f"{where}.show_when"),
-                _l("this condition cannot be read: %(reason)s", reason=str(error)),
+                _l("this condition cannot be read: %(reason)s", reason=condition_problem(error)),
             )
             condition = None
         self.conditions.append((owner, condition, where))

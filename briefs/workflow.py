@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from briefs.applies_changes import applies_changes
 from briefs.event_log import chain
 from briefs.extensions import db
 from briefs.models import (
@@ -28,7 +29,7 @@ from briefs.models import (
 )
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED, CLOSED
 from briefs.recipient_links import recipient_links, status_token_sealed
-from briefs.rules.conditions import combine
+from briefs.rules.conditions import combine, hidden_keys
 from briefs.rules.event_chain import answer_digest, review_digest
 from briefs.rules.tokens import new_token, seal
 from briefs.webhooks.events import queue_event
@@ -50,6 +51,21 @@ class BriefClosed(Exception):
         self.brief_id = brief_id
         #: What was refused: "send", "review", "assign", "answer", "comment", "upload", "edit".
         self.change = change
+
+
+class QuestionHidden(Exception):
+    """A review was asked of a question its condition hides: the client is not asked it."""
+
+    def __init__(self, field_id: int, label: str) -> None:
+        super().__init__(field_id)
+        self.field_id = field_id
+        self.label = label
+
+
+def is_hidden(field: BriefField) -> bool:
+    """Tell whether the field's condition, on the brief's answers now, hides it."""
+    fields = [other for section in field.brief.sections for other in section.fields]
+    return field.key in hidden_keys(fields)
 
 
 def refuse_if_closed(brief: Brief, change: str) -> None:
@@ -294,9 +310,16 @@ def save_answer(
 def record_answers_saved(
     brief: Brief, fields: list[BriefField], actor: Actor, now: datetime
 ) -> Event | None:
-    """Record one event for the answers saved in one request (None if there were none)."""
+    """Record one event for the answers saved in one request (None if there were none).
+
+    A save that hid answered questions, or made hidden ones apply, names them (`hid`,
+    `shown`; see briefs.applies_changes).
+    """
     if not fields:
         return None
+    # What the save hid or brought in: told only when there is something to tell.
+    hid, shown = applies_changes(brief, fields)
+    changes = {name: keys for name, keys in (("hid", hid), ("shown", shown)) if keys}
     return record(
         brief,
         "answer_saved",
@@ -306,6 +329,7 @@ def record_answers_saved(
         fields=[field.key for field in fields],
         count=len(fields),
         answers=answers_written(fields),
+        **changes,
     )
 
 
@@ -334,8 +358,13 @@ def submit(brief: Brief, actor: Actor, now: datetime, *, missing: list[str]) -> 
 
 
 def review(field: BriefField, verdict: str, comment: str, actor: Actor, now: datetime) -> Review:
-    """Accept the field's current answer, or send it back with a comment."""
+    """Accept the field's current answer, or send it back with a comment.
+
+    Raises QuestionHidden for a question its condition hides: nobody is asking it.
+    """
     refuse_if_closed(field.brief, "review")
+    if is_hidden(field):
+        raise QuestionHidden(field.id, field.label)
     if verdict not in (ACCEPTED, CHANGES_REQUESTED):
         raise ValueError(f"unknown verdict {verdict!r}")
     item = Review(

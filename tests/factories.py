@@ -281,12 +281,16 @@ PDF = b"%PDF-1.4\n" + b"x" * 50
 
 
 def docx_bytes() -> bytes:
-    """Return a minimal .docx: a ZIP with the parts Word files carry."""
+    """Return a minimal .docx: a ZIP with the parts Word files carry, the same bytes each time."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for name, text in (
+            ("[Content_Types].xml", "<Types/>"),
+            ("_rels/.rels", "<Relationships/>"),
+            ("word/document.xml", "<document/>"),
+        ):
+            # A fixed date: stamped with the clock, two calls a second apart differ.
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 2, 9, 0, 0)), text)
     return buffer.getvalue()
 
 

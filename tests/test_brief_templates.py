@@ -600,3 +600,19 @@ def test_build_a_template_in_the_browser(page, live_server, user):
     page.select_option("#type", "yes_no")
     page.click("form.tpl-form button[type=submit]")
     assert page.locator("code", has_text="is_parking_available").count() == 1
+
+
+def test_a_badly_written_condition_is_refused_in_russian(auth_client, user):
+    user.locale = "ru"
+    db.session.commit()
+    content = (
+        "format: briefs-template/1\nname: T\nsections:\n  - title: S\n    fields:\n"
+        "      - {key: place, label: Место}\n"
+        "      - key: area\n        label: Районы\n        show_when:\n"
+        "          all:\n          - {key: place, op: equals}\n"
+    ).encode()
+    body = _upload(auth_client, content).get_data(as_text=True)
+    assert "<code>строка 9 (sections[0].fields[1].show_when)</code>" in body
+    assert "не удаётся прочитать условие: для &#39;equals&#39; нужно значение" in body
+    assert "needs a value" not in body
+    assert db.session.scalar(db.select(db.func.count(Template.id))) == 0

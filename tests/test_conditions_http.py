@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
+from briefs.api_tokens import create_token
 from briefs.extensions import db
+from briefs.handovers import hand_over
 from briefs.mail import send_due
-from briefs.models import Answer, Event, Template
-from briefs.workflow import SYSTEM, mark_sent
-from tests.factories import fields_by_key, make_brief, make_template
+from briefs.models import Answer, Event, Review, Template
+from briefs.workflow import SYSTEM, Actor, QuestionHidden, mark_sent, review
+from tests.factories import NOW, fields_by_key, make_brief, make_template
 
 HOME = "At the customer's home"
 ONLINE = "Online"
@@ -191,3 +194,108 @@ def test_the_agency_page_marks_a_hidden_question_and_offers_no_accept(auth_clien
     assert ">Accept<" not in card
     place = body[body.index(f'id="field-{fields["place"].id}"') :].split("</article>", 1)[0]
     assert "Hidden" not in place and ">Accept<" in place
+    assert "Request changes" not in card and "Request changes" in place
+
+
+def test_a_hidden_question_cannot_be_sent_back(auth_client, user, frozen_clock):
+    brief, token = make_brief(service_template())
+    fields = fields_by_key(brief)
+    save(auth_client, token, fields["place"], HOME)
+    save(auth_client, token, fields["area"], "Central")
+    save(auth_client, token, fields["place"], ONLINE)
+    area = fields["area"]
+
+    response = auth_client.post(
+        f"/briefs/{brief.id}/fields/{area.id}/review",
+        data={f"f{area.id}-verdict": "changes_requested", f"f{area.id}-comment": "More, please"},
+        follow_redirects=True,
+    )
+    assert "is hidden now: its condition is not met" in response.get_data(as_text=True)
+
+    _token, secret = create_token(user, "CRM", "write", NOW)
+    refused = auth_client.post(
+        f"/api/v1/briefs/{brief.id}/fields/area/review",
+        json={"verdict": "changes_requested", "comment": "More, please"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert refused.status_code == 409
+    assert "hidden" in refused.get_json()["detail"]
+
+    db.session.refresh(area)
+    assert area.review_verdict is None
+    assert db.session.scalar(select(Review.id)) is None
+    with pytest.raises(QuestionHidden):
+        review(area, "changes_requested", "More", SYSTEM, NOW)
+
+
+def test_a_colleagues_page_shows_a_handed_over_question_once_it_applies(client, frozen_clock):
+    brief, token = make_brief(service_template())
+    fields = fields_by_key(brief)
+    area, name = fields["area"], fields["name"]
+    _handover, theirs = hand_over(
+        brief,
+        [name, area],
+        name="Maria",
+        email="maria@acme.example",
+        note="",
+        actor=Actor.client("Ivan"),
+        now=NOW,
+        secret_key=client.application.config["SECRET_KEY"],
+    )
+    db.session.commit()
+
+    def card(page: str) -> str:
+        start = page.index(f'id="field-{area.id}"')
+        return page[page.rindex("<", 0, start) : page.index(">", start)]
+
+    # Hidden at first: "place" is not answered, and it is not on Maria's page.
+    page = client.get(f"/c/{theirs}").get_data(as_text=True)
+    assert " hidden" in card(page)
+    assert f'name="f-{fields["place"].id}"' not in page
+    assert save(client, theirs, name, "Whitening")["hidden"] == [area.id]
+
+    save(client, token, fields["place"], HOME)
+
+    # Maria's next save says the question applies now, and so does her next load.
+    reply = save(client, theirs, name, "Teeth whitening")
+    assert reply["hidden"] == []
+    assert [m["label"] for m in reply["missing"]] == ["Which districts do you cover?"]
+    page = client.get(f"/c/{theirs}").get_data(as_text=True)
+    assert " hidden" not in card(page)
+
+    save(client, token, fields["place"], ONLINE)
+    assert save(client, theirs, name, "Whitening")["hidden"] == [area.id]
+
+
+@pytest.mark.parametrize(
+    ("locale", "says"),
+    [
+        (
+            "en",
+            "saved 1 answer: “Where is the service provided?” — "
+            "1 question no longer applies: “Which districts do you cover?”; "
+            "1 question now applies: “Which video tool do you use?”",
+        ),
+        (
+            "ru",
+            "сохранён 1 ответ — «Where is the service provided?»; "
+            "1 вопрос больше не задаётся: «Which districts do you cover?»; "
+            "1 вопрос теперь задаётся: «Which video tool do you use?»",
+        ),
+    ],
+)
+def test_the_timeline_says_which_questions_a_save_hid_or_brought_in(auth_client, locale, says):
+    brief, token = make_brief(service_template(), locale=locale)
+    fields = fields_by_key(brief)
+    save(auth_client, token, fields["place"], HOME)
+    save(auth_client, token, fields["area"], "Central")
+    save(auth_client, token, fields["place"], ONLINE)
+    events = db.session.scalars(select(Event).where(Event.kind == "answer_saved")).all()
+    assert [(e.data.get("hid"), e.data.get("shown")) for e in events] == [
+        (None, ["area"]),
+        (None, None),
+        (["area"], ["tool"]),
+    ]
+    # Each line in the brief's own language.
+    timeline = auth_client.get(f"/briefs/{brief.id}/timeline.md").get_data(as_text=True)
+    assert says in timeline

@@ -251,6 +251,12 @@ def review_field(brief_id: int, field_key: str):
         raise ApiProblem(
             409, "Conflict", "The field has no answer yet, so there is nothing to review."
         )
+    if workflow.is_hidden(field):
+        raise ApiProblem(
+            409,
+            "Conflict",
+            "The field is hidden: its condition is not met by the answers, so it is not reviewed.",
+        )
     workflow.review(field, verdict, comment.strip(), actor(), clock.utcnow())
     db.session.commit()
     return _detail(brief)

@@ -20,6 +20,7 @@ from briefs.extensions import db
 from briefs.models.brief import ACCEPTED
 from briefs.overview import brief_fields
 from briefs.rules.completeness import awaits_review
+from briefs.rules.conditions import hidden_keys
 from briefs.url_ids import parse_id
 
 #: The query argument (and form field) that keeps the brief page in review mode.
@@ -59,8 +60,10 @@ def accept_shown(brief_id: int):
     shown = shown_answers(request.form.getlist("shown"))
     now, actor = clock.utcnow(), workflow.Actor.user(current_user)
     accepted = changed = 0
-    for field in brief_fields(brief):
-        if field.id not in shown:
+    fields = brief_fields(brief)
+    hidden = hidden_keys(fields)
+    for field in fields:
+        if field.id not in shown or field.key in hidden:
             continue
         if field.revision == shown[field.id] and awaits_review(field):
             workflow.review(field, ACCEPTED, "", actor, now)

@@ -253,6 +253,16 @@ def review(brief_id: int, field_id: int):
             "warning",
         )
         return _to_brief(brief, anchor, review_mode=reviewing)
+    if workflow.is_hidden(field):
+        flash(
+            _(
+                "“%(label)s” is hidden now: its condition is not met by the client's answers, "
+                "so it is not reviewed.",
+                label=field.label,
+            ),
+            "warning",
+        )
+        return _to_brief(brief, anchor, review_mode=reviewing)
     if form.verdict.data == ACCEPTED and not has_answer(field):
         flash(
             _("“%(label)s” has no answer yet, so there is nothing to accept.", label=field.label),

@@ -42,7 +42,34 @@ MAX_DEPTH = 4
 
 
 class ConditionError(ValueError):
-    """A condition that is malformed or refers to a question it may not."""
+    """A condition that is malformed: a `code` saying what is wrong, and its `params`.
+
+    The text is English for logs; pages word the code in their language
+    (briefs.condition_words.condition_problem).
+    """
+
+    #: What is wrong, one of the messages in ENGLISH below.
+    code: str
+    params: dict[str, str]
+
+    ENGLISH = {
+        "not_mapping": "a condition is a mapping with 'all' or 'any'",
+        "too_deep": "conditions are nested too deeply",
+        "one_match": "a condition has exactly one of 'all' or 'any'",
+        "empty_list": "'{match}' needs a list of at least one rule",
+        "empty_rule": "an empty rule",
+        "no_key": "a rule needs the key of an earlier question",
+        "unknown_operator": "unknown operator {op}; use one of {operators}",
+        "unknown_entries": "unknown entries in a rule: {entries}",
+        "needs_value": "'{op}' needs a value",
+        "needs_values": "'{op}' needs a list of values",
+        "takes_no_value": "'{op}' takes no value",
+    }
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(self.ENGLISH[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 class AnswerLike(Protocol):
@@ -79,18 +106,18 @@ def parse(raw: object, depth: int = 0) -> Group | None:
     if raw is None or raw == {}:
         return None
     if not isinstance(raw, dict):
-        raise ConditionError("a condition is a mapping with 'all' or 'any'")
+        raise ConditionError("not_mapping")
     if depth > MAX_DEPTH:
-        raise ConditionError("conditions are nested too deeply")
+        raise ConditionError("too_deep")
     if "key" in raw:
         return Group(ALL, (_rule(raw),))
     matches = [m for m in (ALL, ANY) if m in raw]
     if len(matches) != 1 or len(raw) != 1:
-        raise ConditionError("a condition has exactly one of 'all' or 'any'")
+        raise ConditionError("one_match")
     match = matches[0]
     items = raw[match]
     if not isinstance(items, list) or not items:
-        raise ConditionError(f"'{match}' needs a list of at least one rule")
+        raise ConditionError("empty_list", match=match)
     parsed: list[Rule | Group] = []
     for item in items:
         if isinstance(item, dict) and "key" in item:
@@ -98,7 +125,7 @@ def parse(raw: object, depth: int = 0) -> Group | None:
         else:
             group = parse(item, depth + 1)
             if group is None:
-                raise ConditionError("an empty rule")
+                raise ConditionError("empty_rule")
             parsed.append(group)
     return Group(match, tuple(parsed))
 
@@ -107,16 +134,16 @@ def _rule(raw: dict) -> Rule:
     """Read one rule, checking its operator and values."""
     key, op = raw.get("key"), raw.get("op")
     if not isinstance(key, str) or not key:
-        raise ConditionError("a rule needs the key of an earlier question")
+        raise ConditionError("no_key")
     if op not in OPERATORS:
-        raise ConditionError(f"unknown operator {op!r}; use one of {', '.join(OPERATORS)}")
+        raise ConditionError("unknown_operator", op=repr(op), operators=", ".join(OPERATORS))
     extra = set(raw) - {"key", "op", "value", "values"}
     if extra:
-        raise ConditionError(f"unknown entries in a rule: {', '.join(sorted(extra))}")
+        raise ConditionError("unknown_entries", entries=", ".join(sorted(extra)))
     if op in VALUE_OPS:
         value = raw.get("value")
         if not isinstance(value, str) or not value.strip():
-            raise ConditionError(f"'{op}' needs a value")
+            raise ConditionError("needs_value", op=op)
         return Rule(key, op, (value.strip(),))
     if op in LIST_OPS:
         values = raw.get("values")
@@ -125,10 +152,10 @@ def _rule(raw: dict) -> Rule:
             or not values
             or not all(isinstance(v, str) and v.strip() for v in values)
         ):
-            raise ConditionError(f"'{op}' needs a list of values")
+            raise ConditionError("needs_values", op=op)
         return Rule(key, op, tuple(v.strip() for v in values))
     if "value" in raw or "values" in raw:
-        raise ConditionError(f"'{op}' takes no value")
+        raise ConditionError("takes_no_value", op=op)
     return Rule(key, op)
 
 

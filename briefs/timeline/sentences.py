@@ -101,6 +101,8 @@ def save_runs(events) -> tuple[dict[int, tuple[str, ...]], frozenset[int]]:
         if (
             first is not None
             and _same_person(first, event)
+            # A save that hid or brought in questions says so on a line of its own.
+            and not _changes_what_applies(event)
             and event.created_at - first.created_at <= SAVE_RUN
         ):
             later.add(event.id)
@@ -109,6 +111,11 @@ def save_runs(events) -> tuple[dict[int, tuple[str, ...]], frozenset[int]]:
             continue
         first, keys = event, list(dict.fromkeys(mine))
     return touched, frozenset(later)
+
+
+def _changes_what_applies(event) -> bool:
+    data = event.data or {}
+    return bool(data.get("hid") or data.get("shown"))
 
 
 def _same_person(one, other) -> bool:
@@ -253,13 +260,41 @@ def _answer_saved(event, data, actor, ctx):
     if event.id in ctx.saves:  # the first of a run of saves: it names the whole run's
         keys = list(ctx.saves[event.id])
         num = len(keys)
-    return Sentence(
+    saved = Sentence(
         ngettext(
             "%(actor)s saved %(num)d answer: %(names)s",
             "%(actor)s saved %(num)d answers: %(names)s",
             num,
         ),
         {"actor": actor, "num": num, "names": names(_labels(keys, ctx))},
+    )
+    parts = {"saved": saved}
+    hid, shown = data.get("hid") or [], data.get("shown") or []
+    if hid:
+        parts["hid"] = Sentence(
+            ngettext(
+                "%(num)d question no longer applies: %(names)s",
+                "%(num)d questions no longer apply: %(names)s",
+                len(hid),
+            ),
+            {"num": len(hid), "names": names(_labels(hid, ctx))},
+        )
+    if shown:
+        parts["shown"] = Sentence(
+            ngettext(
+                "%(num)d question now applies: %(names)s",
+                "%(num)d questions now apply: %(names)s",
+                len(shown),
+            ),
+            {"num": len(shown), "names": names(_labels(shown, ctx))},
+        )
+    if len(parts) == 1:
+        return saved
+    # "Ivan saved 1 answer: “Place” — 1 question no longer applies: “Districts”"
+    changes = [f"%({name})s" for name in ("hid", "shown") if name in parts]
+    return Sentence(
+        _("%(saved)s — %(changes)s"),
+        {"saved": saved, "changes": Sentence("; ".join(changes), parts)},
     )
 
 
