@@ -265,9 +265,25 @@ def test_does_not_apply_counts_as_answered(client, frozen_clock):
     assert f'id="na-{who.id}" name="na-{who.id}" value="1" checked' in body
 
 
-def test_submit_works_with_fields_missing(client, frozen_clock):
+def test_submit_with_fields_missing_asks_first_and_lists_them(client, frozen_clock):
     brief, token = make_brief()
     response = client.post(f"/c/{token}", data=form_data(brief, name="Whitening", action="submit"))
+    assert response.status_code == 200
+    assert brief.status == "draft" and count(Event, kind="brief_submitted") == 0
+    assert fields_by_key(brief)["name"].value == "Whitening"  # saved all the same
+    body = response.get_data(as_text=True)
+    confirm = body[body.index('id="confirm-submit"') : body.index("</section>")]
+    assert "3 required questions are still open. Submit anyway?" in confirm
+    for key in ("what", "channels", "who"):
+        assert f'href="#field-{fields_by_key(brief)[key].id}"' in confirm
+    assert 'name="action" value="submit_anyway"' in confirm
+
+
+def test_submit_works_with_fields_missing(client, frozen_clock):
+    brief, token = make_brief()
+    response = client.post(
+        f"/c/{token}", data=form_data(brief, name="Whitening", action="submit_anyway")
+    )
     assert response.status_code == 302
     assert brief.status == "submitted" and brief.submitted_at == NOW
     event = db.session.scalar(select(Event).where(Event.kind == "brief_submitted"))
@@ -276,11 +292,17 @@ def test_submit_works_with_fields_missing(client, frozen_clock):
     body = client.get(f"/c/{token}").get_data(as_text=True)
     assert "Submitted — thank you!" in body
     assert "You submitted this brief on" in body
+    assert "What happens next: Pixel &amp; Co reads your answers" in body
+    # Submitted: nothing asks to press "Submit" any more.
+    assert "Submit" not in re.sub(r"(Submitted|submitted)", "", body.split("</header>")[1])
     assert "Still missing" in body and ">What exactly is done</a>" in body
 
     # The client can keep answering and submit again.
     frozen_clock(NOW + timedelta(days=1))
-    client.post(f"/c/{token}", data=form_data(brief, name="Whitening", what="All", action="submit"))
+    client.post(
+        f"/c/{token}",
+        data=form_data(brief, name="Whitening", what="All", action="submit_anyway"),
+    )
     assert count(Event, kind="brief_submitted") == 2
     assert brief.submitted_at == NOW + timedelta(days=1)
 

@@ -351,8 +351,8 @@ def state_json(link: Link) -> dict:
             "required": stats.required,
             "percent": stats.percent,
             "text": progress_text(stats, link.is_colleague),
-            "left": left_words(len(missing)),
         },
+        "left": left_words(len(missing)),
         "missing": missing,
         "hidden": [f.id for f in fields if f.key in hidden],
     }

@@ -144,20 +144,19 @@
     reply.missing.forEach(function (missing) { missingList.appendChild(missingItem(missing)); });
     document.getElementById("missing-box").hidden = !reply.missing.length;
     var count = document.getElementById("missing-count");
-    count.textContent = reply.progress.left;
+    count.textContent = reply.left;
     count.hidden = !reply.missing.length;
     document.getElementById("tips-word").hidden = !!reply.missing.length;
     document.getElementById("done-box").hidden = !!reply.missing.length;
     applyServerHidden(reply.hidden);
   }
 
-  // A field's autosave address (client_form.save_field), from the form's data-fields-url.
+  // A field's autosave address (client_form.save_field).
   function fieldUrl(field) {
     return form.dataset.fieldsUrl + field.id;
   }
 
-  // "Submit" with required questions open asks first, listing them, in a <dialog>;
-  // its "Submit anyway" button posts action=submit_anyway. Without a dialog the server asks.
+  // "Submit" with questions open asks first in a <dialog> (else the server asks).
   function askBeforeSubmit(event) {
     var dialog = document.getElementById("submit-dialog");
     if (!dialog || typeof dialog.showModal !== "function") return;
