@@ -56,6 +56,21 @@ def test_unknown_token_gets_the_plain_404(client):
     assert response.status_code == 404
     assert "Page not found" in body
     assert "Teeth whitening" not in body and "Pixel" not in body
+    # No typo hint: a dead link is one to ask the agency about again.
+    assert "mistyped" not in body
+    assert "Please ask the agency that sent it for a new link." in body
+
+
+def test_a_closed_briefs_link_names_the_agency_to_ask_for_a_new_one(client):
+    brief, token = make_brief(locale="ru")
+    close(brief, Actor("system", "Tests"), NOW)
+    db.session.commit()
+    response = client.get(f"/c/{token}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Эта ссылка больше не открывает бриф" in body
+    assert "попросите у Pixel &amp; Co новую ссылку" in body
+    assert "Teeth whitening" not in body
 
 
 def test_regenerated_link_stops_working(client, frozen_clock):

@@ -18,8 +18,8 @@ from briefs.client_form.access import Link
 from briefs.client_form.filling import Posted
 from briefs.comments import comments_by_field
 from briefs.conflicts import Conflict
-from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.extensions import db
+from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.models import Brief, BriefField, BriefSection, Comment, Upload, User
 from briefs.rules.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
 from briefs.rules.deadlines import info_due_date
