@@ -239,7 +239,7 @@ def test_bad_values_are_refused_next_to_their_field_and_kept(client, frozen_cloc
     assert fields["name"].value == "Whitening"  # valid fields are still saved
     assert fields["price"].value == "" and fields["email"].value == ""
     assert 'value="about 300"' in body and 'value="not-an-email"' in body
-    assert "Please enter a number, for example 1500 or 1 500,50." in body
+    assert "Please enter a number, for example 25000, 1,500.50 or “from 25,000”." in body
     assert "Please enter an e-mail address, for example name@example.com." in body
     price = fields["price"].id
     assert re.search(rf'id="f-{price}"[^>]*aria-describedby="err-{price}"', body, re.S)
@@ -390,7 +390,7 @@ def test_autosave_refuses_a_bad_value_with_a_message(client, frozen_clock):
     body = response.get_json()
     assert response.status_code == 422
     assert body["ok"] is False
-    assert body["error"] == "Please enter a number, for example 1500 or 1 500,50."
+    assert body["error"] == "Please enter a number, for example 25000, 1,500.50 or “from 25,000”."
     assert price.revision == 0
     too_long = client.post(f"/c/{token}/fields/{price.id}", data={f"f-{price.id}": "1" * 20_001})
     assert too_long.status_code == 422
