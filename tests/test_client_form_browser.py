@@ -171,6 +171,11 @@ def test_keyboard_alone_fills_and_submits(page, live_server):
     saved(page, f["who"])
     tab_to("button[value=submit]")
     page.keyboard.press("Space")
+    # One question is still open: the dialog asks, "Keep answering" focused, Tab to submit.
+    expect(page.locator("#submit-dialog")).to_be_visible()
+    expect(page.locator("#submit-dialog [data-close]")).to_be_focused()
+    tab_to("#submit-dialog button[value=submit_anyway]")
+    page.keyboard.press("Space")
     expect(page.locator(".flash")).to_have_text("Submitted — thank you!")
     db.session.expire_all()
     assert brief.status == "submitted"
