@@ -18,7 +18,9 @@ def answer_error(code: str) -> str:
             limit=format_decimal(answers.MAX_ANSWER_LENGTH),
         )
     messages = {
-        answers.NOT_A_NUMBER: _("Please enter a number, for example 1500 or 1 500,50."),
+        answers.NOT_A_NUMBER: _(
+            "Please enter a number, for example 25000, 1,500.50 or “from 25,000”."
+        ),
         answers.NOT_A_DATE: _("Please enter a date, for example 31.12.2026."),
         answers.NOT_AN_EMAIL: _("Please enter an e-mail address, for example name@example.com."),
         answers.NOT_A_URL: _("Please enter a web address, for example example.com."),

@@ -9,7 +9,7 @@ import io
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from briefs import workflow
 from briefs.extensions import db
@@ -362,4 +362,13 @@ def copy_briefs(source: Brief, count: int, vary=None) -> None:
     db.session.execute(insert(BriefField), field_rows)
     if recipients:
         db.session.execute(insert(brief_recipient), recipients)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Rows inserted with their own ids leave PostgreSQL's sequences behind: move them on.
+        for model in (Brief, BriefSection, BriefField):
+            table = model.__tablename__
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+                )
+            )
     db.session.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from briefs.models.types import FIELD_TYPES
@@ -16,6 +18,7 @@ from briefs.rules.answers import (
     AnswerError,
     clean_answer,
     parse_date,
+    parse_number,
 )
 
 CHANNELS = ["Search", "Referrals", "Ads"]
@@ -97,6 +100,35 @@ def test_numbers_in_common_forms_are_accepted_as_typed(raw):
 )
 def test_things_that_are_not_numbers_are_refused(raw):
     assert refused("number", raw) == NOT_A_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("raw", "locale", "number"),
+    [
+        ("от 25 000", "ru", "25000"),
+        ("25000 руб.", "ru", "25000"),
+        ("1 500,50", "ru", "1500.50"),
+        ("1500 ₽", "ru", "1500"),
+        ("1,500", "ru", "1.500"),
+        ("from 25,000", "en", "25000"),
+        ("1,500.50", "en", "1500.50"),
+        ("$1,500", "en", "1500"),
+        ("1,500", "en", "1500"),
+        ("-3.5", "en", "-3.5"),
+    ],
+)
+def test_numbers_as_people_type_them_are_kept_as_typed_and_read_in_their_language(
+    raw, locale, number
+):
+    assert clean_answer("number", [], raw, locale) == raw
+    assert parse_number(raw, locale) == Decimal(number)
+
+
+@pytest.mark.parametrize("raw", ["от 20 до 30", "12 apples", "около", "25 000 тыс. руб"])
+def test_two_numbers_or_other_words_are_not_a_number(raw):
+    assert parse_number(raw, "ru") is None
+    with pytest.raises(AnswerError):
+        clean_answer("number", [], raw, "ru")
 
 
 # Dates

@@ -56,6 +56,21 @@ def test_unknown_token_gets_the_plain_404(client):
     assert response.status_code == 404
     assert "Page not found" in body
     assert "Teeth whitening" not in body and "Pixel" not in body
+    # No typo hint: a dead link is one to ask the agency about again.
+    assert "mistyped" not in body
+    assert "Please ask the agency that sent it for a new link." in body
+
+
+def test_a_closed_briefs_link_names_the_agency_to_ask_for_a_new_one(client):
+    brief, token = make_brief(locale="ru")
+    close(brief, Actor("system", "Tests"), NOW)
+    db.session.commit()
+    response = client.get(f"/c/{token}")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Эта ссылка больше не открывает бриф" in body
+    assert "попросите у Pixel &amp; Co новую ссылку" in body
+    assert "Teeth whitening" not in body
 
 
 def test_regenerated_link_stops_working(client, frozen_clock):
@@ -216,15 +231,15 @@ def test_bad_values_are_refused_next_to_their_field_and_kept(client, frozen_cloc
     brief, token = make_full_brief()
     fields = fields_by_key(brief)
     data = form_data(
-        brief, name="Whitening", price="about 300", email="not-an-email", launch="31.02.2026"
+        brief, name="Whitening", price="300 or 400", email="not-an-email", launch="31.02.2026"
     )
     response = client.post(f"/c/{token}", data=data)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert fields["name"].value == "Whitening"  # valid fields are still saved
     assert fields["price"].value == "" and fields["email"].value == ""
-    assert 'value="about 300"' in body and 'value="not-an-email"' in body
-    assert "Please enter a number, for example 1500 or 1 500,50." in body
+    assert 'value="300 or 400"' in body and 'value="not-an-email"' in body
+    assert "Please enter a number, for example 25000, 1,500.50 or “from 25,000”." in body
     assert "Please enter an e-mail address, for example name@example.com." in body
     price = fields["price"].id
     assert re.search(rf'id="f-{price}"[^>]*aria-describedby="err-{price}"', body, re.S)
@@ -265,9 +280,25 @@ def test_does_not_apply_counts_as_answered(client, frozen_clock):
     assert f'id="na-{who.id}" name="na-{who.id}" value="1" checked' in body
 
 
-def test_submit_works_with_fields_missing(client, frozen_clock):
+def test_submit_with_fields_missing_asks_first_and_lists_them(client, frozen_clock):
     brief, token = make_brief()
     response = client.post(f"/c/{token}", data=form_data(brief, name="Whitening", action="submit"))
+    assert response.status_code == 200
+    assert brief.status == "draft" and count(Event, kind="brief_submitted") == 0
+    assert fields_by_key(brief)["name"].value == "Whitening"  # saved all the same
+    body = response.get_data(as_text=True)
+    confirm = body[body.index('id="confirm-submit"') : body.index("</section>")]
+    assert "3 required questions are still open. Submit anyway?" in confirm
+    for key in ("what", "channels", "who"):
+        assert f'href="#field-{fields_by_key(brief)[key].id}"' in confirm
+    assert 'name="action" value="submit_anyway"' in confirm
+
+
+def test_submit_works_with_fields_missing(client, frozen_clock):
+    brief, token = make_brief()
+    response = client.post(
+        f"/c/{token}", data=form_data(brief, name="Whitening", action="submit_anyway")
+    )
     assert response.status_code == 302
     assert brief.status == "submitted" and brief.submitted_at == NOW
     event = db.session.scalar(select(Event).where(Event.kind == "brief_submitted"))
@@ -276,11 +307,17 @@ def test_submit_works_with_fields_missing(client, frozen_clock):
     body = client.get(f"/c/{token}").get_data(as_text=True)
     assert "Submitted — thank you!" in body
     assert "You submitted this brief on" in body
+    assert "What happens next: Pixel &amp; Co reads your answers" in body
+    # Submitted: nothing asks to press "Submit" any more.
+    assert "Submit" not in re.sub(r"(Submitted|submitted)", "", body.split("</header>")[1])
     assert "Still missing" in body and ">What exactly is done</a>" in body
 
     # The client can keep answering and submit again.
     frozen_clock(NOW + timedelta(days=1))
-    client.post(f"/c/{token}", data=form_data(brief, name="Whitening", what="All", action="submit"))
+    client.post(
+        f"/c/{token}",
+        data=form_data(brief, name="Whitening", what="All", action="submit_anyway"),
+    )
     assert count(Event, kind="brief_submitted") == 2
     assert brief.submitted_at == NOW + timedelta(days=1)
 
@@ -353,7 +390,7 @@ def test_autosave_refuses_a_bad_value_with_a_message(client, frozen_clock):
     body = response.get_json()
     assert response.status_code == 422
     assert body["ok"] is False
-    assert body["error"] == "Please enter a number, for example 1500 or 1 500,50."
+    assert body["error"] == "Please enter a number, for example 25000, 1,500.50 or “from 25,000”."
     assert price.revision == 0
     too_long = client.post(f"/c/{token}/fields/{price.id}", data={f"f-{price.id}": "1" * 20_001})
     assert too_long.status_code == 422

@@ -106,7 +106,9 @@ def test_a_bad_value_is_explained_next_to_the_field(page, live_server):
     page.fill(f"#f-{price.id}", "cheap")
     saved(page, price, "Not saved")
     error = page.locator(f"#err-{price.id}")
-    expect(error).to_have_text("Please enter a number, for example 1500 or 1 500,50.")
+    expect(error).to_have_text(
+        "Please enter a number, for example 25000, 1,500.50 or “from 25,000”."
+    )
     expect(error).to_have_attribute("role", "alert")
     expect(page.locator(f"#f-{price.id}")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(f"#f-{price.id}")).to_have_attribute("aria-describedby", f"err-{price.id}")
@@ -168,6 +170,11 @@ def test_keyboard_alone_fills_and_submits(page, live_server):
     page.keyboard.press("Space")
     saved(page, f["who"])
     tab_to("button[value=submit]")
+    page.keyboard.press("Space")
+    # One question is still open: the dialog asks, "Keep answering" focused, Tab to submit.
+    expect(page.locator("#submit-dialog")).to_be_visible()
+    expect(page.locator("#submit-dialog [data-close]")).to_be_focused()
+    tab_to("#submit-dialog button[value=submit_anyway]")
     page.keyboard.press("Space")
     expect(page.locator(".flash")).to_have_text("Submitted — thank you!")
     db.session.expire_all()

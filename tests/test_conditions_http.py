@@ -106,7 +106,7 @@ def test_submit_records_only_the_questions_that_apply_as_missing(client, frozen_
             "seen": [fields["place"].id, fields["name"].id],
             f"f-{fields['place'].id}": ONLINE,
             f"f-{fields['name'].id}": "Yoga",
-            "action": "submit",
+            "action": "submit_anyway",
         },
     )
     event = db.session.scalar(select(Event).where(Event.kind == "brief_submitted"))

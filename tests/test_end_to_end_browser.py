@@ -28,6 +28,7 @@ WORDS = {
         "create": "Create the brief",
         "link": "Link to the client's form",
         "submit": "Submit",
+        "submit_anyway": "Submit anyway",
         "missing": "Missing",
     },
     "ru": {
@@ -39,6 +40,7 @@ WORDS = {
         "create": "Создать бриф",
         "link": "Ссылка на форму для клиента",
         "submit": "Отправить",
+        "submit_anyway": "Всё равно отправить",
         "missing": "Не хватает",
     },
 }
@@ -123,6 +125,10 @@ def test_client_fills_over_two_visits_and_the_export_holds_it_exactly(
         "input[type=checkbox]"
     ).first.check()
     form.get_by_role("button", name=WORDS[locale]["submit"], exact=True).click()
+    # Questions are still open, so the form asks first and lists them.
+    dialog = form.locator("#submit-dialog")
+    expect(dialog.locator("li")).not_to_have_count(0)
+    dialog.get_by_role("button", name=WORDS[locale]["submit_anyway"]).click()
     expect(form.locator(".submitted")).to_be_visible()
 
     brief_url = agency_page.url.split("#")[0]

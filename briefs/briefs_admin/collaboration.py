@@ -133,7 +133,7 @@ def prefill_field(brief_id: int, field_id: int):
         abort(404)
     value = raw.splitlines() if field.type == "multiple_choice" else raw
     try:
-        cleaned = clean_answer(field.type, list(field.options or []), value)
+        cleaned = clean_answer(field.type, list(field.options or []), value, field.brief.locale)
     except AnswerError as error:
         return _rerender(brief_id, prefill_error=(field.id, answer_error(error.code), raw))
     if not cleaned:

@@ -9,13 +9,16 @@ with the same plain 404 as an unknown link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
-from flask import abort, g
+from flask import abort, g, make_response, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Contact, Handover, RecipientLink, Upload
+from briefs.response_format import wants_json
 from briefs.rules.conditions import hidden_keys
 from briefs.rules.tokens import hash_token
 from briefs.workflow import Actor
@@ -102,16 +105,31 @@ def open_link(token: str) -> Link:
             contact = next((c for c in brief.recipients if c.id == own.contact_id), None)
             brief = brief if contact is not None else None
         else:
-            handover = db.session.scalar(
-                select(Handover).where(Handover.token_hash == digest, Handover.revoked_at.is_(None))
-            )
+            handover = db.session.scalar(select(Handover).where(Handover.token_hash == digest))
             brief = _load(Brief.id == handover.brief_id) if handover else None
-    # Unknown, regenerated, withdrawn and closed links look the same: nothing to learn.
-    if brief is None or brief.is_closed:
-        abort(404)
+            if handover is not None and handover.revoked_at is not None:
+                _dead_link(brief)
+    # Unknown and regenerated links look the same: nothing to learn from them. A link
+    # that did open this brief (closed since, or withdrawn) names the agency to ask.
+    if brief is None:
+        _dead_link(None)
+    if brief.is_closed:
+        _dead_link(brief)
     g.locale = brief.locale
     g.timezone = brief.client.timezone
     return Link(brief=brief, token=token, handover=handover, contact=contact)
+
+
+def _dead_link(brief: Brief | None) -> NoReturn:
+    """Answer 404 saying to ask the agency for a new link; named when the link was real."""
+    if wants_json():
+        abort(404)
+    agency = ""
+    if brief is not None:
+        g.locale = brief.locale
+        agency = agency_settings().name
+    page = render_template("client_form/dead_link.html", agency=agency)
+    abort(make_response(page, 404))
 
 
 def field_of(link: Link, field_id: int) -> BriefField:

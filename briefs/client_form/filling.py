@@ -92,7 +92,7 @@ def save_posted(
     if field.type == "file":
         value = field.value  # files change through their own uploads, never as text
     else:
-        value = clean_answer(field.type, list(field.options or []), posted.raw)
+        value = clean_answer(field.type, list(field.options or []), posted.raw, field.brief.locale)
     verdict = judge(field, value, posted.not_applicable, posted.base)
     if verdict == CONFLICT:
         return Conflict(field, posted.text, posted.not_applicable, posted.base or 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import url_for
 from flask_babel import format_time, ngettext
@@ -13,13 +13,16 @@ from markupsafe import Markup
 
 from briefs.accounts import agency_settings
 from briefs.answer_messages import file_size
+from briefs.chase_policy import calendar
 from briefs.client_form.access import Link
 from briefs.client_form.filling import Posted
 from briefs.comments import comments_by_field
 from briefs.conflicts import Conflict
+from briefs.extensions import db
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
-from briefs.models import Brief, BriefField, BriefSection, Comment, Upload
+from briefs.models import Brief, BriefField, BriefSection, Comment, Upload, User
 from briefs.rules.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
+from briefs.rules.deadlines import info_due_date
 from briefs.rules.handover_limits import MAX_NOTE
 from briefs.uploads import uploads_by_field
 
@@ -107,6 +110,20 @@ class FormPage:
     handover_form: HandoverForm | None = None
     #: The longest note a hand-over may carry (the textarea's maxlength).
     note_limit: int = MAX_NOTE
+    #: The day the answers are needed by, from the launch date and the agency's calendar.
+    answers_due: date | None = None
+    #: Answers the agency sent back for changes (counted apart from `missing`).
+    sent_back: list[BriefField] = dataclass_field(default_factory=list)
+    #: Required questions still unanswered or sent back, listed when the client submits.
+    #: Set when "Submit" was pressed with these open: the page then asks first.
+    confirm_submit: list[BriefField] = dataclass_field(default_factory=list)
+    #: Who at the agency reviews the answers (the brief's creator), when known.
+    reviewer: str = ""
+
+    @property
+    def left_text(self) -> str:
+        """The folded summary line: how many required questions are left."""
+        return left_words(len(self.missing))
 
     @property
     def colleague(self):
@@ -129,6 +146,11 @@ def progress_text(stats: Progress, colleague: bool = False) -> str:
         stats.required,
         answered=stats.answered,
     )
+
+
+def left_words(missing: int) -> str:
+    """Say how many required questions are left, for the folded summary line."""
+    return ngettext("%(num)d left", "%(num)d left", missing)
 
 
 def file_views(token: str, uploads: list[Upload]) -> list[FileView]:
@@ -244,6 +266,7 @@ def build_page(
     typed: dict[int, Posted] | None = None,
     conflicts: dict[int, Conflict] | None = None,
     handover_form: HandoverForm | None = None,
+    confirm_submit: bool = False,
 ) -> FormPage:
     """Assemble the form page for a link, with refused values shown as typed."""
     brief, token = link.brief, link.token
@@ -276,7 +299,14 @@ def build_page(
     ]
     fields = link.fields
     stats = progress(fields, hidden)
-    agency_name = agency_settings().name
+    settings = agency_settings()
+    agency_name = settings.name
+    missing = missing_fields(fields, hidden)
+    due = None
+    if brief.launch_date is not None:
+        due = info_due_date(
+            brief.launch_date, brief.work_days, calendar(settings, brief.launch_date)
+        )
     return FormPage(
         brief=brief,
         token=token,
@@ -284,20 +314,37 @@ def build_page(
         sections=sections,
         progress=stats,
         progress_text=progress_text(stats, link.is_colleague),
-        missing=missing_fields(fields, hidden),
+        missing=[f for f in missing if not is_sent_back(f)],
         errors=[(f, errors[f.id]) for f in fields if f.id in errors],
         texts=js_texts(),
         words=repeated_words(agency_name),
         link=link,
         holders=shares,
         handover_form=handover_form,
+        answers_due=due,
+        sent_back=[f for f in fields if f.key not in hidden and is_sent_back(f)],
+        confirm_submit=missing if confirm_submit else [],
+        reviewer=_reviewer(brief),
     )
+
+
+def _reviewer(brief: Brief) -> str:
+    """Name who reviews a submitted brief: the person who created it, when known."""
+    if brief.status != "submitted" or brief.created_by_id is None:
+        return ""
+    user = db.session.get(User, brief.created_by_id)
+    return user.name if user else ""
 
 
 def state_json(link: Link) -> dict:
     """Return the link's progress and missing list for the page to update live."""
     fields, hidden = link.fields, link.hidden
     stats = progress(fields, hidden)
+    missing = [
+        {"id": f.id, "label": f.label}
+        for f in fields
+        if f.key not in hidden and is_missing(f) and not is_sent_back(f)
+    ]
     return {
         "progress": {
             "answered": stats.answered,
@@ -305,9 +352,8 @@ def state_json(link: Link) -> dict:
             "percent": stats.percent,
             "text": progress_text(stats, link.is_colleague),
         },
-        "missing": [
-            {"id": f.id, "label": f.label} for f in fields if f.key not in hidden and is_missing(f)
-        ],
+        "left": left_words(len(missing)),
+        "missing": missing,
         "hidden": [f.id for f in fields if f.key in hidden],
     }
 

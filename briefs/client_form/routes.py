@@ -123,19 +123,22 @@ def save(token: str):
     for name, handler in _BUTTONS.items():
         if name in form:
             return handler(link, form[name], now)
-    if action in ("submit", "done") and link.is_colleague:
+    if action in ("submit", "submit_anyway", "done") and link.is_colleague:
         [holder] = holders(brief, [link.handover])
         note_done(link.handover, brief, holder, now=now)
         db.session.commit()
         flash(_("Thank you! Your answers are saved and the others can see them."), "success")
         return _back(token)
-    if action == "submit":
-        workflow.submit(
-            brief, actor, now, missing=[f.key for f in missing_fields(fields, link.hidden)]
-        )
+    if action in ("submit", "submit_anyway"):
+        missing = missing_fields(fields, link.hidden)
+        if missing and action == "submit":
+            # Asked first, on the page itself (with JavaScript a dialog asked already).
+            db.session.commit()
+            return _render(link, confirm_submit=True)
+        workflow.submit(brief, actor, now, missing=[f.key for f in missing])
         db.session.commit()
         flash(_("Submitted — thank you!"), "success")
-        return _back(token)
+        return _back(token, anchor="submitted")
     db.session.commit()
     flash(_("Saved."), "success")
     return _back(token)

@@ -60,8 +60,12 @@ def _plain(text: str, field_type: str) -> str:
     return text
 
 
-def clean_answer(field_type: str, options: list[str], raw: str | list[str]) -> str:
+def clean_answer(
+    field_type: str, options: list[str], raw: str | list[str], locale: str = "en"
+) -> str:
     """Validate a submitted value for a field type and return the text to store.
+
+    A number is stored as the client wrote it; `parse_number` reads it in `locale`.
 
     The stored text is a fixed point: cleaning it again, as sent back by the page's input
     for the field's type, gives the same text.
@@ -86,7 +90,7 @@ def clean_answer(field_type: str, options: list[str], raw: str | list[str]) -> s
     if not text:
         return ""
     if field_type == "number":
-        _check_number(text)
+        _check_number(text, locale)
     elif field_type == "date":
         text = _normalise_date(text)
     elif field_type == "email":
@@ -105,14 +109,60 @@ def clean_answer(field_type: str, options: list[str], raw: str | list[str]) -> s
     return text
 
 
-def _check_number(text: str) -> None:
-    """Accept "1500", "1 500", "1500,50", "-3.5"; refuse anything else."""
-    compact = _SPACES.sub("", text).replace(",", ".")
+#: One number as people write it: digits with spaces, points, commas or apostrophes between.
+_NUMBER = re.compile(r"[+-]?\d(?:[\d\s\u00a0\u202f.,']*\d)?")
+#: Currencies written next to a price.
+_CURRENCY = r"(?:₽|\$|€|£|руб\.?|рублей|рубля|рубль|р\.|rub|rur|usd|eur|euros?|dollars?)"
+#: What may stand before the number: "от", "from", "about" and a currency; nothing else.
+_NUMBER_BEFORE = re.compile(
+    rf"\s*(?:(?:от|до|около|примерно|from|up to|about|approx\.?|~|≈)\s*)?(?:{_CURRENCY}\s*)?",
+    re.IGNORECASE,
+)
+#: What may follow it: a currency.
+_NUMBER_AFTER = re.compile(rf"\s*(?:{_CURRENCY}\s*)?", re.IGNORECASE)
+
+
+def parse_number(text: str, locale: str = "en") -> Decimal | None:
+    """Read the one number in what a client typed, as their language writes it; else None.
+
+    "от"/"from" before it and a currency around it are allowed and stay in the stored text
+    ("от 25 000", "25000 руб.", "$1,500.50"); other words are not ("12 apples"), nor are
+    two numbers ("от 20 до 30"). In English "1,500.50" is 1500.50; in Russian
+    "1 500,50" is. A point or comma that cannot group thousands is the decimal mark.
+    """
+    found = list(_NUMBER.finditer(text))
+    if len(found) != 1:
+        return None
+    match = found[0]
+    if not (
+        _NUMBER_BEFORE.fullmatch(text[: match.start()])
+        and _NUMBER_AFTER.fullmatch(text[match.end() :])
+    ):
+        return None
+    core = _SPACES.sub("", match.group()).replace("'", "")
+    sign = "-" if core.startswith("-") else ""
+    core = core.lstrip("+-")
+    decimal_mark = "," if locale.startswith("ru") else "."
+    other = "." if decimal_mark == "," else ","
+    if "," in core and "." in core:
+        decimal_mark = core[max(core.rfind(","), core.rfind("."))]
+        other = "." if decimal_mark == "," else ","
+    elif decimal_mark not in core and other in core:
+        if not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(other)}\d{{3}})+", core):
+            decimal_mark, other = other, decimal_mark
+    whole, _, fraction = core.partition(decimal_mark)
+    whole = whole.replace(other, "")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        return None
     try:
-        Decimal(compact)
-    except InvalidOperation as error:
-        raise AnswerError(NOT_A_NUMBER) from error
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", compact):
+        return Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}")
+    except InvalidOperation:
+        return None
+
+
+def _check_number(text: str, locale: str) -> None:
+    """Accept text holding one number ("1 500,50", "от 25 000", "25000 руб."); refuse others."""
+    if parse_number(text, locale) is None:
         raise AnswerError(NOT_A_NUMBER)
 
 

@@ -143,8 +143,36 @@
     missingList.textContent = "";
     reply.missing.forEach(function (missing) { missingList.appendChild(missingItem(missing)); });
     document.getElementById("missing-box").hidden = !reply.missing.length;
+    var count = document.getElementById("missing-count");
+    count.textContent = reply.left;
+    count.hidden = !reply.missing.length;
+    document.getElementById("tips-word").hidden = !!reply.missing.length;
     document.getElementById("done-box").hidden = !!reply.missing.length;
     applyServerHidden(reply.hidden);
+  }
+
+  // A field's autosave address (client_form.save_field).
+  function fieldUrl(field) {
+    return form.dataset.fieldsUrl + field.id;
+  }
+
+  // "Submit" with questions open asks first in a <dialog> (else the server asks).
+  function askBeforeSubmit(event) {
+    var dialog = document.getElementById("submit-dialog");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    var open = Array.prototype.slice.call(
+      document.querySelectorAll("#sent-back li, #missing-list li"));
+    if (!open.length) return;
+    event.preventDefault();
+    var list = document.getElementById("submit-dialog-list");
+    list.textContent = "";
+    open.forEach(function (item) { list.appendChild(item.cloneNode(true)); });
+    dialog.showModal();
+  }
+
+  function closeDialogOnLink(event) {
+    var dialog = event.currentTarget;
+    if (event.target.closest("a, [data-close]")) dialog.close();
   }
 
   // Build one "Still missing" entry, a link to the question, as form.html renders it.
@@ -304,7 +332,7 @@
     showStatus(field, texts.saving);
     var retry = function () { saveField(field); };
     var sentAnswer = answerParams(field).toString();
-    postForJson(field.element.dataset.url, saveParams(field)).then(function (reply) {
+    postForJson(fieldUrl(field), saveParams(field)).then(function (reply) {
       field.inFlight = false;
       if (reply.httpStatus === 200) noteSaved(field, reply, sentAnswer);
       showReply(field, reply, retry);
@@ -351,7 +379,7 @@
     var body = new FormData();
     Array.prototype.forEach.call(fileInput.files, function (file) { body.append("files", file); });
     fileInput.value = "";
-    sendFileChange(field, field.element.dataset.uploadUrl, body, texts.uploading);
+    sendFileChange(field, fieldUrl(field) + "/files", body, texts.uploading);
   }
 
   // Tell whether an input holds an answer, rather than a comment or a hand-over.
@@ -543,6 +571,12 @@
   form.addEventListener("change", onChange);
   form.addEventListener("click", onClick);
   form.addEventListener("submit", onSubmit);
+  var submitButton = document.getElementById("submit-button");
+  if (submitButton) submitButton.addEventListener("click", askBeforeSubmit);
+  var submitDialog = document.getElementById("submit-dialog");
+  if (submitDialog) submitDialog.addEventListener("click", closeDialogOnLink);
+  var errorSummary = document.getElementById("error-summary");
+  if (errorSummary) errorSummary.focus(); // after a failed save, start at what went wrong
   resendBackups();
   applyConditions();
   revealVersionButtons(form); // a conflict the server rendered after a whole-form post
