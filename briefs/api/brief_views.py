@@ -184,19 +184,8 @@ def create_brief():
     form.template_id.choices = [(t.id, t.name) for t in templates]
     form.offer_contacts(client)
     check(form)
-    template = db.session.get(Template, form.template_id.data)
-    chosen = set(form.recipients.data)
-    brief, _link = workflow.create_brief(
-        template=template,
-        client=client,
-        title=form.title.data.strip(),
-        locale=form.locale.data if form.locale.data != SAME_AS_TEMPLATE else template.locale,
-        recipients=[c for c in client.contacts if c.id in chosen],
-        launch_date=form.launch_date.data,
-        work_days=form.work_days.data,
-        actor=actor(),
-        now=clock.utcnow(),
-        secret_key=current_app.config["SECRET_KEY"],
+    brief = form.create_brief(
+        client, actor=actor(), now=clock.utcnow(), secret_key=current_app.config["SECRET_KEY"]
     )
     db.session.commit()
     return _detail(brief, 201)

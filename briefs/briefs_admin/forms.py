@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -28,10 +28,12 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from briefs.brief_editing import BriefDetails
+from briefs.extensions import db
 from briefs.form_dates import within_years
 from briefs.labels import LANGUAGE_LABELS, ROLE_LABELS
 from briefs.models import Brief, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
+from briefs.workflow import Actor, create_brief
 
 #: The empty choice means "the language the template is written in".
 SAME_AS_TEMPLATE = ""
@@ -116,6 +118,27 @@ class NewBriefForm(BriefDetailsForm):
     def validate_template_id(self, field) -> None:
         if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a template from the list."))
+
+    def create_brief(
+        self, client: Client, *, actor: Actor, now: datetime, secret_key: str
+    ) -> Brief:
+        """Create the brief this validated form describes (the page and the API alike)."""
+        template = db.session.get(Template, self.template_id.data)
+        chosen = set(self.recipients.data)
+        locale = self.locale.data
+        brief, _token = create_brief(
+            template=template,
+            client=client,
+            title=self.title.data.strip(),
+            locale=template.locale if locale == SAME_AS_TEMPLATE else locale,
+            recipients=[c for c in client.contacts if c.id in chosen],
+            launch_date=self.launch_date.data,
+            work_days=self.work_days.data,
+            actor=actor,
+            now=now,
+            secret_key=secret_key,
+        )
+        return brief
 
 
 def template_in_language(templates: list[Template], locale: str) -> int | None:

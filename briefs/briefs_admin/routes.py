@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from briefs import brief_editing, clock, workflow
 from briefs.accounts import agency_settings
 from briefs.briefs_admin.forms import (
-    SAME_AS_TEMPLATE,
     ConfirmForm,
     EditBriefForm,
     NewBriefForm,
@@ -90,16 +89,8 @@ def new_brief():
         form.template_id.data = template_in_language(templates, agency_settings().default_locale)
         form.recipients.data = [c.id for c in client.contacts if c.role == "contact"]
     if templates and client.contacts and form.validate_on_submit():
-        template = db.session.get(Template, form.template_id.data)
-        chosen = set(form.recipients.data)
-        brief, _token = workflow.create_brief(
-            template=template,
-            client=client,
-            title=form.title.data.strip(),
-            locale=form.locale.data if form.locale.data != SAME_AS_TEMPLATE else template.locale,
-            recipients=[c for c in client.contacts if c.id in chosen],
-            launch_date=form.launch_date.data,
-            work_days=form.work_days.data,
+        brief = form.create_brief(
+            client,
             actor=_actor(),
             now=clock.utcnow(),
             secret_key=current_app.config["SECRET_KEY"],
