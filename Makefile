@@ -24,8 +24,10 @@ translations: $(VENV)/.installed
 	@test -f briefs/translations/ru/LC_MESSAGES/messages.mo
 
 ## Re-extract messages after changing user-facing strings, then translate the .po files.
+## --ignore-dirs '.*' replaces babel's default, which also skips folders starting with _
+## (templates/_macros, templates/_partials).
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o briefs/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs '.*' -k _l -k lazy_gettext -k _lp:1c,2 -k lazy_pgettext:1c,2 -o briefs/translations/messages.pot .
 	$(BIN)/pybabel update -i briefs/translations/messages.pot -d briefs/translations --no-fuzzy-matching
 
 migrate: install
