@@ -372,3 +372,93 @@ def copy_briefs(source: Brief, count: int, vary=None) -> None:
                 )
             )
     db.session.commit()
+
+
+# Every page in Russian (the translation and axe checks) ---------------------------------------
+
+
+def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
+    """Fill the agency in Russian (the owner, a client, the starter, a reviewed brief with a
+    story, an outbox message, a webhook) and return the main pages' paths by name.
+
+    The client's pages (form, status page, dead link) need no sign-in; the others do.
+    """
+    from urllib.parse import urlsplit
+
+    from briefs.comments import add_comment
+    from briefs.links import status_link
+    from briefs.mail import send_due
+    from briefs.recipient_links import status_token_sealed
+    from briefs.starters import install_starter
+    from briefs.webhooks.endpoints import add_endpoint
+
+    user.locale = "ru"
+    user.name = "Ольга Смирнова"
+    template = install_starter("ru", NOW)
+    db.session.add(template)
+    client = Client(name="Стоматология «Улыбка»", timezone="Europe/Moscow", created_at=NOW)
+    client.contacts.append(Contact(name="Иван Петров", email="ivan@ulybka.example", role="contact"))
+    client.contacts.append(
+        Contact(name="Дарья Соколова", email="daria@ulybka.example", role="decision_maker")
+    )
+    db.session.add(client)
+    db.session.commit()
+    brief, token = make_brief(
+        template, client, title="Отбеливание зубов", locale="ru", user=user, now=NOW
+    )
+    olga, ivan = Actor.user(user), Actor.client("Иван Петров")
+    d = timedelta(days=1)
+    workflow.mark_sent(brief, olga, NOW + timedelta(hours=1))
+    fields = [f for section in brief.sections for f in section.fields if f.type == "short_text"]
+    for field in fields[:3]:
+        workflow.save_answer(field, "Улыбка", not_applicable=False, actor=ivan, now=NOW + d)
+    workflow.record_answers_saved(brief, fields[:3], ivan, NOW + d)
+    add_comment(brief, fields[0], "Уточните, пожалуйста", side="agency", actor=olga, now=NOW + d)
+    workflow.submit(brief, ivan, NOW + 2 * d, missing=[])
+    workflow.review(fields[0], ACCEPTED, "", olga, NOW + 2 * d)
+    workflow.review(fields[1], CHANGES_REQUESTED, "Добавьте цены", olga, NOW + 2 * d)
+    workflow.record(
+        brief, "contact_logged", olga, NOW + 3 * d,
+        occurred_at=(NOW + 2 * d).isoformat(), channel="call", with_whom="Иван",
+        note="Цены к пятнице",
+    )  # fmt: skip
+    endpoint = add_endpoint("https://crm.ulybka.example/hook", ["brief.submitted"], NOW)
+    db.session.commit()
+    [message, *_] = send_due.run(NOW + 4 * d).queued
+    db.session.commit()
+    section = template.sections[0]
+    status = urlsplit(status_link(status_token_sealed(brief, secret_key))).path
+    db.session.commit()
+    return {
+        "dashboard": "/",
+        "new brief": "/briefs/new",
+        "brief": f"/briefs/{brief.id}",
+        "review mode": f"/briefs/{brief.id}?review=1",
+        "brief details": f"/briefs/{brief.id}/edit",
+        "brief preview": f"/briefs/{brief.id}/preview",
+        "brief timeline": f"/briefs/{brief.id}/timeline",
+        "brief timeline print": f"/briefs/{brief.id}/timeline/print",
+        "templates": "/templates/",
+        "template": f"/templates/{template.id}",
+        "template editor": f"/templates/{template.id}/edit",
+        "template section": f"/templates/{template.id}/sections/{section.id}/edit",
+        "template field": f"/templates/{template.id}/fields/{section.fields[0].id}/edit",
+        "template import": "/templates/import",
+        "clients": "/clients/",
+        "client": f"/clients/{client.id}",
+        "client timeline": f"/clients/{client.id}/timeline",
+        "new client": "/clients/new",
+        "settings": "/settings",
+        "reminder settings": "/settings/reminders",
+        "wording": "/settings/wording/reminder/ru",
+        "webhooks": "/settings/webhooks",
+        "webhook log": f"/settings/webhooks/{endpoint.id}",
+        "team": "/team",
+        "account": "/account",
+        "outbox": "/outbox",
+        "outbox message": f"/outbox/{message.id}",
+        "not found": "/no-such-page",
+        "client form": f"/c/{token}",
+        "status page": status,
+        "dead link": "/c/not-a-real-token",
+    }
