@@ -406,7 +406,11 @@ def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
     brief, token = make_brief(
         template, client, title="Отбеливание зубов", locale="ru", user=user, now=NOW
     )
+    _fresh, fresh_token = make_brief(
+        template, client, title="Имплантация", locale="ru", user=user, now=NOW
+    )
     olga, ivan = Actor.user(user), Actor.client("Иван Петров")
+    workflow.mark_sent(_fresh, olga, NOW + timedelta(hours=1))
     d = timedelta(days=1)
     workflow.mark_sent(brief, olga, NOW + timedelta(hours=1))
     fields = [f for section in brief.sections for f in section.fields if f.type == "short_text"]
@@ -443,9 +447,17 @@ def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
         "template editor": f"/templates/{template.id}/edit",
         "template section": f"/templates/{template.id}/sections/{section.id}/edit",
         "template field": f"/templates/{template.id}/fields/{section.fields[0].id}/edit",
+        "section condition": f"/templates/{template.id}/sections/{section.id}/condition",
+        "field condition": f"/templates/{template.id}/fields/{section.fields[1].id}/condition",
+        "new section": f"/templates/{template.id}/sections/new",
+        "new question": f"/templates/{template.id}/sections/{section.id}/fields/new",
+        "new template": "/templates/new",
         "template import": "/templates/import",
         "clients": "/clients/",
         "client": f"/clients/{client.id}",
+        "client details": f"/clients/{client.id}/edit",
+        "new contact": f"/clients/{client.id}/contacts/new",
+        "contact": f"/clients/{client.id}/contacts/{client.contacts[0].id}/edit",
         "client timeline": f"/clients/{client.id}/timeline",
         "new client": "/clients/new",
         "settings": "/settings",
@@ -459,6 +471,7 @@ def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
         "outbox message": f"/outbox/{message.id}",
         "not found": "/no-such-page",
         "client form": f"/c/{token}",
+        "new client form": f"/c/{fresh_token}",
         "status page": status,
         "dead link": "/c/not-a-real-token",
     }

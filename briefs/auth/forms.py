@@ -82,7 +82,10 @@ class SignOutElsewhereForm(FlaskForm):
 class ApiTokenForm(FlaskForm):
     """A new personal API token: a name to recognise it, and what it may do."""
 
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    # Its own id: the profile form on the same page has a "name" field too.
+    name = StringField(
+        _l("Token name"), validators=[DataRequired(), Length(max=100)], id="token-name"
+    )
     scope = SelectField(
         _l("Access"),
         choices=[("read", _l("Read only")), ("write", _l("Read and change"))],
