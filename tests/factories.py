@@ -459,6 +459,7 @@ def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
         "new contact": f"/clients/{client.id}/contacts/new",
         "contact": f"/clients/{client.id}/contacts/{client.contacts[0].id}/edit",
         "client timeline": f"/clients/{client.id}/timeline",
+        "client timeline print": f"/clients/{client.id}/timeline/print",
         "new client": "/clients/new",
         "settings": "/settings",
         "reminder settings": "/settings/reminders",
