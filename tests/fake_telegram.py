@@ -2,8 +2,9 @@
 
 It knows one token (`server.token`); any other gets 401 as the real API answers. Tests
 put updates in `server.updates` (helper: `server.say(chat_id, text)`); getUpdates returns
-those from the offset asked for. Every call's method is kept in `server.calls`; every sendMessage is kept in `server.sent`, refused ones
-included, as (chat_id, text, answered status). To fail on purpose, put answers in
+those from the offset asked for. Every call's method is kept in `server.calls`, and every
+sendMessage in `server.sent`, refused ones included, as (chat_id, text, answered
+status). To fail on purpose, put answers in
 `server.failures`: each sendMessage takes the first one left, if any:
 - 500: "Internal Server Error";
 - 429: "Too Many Requests" with `retry_after` seconds (`server.retry_after`);

@@ -100,8 +100,7 @@ def test_a_teammate_links_their_chat_with_a_one_time_code(app, user, auth_client
     assert fake_telegram.delivered() == [
         (
             5550001,
-            "Linked. Briefs will send your alerts here. You can change this on your account "
-            "page.",
+            "Linked. Briefs will send your alerts here. You can change this on your account page.",
         )
     ]
     page = auth_client.get("/account").get_data(as_text=True)

@@ -40,9 +40,7 @@ def telegram():
         if error.status is None or error.status >= 500:
             message = _("Telegram did not answer. Please try again in a minute.")
         else:
-            message = _(
-                "Telegram did not accept this token. Please copy it from @BotFather again."
-            )
+            message = _("Telegram did not accept this token. Please copy it from @BotFather again.")
         form.token.errors.append(message)
         return _page(form, 422)
     linking.connect(form.token.data, str(me.get("username") or ""), clock.utcnow())

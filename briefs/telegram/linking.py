@@ -198,8 +198,7 @@ def _reply(link: TelegramLink | None, sender: dict) -> str:
                 "Briefs account and send it again."
             )
         return _(
-            "Linked. Briefs will send your alerts here. You can change this on your "
-            "account page."
+            "Linked. Briefs will send your alerts here. You can change this on your account page."
         )
 
 
