@@ -18,9 +18,9 @@ from briefs.mail import send_due
 from briefs.models import Message, TelegramLink, TelegramMessage
 from briefs.models.outbox import BY_TELEGRAM, SENT
 from briefs.models.telegram import FAILED, QUEUED
-from briefs.telegram import linking
+from briefs.telegram import delivery, linking
 from briefs.workflow import SYSTEM, mark_sent, submit
-from tests.factories import IVAN, answer_fields, make_brief, make_client
+from tests.factories import IVAN, NOW, answer_fields, fields_by_key, make_brief, make_client
 from tests.fake_telegram import TOKEN
 
 MONDAY = datetime(2026, 11, 2, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
@@ -229,3 +229,51 @@ def test_unlinking_sends_alerts_by_e_mail_again(app, user, smtp_server, fake_tel
     send_due.run(WEDNESDAY + timedelta(minutes=5))
     assert len(_mails_to(smtp_server, user.email)) == 1
     assert fake_telegram.sent == []
+
+
+def test_a_comment_from_the_client_reaches_telegram_and_client_mail_stays_mail(
+    app, auth_client, user, smtp_server, fake_telegram, frozen_clock
+):
+    _link(user, "telegram")
+    brief, token = make_brief(user=user)
+    name = fields_by_key(brief)["name"]
+    auth_client.post(f"/briefs/{brief.id}/fields/{name.id}/comments", data={"body": "Full name?"})
+    frozen_clock(NOW + timedelta(minutes=1))
+    auth_client.post(f"/c/{token}", data={"comment": str(name.id), f"comment-{name.id}": "Pro"})
+    send_due.run(NOW + timedelta(minutes=10))
+    assert fake_telegram.delivered() == [
+        (CHAT, f"New comments on “{brief.title}”\nhttp://127.0.0.1:5000/briefs/{brief.id}")
+    ]
+    # The client's copy is the client's mail, whatever the team chose.
+    assert [rcpt for rcpt, _mail in smtp_server.messages] == [["ivan@acme.example"]]
+
+
+def test_a_message_claimed_by_one_run_is_not_sent_by_another(app, user, fake_telegram):
+    _link(user, "telegram")
+    _submitted(user)
+    fake_telegram.failures = [500]
+    first_run = WEDNESDAY + timedelta(minutes=5)
+    send_due.run(first_run)
+    due = first_run + timedelta(minutes=1)
+    claim = delivery.claim_next(due, due, "run-a")
+    assert claim is not None
+    # While run A's lease lasts, run B finds nothing and cannot settle A's message.
+    assert delivery.claim_next(due, due, "run-b") is None
+    assert delivery.settle(claim, "run-b", due, None) is None
+    # Run A died: after the lease, run B takes it over and sends it once.
+    later = due + delivery.LEASE + timedelta(seconds=1)
+    api = linking.bot_api(linking.current_bot())
+    assert delivery.deliver_telegram(later, lambda: later, "run-b", api).sent == 1
+    assert delivery.settle(claim, "run-a", later, None) is None
+    assert len(fake_telegram.delivered()) == 1
+
+
+def test_the_outbox_shows_the_telegram_copies(app, user, auth_client, fake_telegram):
+    _link(user, "telegram")
+    _submitted(user)
+    send_due.run(WEDNESDAY + timedelta(minutes=5))
+    message = db.session.scalar(select(Message).where(Message.kind == "submitted"))
+    listing = auth_client.get("/outbox?status=telegram").get_data(as_text=True)
+    assert "Not e-mailed: in Telegram" in listing and message.subject in listing
+    page = auth_client.get(f"/outbox/{message.id}").get_data(as_text=True)
+    assert 'id="telegram-copies"' in page and "Olga Owner" in page
