@@ -144,3 +144,17 @@ def test_a_teammate_chooses_where_alerts_go_and_unlinks(app, user, auth_client, 
     response = auth_client.post("/account/telegram/unlink", follow_redirects=True)
     assert "Telegram is unlinked" in response.get_data(as_text=True)
     assert db.session.scalar(select(TelegramLink)) is None
+
+
+def test_a_different_bot_unlinks_everyone_and_the_same_bot_keeps_them(
+    app, user, auth_client, fake_telegram
+):
+    _connect(auth_client)
+    db.session.add(TelegramLink(user_id=user.id, chat_id=5550001, linked_at=NOW))
+    db.session.commit()
+    _connect(auth_client)
+    assert db.session.scalar(select(TelegramLink.chat_id)) == 5550001
+    fake_telegram.username = "other_briefs_bot"
+    _connect(auth_client)
+    assert db.session.scalar(select(TelegramBot.username)) == "other_briefs_bot"
+    assert db.session.scalar(select(TelegramLink)) is None

@@ -57,8 +57,13 @@ def bot_api(bot: TelegramBot) -> BotApi | None:
 def connect(token: str, username: str, now: datetime) -> TelegramBot:
     """Store the bot (its token sealed) in place of any other; the caller commits.
 
-    The caller has checked the token with getMe, which gave `username`.
+    The caller has checked the token with getMe, which gave `username`. A different bot
+    cannot write to the chats linked to the old one (Telegram answers 403 until each person
+    starts it), so teammates link again; the same bot keeps its links.
     """
+    previous = current_bot()
+    if previous is not None and previous.username != username:
+        db.session.execute(delete(TelegramLink))
     db.session.execute(delete(TelegramBot))
     bot = TelegramBot(
         token_sealed=seal(token, current_app.config["SECRET_KEY"]),
