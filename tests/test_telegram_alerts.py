@@ -7,7 +7,7 @@ tell its owner.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -277,3 +277,33 @@ def test_the_outbox_shows_the_telegram_copies(app, user, auth_client, fake_teleg
     assert "Not e-mailed: in Telegram" in listing and message.subject in listing
     page = auth_client.get(f"/outbox/{message.id}").get_data(as_text=True)
     assert 'id="telegram-copies"' in page and "Olga Owner" in page
+
+
+def test_at_risk_and_late_reach_telegram_and_the_director_keeps_her_mail(
+    app, user, smtp_server, fake_telegram
+):
+    _link(user, "telegram")
+    brief, _token = make_brief(launch_date=date(2026, 11, 16), user=user, now=MONDAY)
+    mark_sent(brief, SYSTEM, MONDAY)
+    db.session.commit()
+    # Launch Mon 16 Nov: answers due Mon 9 Nov; at risk from Wed 4 Nov, late from Tue 10.
+    send_due.run(datetime(2026, 11, 4, 7, 0, tzinfo=UTC))
+    send_due.run(datetime(2026, 11, 10, 7, 0, tzinfo=UTC))
+    link = f"http://127.0.0.1:5000/briefs/{brief.id}"
+    assert fake_telegram.delivered() == [
+        (CHAT, f"At risk: “Teeth whitening page” for Acme Dental\n{link}"),
+        (CHAT, f"Late: “Teeth whitening page” for Acme Dental\n{link}"),
+    ]
+    assert _mails_to(smtp_server, user.email) == []
+    assert [mail["To"] for mail in _mails_to(smtp_server, "daria@acme.example")] == [
+        "daria@acme.example"
+    ]
+
+
+def test_telegram_goes_out_even_without_a_mail_server(app, runner, user, fake_telegram):
+    _link(user, "telegram")
+    _submitted(user)
+    result = runner.invoke(args=["send-due", "--now", "2026-11-04T09:05:00+00:00"])
+    assert result.exit_code == 0, result.output
+    assert "telegram sent 1, failed 0, chats linked 0" in result.output
+    assert len(fake_telegram.delivered()) == 1
