@@ -307,3 +307,14 @@ def test_telegram_goes_out_even_without_a_mail_server(app, runner, user, fake_te
     assert result.exit_code == 0, result.output
     assert "telegram sent 1, failed 0, chats linked 0" in result.output
     assert len(fake_telegram.delivered()) == 1
+
+
+def test_a_dry_run_names_who_would_be_told_in_telegram(app, runner, user, fake_telegram):
+    _link(user, "both")
+    _submitted(user)
+    result = runner.invoke(args=["send-due", "--dry-run", "--now", "2026-11-04T09:05:00+00:00"])
+    assert (
+        "would queue submitted to owner@agency.example, owner@agency.example (Telegram): "
+        "Answers submitted: “Teeth whitening page” for Acme Dental"
+    ) in result.output
+    assert db.session.scalar(select(TelegramMessage)) is None and fake_telegram.sent == []

@@ -35,6 +35,8 @@ class Routing:
     email: list[str]
     #: (user id, chat id) of each teammate told in Telegram.
     chats: list[tuple[int, int]] = field(default_factory=list)
+    #: Their addresses, for a dry run to name them.
+    in_telegram: list[str] = field(default_factory=list)
 
 
 def is_team_alert(kind: str, dedupe_key: str) -> bool:
@@ -64,6 +66,7 @@ def route(kind: str, dedupe_key: str, to: list[str]) -> Routing:
     return Routing(
         [address for address in to if address.lower() not in telegram_only],
         [(user_id, chat_id) for _email, user_id, chat_id, _channel in rows],
+        [email for email, _user, _chat, _channel in rows],
     )
 
 
