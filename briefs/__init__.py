@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from briefs.dashboard.routes import bp as dashboard_bp
     from briefs.exports.routes import bp as exports_bp
     from briefs.outbox_admin.routes import bp as outbox_bp
+    from briefs.settings import telegram as _settings_telegram  # noqa: F401 (its routes)
     from briefs.settings import webhooks as _settings_webhooks  # noqa: F401 (its routes)
     from briefs.settings.routes import bp as settings_bp
     from briefs.status_page.routes import bp as status_bp

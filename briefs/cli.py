@@ -89,6 +89,12 @@ def send_due_command(dry_run: bool, now_text: str | None) -> None:
         click.echo(
             f"webhooks delivered {report.webhooks.delivered}, failed {report.webhooks.failed}"
         )
+    telegram = report.telegram
+    if telegram.sent or telegram.failed or telegram.linked:
+        click.echo(
+            f"telegram sent {telegram.sent}, failed {telegram.failed}, "
+            f"chats linked {len(telegram.linked)}"
+        )
 
 
 #: What each kind of break means, for the person reading verify-log's output.

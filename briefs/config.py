@@ -60,6 +60,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         METRICS_TOKEN=os.environ.get("METRICS_TOKEN", ""),
         # Webhooks to this machine or a private network are refused unless this is on.
         ALLOW_PRIVATE_WEBHOOKS=os.environ.get("ALLOW_PRIVATE_WEBHOOKS", "") == "1",
+        # Where the Telegram Bot API answers (tests and proxies point it elsewhere).
+        TELEGRAM_API_URL=os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"),
     )
     if test_config is None or "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = _secret_key(instance)

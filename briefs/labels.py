@@ -48,6 +48,7 @@ MESSAGE_STATUS_LABELS = {
     "unconfirmed": _l("Delivered, unconfirmed"),
     "failed": _l("Failed"),
     "cancelled": _l("Cancelled: no longer needed"),
+    "telegram": _l("Not e-mailed: in Telegram"),
 }
 
 MESSAGE_STATUS_BADGES = {
@@ -57,6 +58,7 @@ MESSAGE_STATUS_BADGES = {
     "unconfirmed": "warn",
     "failed": "bad",
     "cancelled": "",
+    "telegram": "info",
 }
 
 MESSAGE_KIND_LABELS = {

@@ -26,3 +26,8 @@ def status_link(sealed: str | None) -> str | None:
     """Return BASE_URL/s/<token>, the decision-maker's read-only status page, or None."""
     token = unseal(sealed, current_app.config["SECRET_KEY"])
     return f"{current_app.config['BASE_URL']}/s/{token}" if token else None
+
+
+def dashboard_link() -> str:
+    """Return BASE_URL/, the agency's dashboard."""
+    return f"{current_app.config['BASE_URL']}/"

@@ -275,6 +275,18 @@ def faulty_smtp(app):
     controller.stop(no_assert=True)
 
 
+@pytest.fixture
+def fake_telegram(app):
+    """A Telegram Bot API on 127.0.0.1 (tests/fake_telegram.py); TELEGRAM_API_URL points at it."""
+    from tests.fake_telegram import start_fake_telegram
+
+    state, server = start_fake_telegram()
+    app.config["TELEGRAM_API_URL"] = state.url
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server of this session's own, for stress tests on many writers."""

@@ -95,3 +95,21 @@ class ApiTokenForm(FlaskForm):
 
 class RevokeTokenForm(FlaskForm):
     """Nothing to fill in: the form only carries the CSRF token."""
+
+
+class TelegramChannelForm(FlaskForm):
+    """Where one's agency alerts go once Telegram is linked."""
+
+    channel = SelectField(
+        _l("Send my alerts"),
+        choices=[
+            ("email", _l("By e-mail")),
+            ("telegram", _l("In Telegram")),
+            ("both", _l("By e-mail and in Telegram")),
+        ],
+        default="email",
+    )
+
+
+class TelegramActionForm(FlaskForm):
+    """A button and a CSRF token: make a linking code, or unlink."""

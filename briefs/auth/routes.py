@@ -39,11 +39,14 @@ from briefs.auth.forms import (
     SetupForm,
     SignOutElsewhereForm,
     TeammateForm,
+    TelegramActionForm,
+    TelegramChannelForm,
     timezone_choices,
 )
 from briefs.confirmation import ask, confirmed
 from briefs.extensions import db, limiter
 from briefs.models import ApiToken, User
+from briefs.telegram import linking as telegram
 
 bp = Blueprint("auth", __name__)
 
@@ -181,10 +184,16 @@ def _signed_in_user() -> str:
 
 
 def _account_page(
-    form: AccountForm, token_form: ApiTokenForm | None = None, new_secret: str | None = None
+    form: AccountForm,
+    token_form: ApiTokenForm | None = None,
+    new_secret: str | None = None,
+    telegram_code: str | None = None,
 ):
     token_form = token_form or ApiTokenForm(formdata=None)
     status = 422 if form.errors or token_form.errors else 200
+    panel = telegram.panel(current_user)
+    channel_form = TelegramChannelForm(formdata=None)
+    channel_form.channel.data = panel.link.channel if panel.link else "email"
     return render_template(
         "auth/account.html",
         form=form,
@@ -193,7 +202,17 @@ def _account_page(
         revoke_form=RevokeTokenForm(),
         tokens=user_tokens(current_user),
         new_secret=new_secret,
+        telegram=panel,
+        telegram_code=telegram_code,
+        telegram_action=TelegramActionForm(),
+        channel_form=channel_form,
     ), status
+
+
+def _fresh_account_form() -> AccountForm:
+    form = AccountForm(formdata=None, obj=current_user)
+    form.locale.data = current_user.locale or ""
+    return form
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -244,8 +263,7 @@ def sign_out_elsewhere():
 def create_api_token():
     """Make a personal API token and show it this once; only its hash is kept."""
     token_form = ApiTokenForm()
-    account_form = AccountForm(formdata=None, obj=current_user)
-    account_form.locale.data = current_user.locale or ""
+    account_form = _fresh_account_form()
     if not token_form.validate_on_submit():
         return _account_page(account_form, token_form)
     _token, secret = create_token(
@@ -267,3 +285,37 @@ def revoke_api_token(token_id: int):
         db.session.commit()
         flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/telegram/code")
+@login_required
+def telegram_code():
+    """Show a one-time code to send to the agency's bot; only its hash is kept."""
+    if not TelegramActionForm().validate_on_submit() or telegram.current_bot() is None:
+        return redirect(url_for("auth.account"))
+    code = telegram.new_code(current_user, clock.utcnow())
+    db.session.commit()
+    # Rendered, not redirected: the code must never sit in a flash cookie.
+    return _account_page(_fresh_account_form(), telegram_code=code)
+
+
+@bp.post("/account/telegram/channel")
+@login_required
+def telegram_channel():
+    """Choose where one's agency alerts go: e-mail, Telegram or both."""
+    form = TelegramChannelForm()
+    if form.validate_on_submit():
+        telegram.choose_channel(current_user, form.channel.data)
+        db.session.commit()
+        flash(_("Your choice for alerts is saved."), "success")
+    return redirect(url_for("auth.account", _anchor="telegram"))
+
+
+@bp.post("/account/telegram/unlink")
+@login_required
+def telegram_unlink():
+    """Forget one's Telegram chat; alerts go by e-mail again."""
+    if TelegramActionForm().validate_on_submit() and telegram.unlink(current_user):
+        db.session.commit()
+        flash(_("Telegram is unlinked. Your alerts go by e-mail."), "success")
+    return redirect(url_for("auth.account", _anchor="telegram"))

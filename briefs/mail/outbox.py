@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from briefs.extensions import db
 from briefs.mail.content import BriefFacts, Rendered
 from briefs.models import Brief, Event, Message
-from briefs.models.outbox import QUEUED
+from briefs.models.outbox import BY_TELEGRAM, QUEUED
+from briefs.telegram.alerts import alert_text, queue_copies, route
 from briefs.workflow import SYSTEM, record
 
 log = logging.getLogger(__name__)
@@ -76,22 +77,29 @@ def mail_domain() -> str:
 
 
 def queue(draft: Draft, now: datetime) -> Message | None:
-    """Store a message unless one with the same dedupe key exists; commit it."""
+    """Store a message unless one with the same dedupe key exists; commit it.
+
+    An alert to teammates who chose Telegram gets its Telegram copies in the same
+    transaction; one nobody is left to e-mail is stored as BY_TELEGRAM, never e-mailed,
+    and still dedupes and records like any other.
+    """
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == draft.dedupe_key)):
         return None
+    routing = route(draft.kind, draft.dedupe_key, list(draft.to))
+    by_telegram_only = bool(draft.to) and not routing.email
     message = Message(
         brief_id=draft.brief.id if draft.brief else None,
         client_id=draft.client_id or (draft.brief.client_id if draft.brief else None),
         kind=draft.kind,
         dedupe_key=draft.dedupe_key,
-        to_addrs=list(draft.to),
+        to_addrs=routing.email,
         cc_addrs=list(draft.cc or []),
         subject=draft.rendered.subject,
         text_body=draft.rendered.text,
         html_body=draft.rendered.html,
         message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         locale=draft.locale,
-        status=QUEUED,
+        status=BY_TELEGRAM if by_telegram_only else QUEUED,
         next_attempt_at=now,
         created_at=now,
         data=dict(draft.data or {}),
@@ -105,6 +113,11 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         # Another run queued the same message a moment ago.
         db.session.rollback()
         return None
+    if routing.chats:
+        covered = [draft.brief] if draft.brief is not None else [b for b, _f in draft.about]
+        queue_copies(message, routing, alert_text(draft.subject, covered), now)
+        # Which teammates were told in Telegram (a new dict: JSON is saved on assignment).
+        message.data = {**message.data, "telegram": [user for user, _chat in routing.chats]}
     about = [(draft.brief, draft.data or {})] if draft.brief is not None else draft.about
     for brief, facts in about:
         record_message(

@@ -17,6 +17,7 @@ from briefs.extensions import db
 from briefs.mail.batching import batch_subject, invitation_groups
 from briefs.mail.outbox import Draft, covered_briefs
 from briefs.models import Brief, Message
+from briefs.telegram.alerts import route
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,16 @@ class PreviewLine:
 
 
 def preview(drafts: list[Draft], due: list[Message]) -> list[PreviewLine]:
-    """Return one line per mail a run would queue, then per mail it would deliver."""
+    """Return one line per mail a run would queue, then per mail it would deliver.
+
+    A teammate who chose Telegram is named with "(Telegram)", and left out of the e-mail
+    when Telegram is all they chose.
+    """
     lines = [
         PreviewLine(
             "queue",
             draft.kind,
-            list(draft.to),
+            _recipients(draft),
             draft.subject,
             [
                 brief.title
@@ -71,6 +76,12 @@ def preview(drafts: list[Draft], due: list[Message]) -> list[PreviewLine]:
             covered = [titles.get(i, "") for i in covered_briefs(message)]
         lines.append(PreviewLine("deliver", message.kind, list(message.to_addrs), subject, covered))
     return lines
+
+
+def _recipients(draft: Draft) -> list[str]:
+    """Return whom a draft would reach: the addresses e-mailed, then those in Telegram."""
+    routing = route(draft.kind, draft.dedupe_key, list(draft.to))
+    return routing.email + [f"{address} (Telegram)" for address in routing.in_telegram]
 
 
 def _titles(brief_ids: set[int]) -> dict[int, str]:

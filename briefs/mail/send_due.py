@@ -38,6 +38,7 @@ from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
 from briefs.models import Message
 from briefs.rules.reminders import wants_reminders
+from briefs.telegram.delivery import Sent, send_telegram
 from briefs.webhooks.delivery import Posted, deliver_webhooks
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ class RunReport:
     preview: list[PreviewLine] = field(default_factory=list)
     #: What the webhook deliveries after the mail did.
     webhooks: Posted = field(default_factory=Posted)
+    #: What Telegram did after them: chats linked, alerts sent.
+    telegram: Sent = field(default_factory=Sent)
 
 
 @dataclass
@@ -173,6 +176,7 @@ def run(
             )
         report.due = due_messages(now)
         report.webhooks = _post_webhooks(now, wall, run_id)
+        report.telegram = send_telegram(now, wall or (lambda: now), run_id)
         return report
     settings = agency_settings()
     sender = sender_address(current_app.config["MAIL_FROM"], settings.name)
@@ -182,6 +186,7 @@ def run(
     done = deliver_due(now, wall or (lambda: now), smtp, sender, reply_to, run_id)
     report.delivered, report.failed, report.unconfirmed = done.sent, done.failed, done.unconfirmed
     report.webhooks = _post_webhooks(now, wall, run_id)
+    report.telegram = send_telegram(now, wall or (lambda: now), run_id)
     return report
 
 

@@ -16,6 +16,7 @@ from briefs.models.collaboration import Comment, Handover
 from briefs.models.event import ChainHead, Event
 from briefs.models.outbox import Message, MessageWording
 from briefs.models.stored_file import StoredFile
+from briefs.models.telegram import TelegramBot, TelegramLink, TelegramMessage
 from briefs.models.template import Template, TemplateField, TemplateSection
 from briefs.models.webhook import WebhookDelivery, WebhookEndpoint
 
@@ -37,6 +38,9 @@ __all__ = [
     "RecipientLink",
     "Review",
     "StoredFile",
+    "TelegramBot",
+    "TelegramLink",
+    "TelegramMessage",
     "Template",
     "TemplateField",
     "TemplateSection",

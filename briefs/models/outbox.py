@@ -28,6 +28,8 @@ QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 #: connection after the content was sent, or a run killed then): it may well have been
 #: accepted, so it is never sent again by itself.
 UNCONFIRMED = "unconfirmed"
+#: Nothing to e-mail: every recipient chose Telegram only (see models.telegram).
+BY_TELEGRAM = "telegram"
 
 
 class Message(db.Model):
@@ -56,7 +58,7 @@ class Message(db.Model):
     #: Stable Message-ID header, so a retried delivery is recognisably the same message.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     locale: Mapped[str] = mapped_column(String(5), default="en")
-    #: QUEUED, SENDING, SENT, UNCONFIRMED or FAILED.
+    #: QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, BY_TELEGRAM or "cancelled".
     status: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -11,11 +11,11 @@ from briefs import clock
 from briefs.extensions import db
 from briefs.mail.outbox import retry
 from briefs.mail.smtp import parse_smtp_url
-from briefs.models import Brief, Message
-from briefs.models.outbox import FAILED, QUEUED, SENDING, SENT, UNCONFIRMED
+from briefs.models import Brief, Message, TelegramMessage, User
+from briefs.models.outbox import BY_TELEGRAM, FAILED, QUEUED, SENDING, SENT, UNCONFIRMED
 from briefs.security_headers import no_store
 
-STATUS_FILTERS = (QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, "cancelled")
+STATUS_FILTERS = (QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, "cancelled", BY_TELEGRAM)
 PAGE_SIZE = 100
 
 bp = Blueprint("outbox_admin", __name__)
@@ -60,7 +60,16 @@ def message(message_id: int):
     """Show one message as it was (or will be) sent."""
     item = db.get_or_404(Message, message_id)
     brief = db.session.get(Brief, item.brief_id) if item.brief_id else None
-    return render_template("outbox_admin/message.html", message=item, brief=brief)
+    # Its copies sent to teammates' Telegram chats, with whom each went to.
+    telegram = db.session.execute(
+        select(TelegramMessage, User.name)
+        .join(User, User.id == TelegramMessage.user_id)
+        .where(TelegramMessage.message_id == item.id)
+        .order_by(TelegramMessage.id)
+    ).all()
+    return render_template(
+        "outbox_admin/message.html", message=item, brief=brief, telegram=telegram
+    )
 
 
 @bp.post("/outbox/<int:message_id>/retry")

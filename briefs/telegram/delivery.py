@@ -1,0 +1,182 @@
+"""Sending due Telegram messages: leased claims, no transaction open during the call.
+
+As in mail.delivery and webhooks.delivery, each message goes through short transactions
+around one sendMessage call made with nothing open in the database:
+
+1. claim: one conditional UPDATE stamps a due message (queued, its time come) or one
+   whose run's lease ran out, with the run's id and a lease. Two runs cannot both win it.
+2. sendMessage, with a short timeout.
+3. the outcome, recorded only while the claim is still the run's: sent; queued again
+   after Telegram's `retry_after` (429) or a back-off (5xx, no answer), or failed after
+   MAX_ATTEMPTS; failed at once on a refusal that would repeat (4xx). A 403 means the
+   teammate blocked the bot: their link is marked broken, so their next alerts are
+   e-mailed (telegram.alerts.route).
+
+At least once: a run that dies after sending leaves the lease to run out, and the next
+run sends the same text again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from briefs.extensions import db
+from briefs.models import TelegramLink, TelegramMessage
+from briefs.models.telegram import FAILED, QUEUED, SENDING, SENT
+from briefs.rules.reminders import retry_delay
+from briefs.telegram.bot_api import TIMEOUT, BotApi, BotApiError
+from briefs.telegram.linking import bot_api, current_bot, poll
+
+log = logging.getLogger(__name__)
+
+#: After this many failed attempts a message is given up (as mail.delivery does).
+MAX_ATTEMPTS = 8
+#: A claim lasts this many timeouts.
+LEASE = timedelta(seconds=3 * TIMEOUT)
+
+
+@dataclass
+class Sent:
+    """What one run's Telegram delivery did."""
+
+    sent: int = 0
+    failed: int = 0
+    #: Users whose chat this run found blocked (their alerts go by e-mail from now on).
+    broken: list[int] = field(default_factory=list)
+    #: Users whose chat this run linked (they sent their code).
+    linked: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A message this run holds, with what goes to Telegram."""
+
+    telegram_message_id: int
+    user_id: int
+    chat_id: int
+    text: str
+
+
+def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
+    due = and_(TelegramMessage.status == QUEUED, TelegramMessage.next_attempt_at <= now)
+    abandoned = and_(TelegramMessage.status == SENDING, TelegramMessage.lease_until < moment)
+    return or_(due, abandoned)
+
+
+def claim_next(now: datetime, moment: datetime, run_id: str) -> Claim | None:
+    """Claim the next due message for this run in a short transaction, or return None."""
+    while True:
+        found = db.session.scalar(
+            select(TelegramMessage.id)
+            .where(_claimable(now, moment))
+            .order_by(TelegramMessage.id)
+            .limit(1)
+        )
+        if found is None:
+            db.session.commit()
+            return None
+        # The WHERE is checked again on the row itself: of two runs, one wins it.
+        won = db.session.execute(
+            update(TelegramMessage)
+            .where(TelegramMessage.id == found, _claimable(now, moment))
+            .values(
+                status=SENDING,
+                claimed_by=run_id,
+                lease_until=moment + LEASE,
+                attempts=TelegramMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if won == 1:
+            break
+    row = db.session.get(TelegramMessage, found, populate_existing=True)
+    claim = Claim(row.id, row.user_id, row.chat_id, row.text)
+    # Ends the read transaction too: nothing stays open while Telegram is called.
+    db.session.commit()
+    return claim
+
+
+def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) -> bool | None:
+    """Record how sending went, if the message is still this run's; commit.
+
+    Return whether it was sent, or None when another run had taken it over.
+    """
+    held = db.session.execute(
+        update(TelegramMessage)
+        .where(
+            TelegramMessage.id == claim.telegram_message_id,
+            TelegramMessage.status == SENDING,
+            TelegramMessage.claimed_by == run_id,
+        )
+        .values(lease_until=None, claimed_by="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not held:
+        db.session.rollback()
+        log.warning("Telegram message %s is no longer this run's", claim.telegram_message_id)
+        return None
+    row = db.session.get(TelegramMessage, claim.telegram_message_id, populate_existing=True)
+    if error is None:
+        row.status = SENT
+        row.sent_at = now
+        row.last_error = ""
+    else:
+        row.last_error = str(error)[:2000]
+        if error.blocked:
+            db.session.execute(
+                update(TelegramLink)
+                .where(TelegramLink.user_id == claim.user_id, TelegramLink.broken_at.is_(None))
+                .values(broken_at=now)
+            )
+        if error.permanent or row.attempts >= MAX_ATTEMPTS:
+            row.status = FAILED
+        else:
+            row.status = QUEUED
+            wait = timedelta(seconds=error.retry_after or 0)
+            row.next_attempt_at = now + max(wait, retry_delay(row.attempts))
+    db.session.commit()
+    return error is None
+
+
+def deliver_telegram(now: datetime, wall: Callable[[], datetime], run_id: str, api: BotApi) -> Sent:
+    """Send every Telegram message due at `now`, one claim at a time."""
+    done = Sent()
+    while (claim := claim_next(now, wall(), run_id)) is not None:
+        error = None
+        try:
+            api.send_message(claim.chat_id, claim.text)
+        except BotApiError as failed:
+            error = failed
+        outcome = settle(claim, run_id, now, error)
+        if outcome:
+            done.sent += 1
+        elif outcome is False:
+            done.failed += 1
+            log.warning("Telegram message %s not sent: %s", claim.telegram_message_id, error)
+            if error is not None and error.blocked:
+                done.broken.append(claim.user_id)
+    db.session.commit()
+    return done
+
+
+def send_telegram(now: datetime, wall: Callable[[], datetime], run_id: str) -> Sent:
+    """Read the bot's updates (linking chats), then send what is due; nothing without a bot.
+
+    Messages queued while no bot is connected wait for one.
+    """
+    bot = current_bot()
+    api = bot_api(bot) if bot else None
+    db.session.commit()
+    if api is None:
+        return Sent()
+    linked = poll(now).linked
+    done = deliver_telegram(now, wall, run_id, api)
+    done.linked = linked
+    return done
