@@ -28,8 +28,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from briefs.brief_tallies import summaries_where
 from briefs.chase_policy import calendar
