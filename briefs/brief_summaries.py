@@ -75,8 +75,8 @@ def _note(session: Session, _context, _instances) -> None:
 
 
 def _before_commit(session: Session) -> None:
-    if session.info.get(_PENDING):
-        settle(session)
+    # What is still unflushed is noted by the flush `settle` starts with.
+    settle(session)
 
 
 def _forget(session: Session, _previous) -> None:
