@@ -105,6 +105,33 @@ def settle(session=None) -> None:
         refresh(sorted(ids))
 
 
+def _calendar_settings():
+    """The agency's holiday settings only (the migration runs this against older rows)."""
+    return db.session.execute(
+        select(AgencySettings.holiday_country, AgencySettings.extra_holidays).where(
+            AgencySettings.id == 1
+        )
+    ).first()
+
+
+def refresh_info_due() -> int:
+    """Recount every dated brief's info due day: the agency's days off changed (one read,
+    one write)."""
+    settings = _calendar_settings()
+    calendars: dict[int, object] = {}
+    rows = [
+        {"b_id": id_, "info_due": _info_due(launch, work_days, settings, calendars)}
+        for id_, launch, work_days in db.session.execute(
+            select(Brief.id, Brief.launch_date, Brief.work_days).where(
+                Brief.launch_date.is_not(None)
+            )
+        )
+    ]
+    if rows:
+        _write(rows, ("info_due",))
+    return len(rows)
+
+
 def refresh(brief_ids: Iterable[int]) -> int:
     """Recount and store the summaries of these briefs (a few queries per thousand briefs).
 
@@ -113,12 +140,7 @@ def refresh(brief_ids: Iterable[int]) -> int:
     ids = list(brief_ids)
     if not ids:
         return 0
-    # Only the columns the calendar reads (the migration runs this against older rows).
-    settings = db.session.execute(
-        select(AgencySettings.holiday_country, AgencySettings.extra_holidays).where(
-            AgencySettings.id == 1
-        )
-    ).first()
+    settings = _calendar_settings()
     calendars: dict[int, object] = {}
     written = 0
     for start in range(0, len(ids), 500):
@@ -163,7 +185,7 @@ def _row(summary, settings, calendars: dict) -> dict:
     }
 
 
-def _write(rows: list[dict]) -> None:
+def _write(rows: list[dict], columns: tuple[str, ...] = COLUMNS) -> None:
     """Store the rows in one statement, and in the briefs this session already holds."""
     table = Brief.__table__
     # The SET clause comes from the rows' keys other than the id's.
@@ -172,5 +194,5 @@ def _write(rows: list[dict]) -> None:
     for row in rows:
         held = identity.get(identity_key(Brief, row["b_id"]))
         if held is not None:
-            for name in COLUMNS:
+            for name in columns:
                 set_committed_value(held, name, row[name])

@@ -234,3 +234,26 @@ def test_a_field_changed_outside_the_workflow_is_counted_too(app):
     db.session.commit()
     assert stored(brief.id)["required_count"] == required - 1
     assert stored(brief.id) == fresh(brief)
+
+
+def test_new_days_off_move_the_stored_info_due_day(auth_client):
+    brief, _ = make_brief(make_template(), make_client(), launch_date=date(2026, 12, 24))
+    db.session.commit()
+    assert stored(brief.id)["info_due"] == date(2026, 12, 17)  # five working days before
+    response = auth_client.post(
+        "/settings/reminders",
+        data={
+            "reminder_first_after": "3",
+            "reminder_every": "3",
+            "reminder_max": "3",
+            "window_start_hour": "9",
+            "window_end_hour": "18",
+            "escalate_after": "2",
+            "holiday_country": "",
+            "extra_holidays": "2026-12-21 Office move\n2026-12-22 Office move",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert stored(brief.id)["info_due"] == date(2026, 12, 15)
+    assert stored(brief.id) == fresh(db.session.get(Brief, brief.id))
