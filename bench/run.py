@@ -256,6 +256,8 @@ def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -
                     "created_at": sent_at,
                     "hash": "",
                     "prev_hash": "",
+                    # Left out of the chain like its hash (seq is unique).
+                    "seq": None,
                 }
             )
         conn.execute(insert(brief_t), briefs)

@@ -290,28 +290,24 @@ def page_of_briefs(
     long_wait = case(
         (and_(Brief.move_side == CLIENT, Brief.move_since < now - LONG_WAIT), 1), else_=0
     )
-    ranked = (
-        select(
-            Brief.id,
-            func.row_number().over(order_by=STUCK_ORDER).label("place"),
-            func.count().over().label("total"),
-            func.sum(long_wait).over().label("waiting"),
-        )
-        .where(*where)
-        .subquery()
-    )
+    # Counted once each (they do not depend on the row), and the page's start clamped to
+    # the last page from the count; the rows then come from a top-N sort, not a full one.
+    total = select(func.count()).select_from(Brief).where(*where).scalar_subquery()
+    waiting = select(func.sum(long_wait)).where(*where).scalar_subquery()
     wanted = (min(number, _MAX_PAGE) - 1) * PAGE_SIZE
-    last = (ranked.c.total - 1) // PAGE_SIZE * PAGE_SIZE
+    last = case((total > 0, total - 1), else_=0) // PAGE_SIZE * PAGE_SIZE
     start = case((last < wanted, last), else_=wanted)
     rows = db.session.execute(
-        select(ranked.c.id, ranked.c.place, ranked.c.total, ranked.c.waiting)
-        .where(ranked.c.place > start, ranked.c.place <= start + PAGE_SIZE)
-        .order_by(ranked.c.place)
+        select(Brief.id, total.label("total"), waiting.label("waiting"), start.label("start"))
+        .where(*where)
+        .order_by(*STUCK_ORDER)
+        .limit(PAGE_SIZE)
+        .offset(start)
     ).all()
     if not rows:
         return [], clamp(1, 0, PAGE_SIZE), 0
     first = rows[0]
-    page = clamp((first.place - 1) // PAGE_SIZE + 1, first.total, PAGE_SIZE)
+    page = clamp(first.start // PAGE_SIZE + 1, first.total, PAGE_SIZE)
     return [row.id for row in rows], page, int(first.waiting or 0)
 
 
