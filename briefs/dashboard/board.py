@@ -23,7 +23,7 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
+    literal_column,
     or_,
     select,
     union_all,
@@ -214,10 +214,10 @@ def risk_choices() -> list[tuple[str, str]]:
 def choices_with_briefs() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """Return (id, name) of the clients with a brief, and of the teammates who created one,
     each by name (one query for both)."""
-    clients = select(literal("client").label("kind"), Client.id, Client.name).where(
+    clients = select(literal_column("'client'").label("kind"), Client.id, Client.name).where(
         exists().where(Brief.client_id == Client.id)
     )
-    owners = select(literal("owner").label("kind"), User.id, User.name).where(
+    owners = select(literal_column("'owner'").label("kind"), User.id, User.name).where(
         exists().where(Brief.created_by_id == User.id)
     )
     both = union_all(clients, owners).subquery()
