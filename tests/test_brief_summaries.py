@@ -257,3 +257,30 @@ def test_new_days_off_move_the_stored_info_due_day(auth_client):
     db.session.expire_all()
     assert stored(brief.id)["info_due"] == date(2026, 12, 15)
     assert stored(brief.id) == fresh(db.session.get(Brief, brief.id))
+
+
+def test_the_upgrade_fills_in_the_summaries_of_existing_briefs(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from briefs import create_app
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'upgraded.sqlite'}",
+        }
+    )
+    with app.app_context():
+        upgrade()
+        brief, _ = make_brief(launch_date=date(2026, 12, 24), now=NOW - timedelta(days=3))
+        mark_sent(brief, AGENCY, NOW - timedelta(days=2))
+        db.session.commit()
+        expected = stored(brief.id)
+        assert expected["move_side"] == "client" and expected["missing_count"] == 4
+        db.session.remove()
+        downgrade(revision="0014")  # the columns go, with what they held
+        upgrade()
+        assert stored(brief.id) == expected
+        db.session.remove()
+        db.engine.dispose()
