@@ -34,7 +34,7 @@ from sqlalchemy import event, func, insert, select  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 from wtforms import Form, IntegerField, StringField, validators  # noqa: E402
 
-from briefs import create_app  # noqa: E402
+from briefs import brief_summaries, create_app  # noqa: E402
 from briefs.accounts import agency_settings, create_user  # noqa: E402
 from briefs.client_form.filling import read_posted, save_posted  # noqa: E402
 from briefs.extensions import db  # noqa: E402
@@ -256,6 +256,8 @@ def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -
                     "created_at": sent_at,
                     "hash": "",
                     "prev_hash": "",
+                    # Left out of the chain like its hash (seq is unique).
+                    "seq": None,
                 }
             )
         conn.execute(insert(brief_t), briefs)
@@ -263,6 +265,9 @@ def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -
         conn.execute(insert(field_t), flds)
         conn.execute(insert(event_t), events)
         conn.execute(insert(recipient_t), recipients)
+    # Bulk inserts pass the session by: count the copies' stored summaries as the migration
+    # counted existing briefs'.
+    brief_summaries.refresh(range(brief_id0, brief_id0 + copies))
     db.session.commit()
 
 

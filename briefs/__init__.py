@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.init_app(app)
 
     from briefs import (
+        brief_summaries,
         cli,
         compression,
         errors,
@@ -52,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     formatting.init_app(app)
     cli.init_app(app)
     observability.init_app(app)
+    # Every commit stores the summaries of the briefs it changed (the dashboard reads them).
+    brief_summaries.watch(extensions.db.session)
 
     from briefs.api.blueprint import bp as api_bp
     from briefs.auth import session

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, Text, and_, case, cast, func, not_, or_, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.extensions import db
@@ -274,11 +275,13 @@ def summaries_where(where: list[ColumnElement[bool]]) -> list[BriefSummary]:
 
 
 def with_briefs(summaries: list[BriefSummary]) -> list[BriefSummary]:
-    """Put the real briefs, with their recipients, into a few summaries (one query)."""
+    """Put the real briefs, with their clients and recipients, into a few summaries (one
+    query)."""
     if not summaries:
         return []
     rows = db.session.execute(
         select(Brief, Contact)
+        .options(joinedload(Brief.client))
         .outerjoin(brief_recipient, brief_recipient.c.brief_id == Brief.id)
         .outerjoin(Contact, Contact.id == brief_recipient.c.contact_id)
         .where(Brief.id.in_([s.brief.id for s in summaries]))

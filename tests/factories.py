@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
 
-from briefs import workflow
+from briefs import brief_summaries, workflow
 from briefs.extensions import db
 from briefs.models import (
     Brief,
@@ -311,7 +311,9 @@ def copy_briefs(source: Brief, count: int, vary=None) -> None:
     """Insert `count` copies of a brief (sections, fields, recipients) in bulk, fast.
 
     `vary(n, brief_row, field_rows)` may change the n-th copy's column values (dicts keyed
-    by attribute name) before they are inserted. Events are not copied.
+    by attribute name) before they are inserted. Events are not copied. Bulk inserts pass
+    the session by, so the copies' stored summaries are counted afterwards, as the
+    migration counted those of existing briefs (briefs.brief_summaries.refresh).
     """
     sections = list(
         db.session.scalars(select(BriefSection).where(BriefSection.brief_id == source.id))
@@ -358,6 +360,7 @@ def copy_briefs(source: Brief, count: int, vary=None) -> None:
         recipients.extend({"brief_id": brief_id, "contact_id": c} for c in contacts)
         brief_id += 1
     db.session.execute(insert(Brief), briefs)
+    first_copy = briefs[0]["id"] if briefs else brief_id
     db.session.execute(insert(BriefSection), section_rows)
     db.session.execute(insert(BriefField), field_rows)
     if recipients:
@@ -371,6 +374,7 @@ def copy_briefs(source: Brief, count: int, vary=None) -> None:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
                 )
             )
+    brief_summaries.refresh(range(first_copy, brief_id))
     db.session.commit()
 
 

@@ -25,22 +25,33 @@ class ClientRow:
 def client_rows(page_number: int = 1) -> tuple[list[ClientRow], Page]:
     """Return one page of clients with their contact and open brief counts (two queries)."""
     page = clamp(page_number, db.session.scalar(select(func.count(Client.id))) or 0)
+    # Counted per listed client only, through the client_id indexes: the page costs the
+    # same however many briefs and contacts the other clients have.
     contacts = (
-        select(Contact.client_id, func.count().label("n")).group_by(Contact.client_id).subquery()
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.client_id == Client.id)
+        .correlate(Client)
+        .scalar_subquery()
     )
     open_briefs = (
-        select(Brief.client_id, func.count().label("n"))
-        .where(~Brief.is_closed)
-        .group_by(Brief.client_id)
-        .subquery()
+        select(func.count())
+        .select_from(Brief)
+        .where(Brief.client_id == Client.id, ~Brief.is_closed)
+        .correlate(Client)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        select(Client, func.coalesce(contacts.c.n, 0), func.coalesce(open_briefs.c.n, 0))
-        .outerjoin(contacts, contacts.c.client_id == Client.id)
-        .outerjoin(open_briefs, open_briefs.c.client_id == Client.id)
+    listed = (
+        select(Client.id)
         .order_by(func.lower(Client.name), Client.id)
         .limit(page.size)
         .offset(page.offset)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Client, contacts, open_briefs)
+        .join(listed, listed.c.id == Client.id)
+        .order_by(func.lower(Client.name), Client.id)
     ).all()
     return [ClientRow(client, n_contacts, n_open) for client, n_contacts, n_open in rows], page
 

@@ -1,12 +1,12 @@
 """What the dashboard lists: the filtered briefs, most stuck first, a page at a time.
 
 A fixed number of queries whatever the number of briefs: the clients and teammates for the
-filters, every matching brief's narrow columns with its counts, the few fields and comments
-that decide whose move it is (briefs.brief_tallies); then for the page's rows only, the
-briefs themselves with their recipients, and their chasing (briefs.chase_status).
-Filtering by whose move and by risk, and the order, need every matching brief judged, so
-the work still grows with the open briefs (in SQL and a light loop); the page, its
-queries and the texts loaded do not.
+filters; one page of ids, filtered (whose move, risk included), sorted and counted by the
+database over the summaries stored on each brief (briefs.brief_summaries, indexed); then
+for the page's rows only, their counts and the few fields and comments that decide whose
+move it is (briefs.brief_tallies), the briefs with their recipients, and their chasing
+(briefs.chase_status). How long a wait has lasted and whether a launch is late today are
+worked out from the stored moments when the page is read.
 """
 
 from __future__ import annotations
@@ -17,20 +17,34 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 
 from briefs.accounts import agency_settings
+from briefs.brief_summaries import settle
 from briefs.brief_tallies import summaries_where, with_briefs
-from briefs.chase_policy import calendar, deadline, zone
+from briefs.chase_policy import calendar, zone
 from briefs.chase_status import BriefChase, assess_summaries
 from briefs.dashboard.filters import RISK_FILTERS, STATUS_FILTERS, Filters, parse_filters
 from briefs.extensions import db
 from briefs.labels import RISK_BADGES, RISK_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
 from briefs.models import AgencySettings, Brief, Client, Template, User
-from briefs.overview import BriefSummary, stuck_order
+from briefs.models.brief import CLOSED
+from briefs.overview import stuck_order
 from briefs.paging import PAGE_SIZE, Page, clamp, requested_page
 from briefs.rules.completeness import Progress
+from briefs.rules.deadlines import AT_RISK, AT_RISK_WITHIN, LATE
 from briefs.rules.whose_move import CLIENT
+from briefs.rules.working_days import WorkCalendar
 
 #: A wait longer than this is pointed out on the dashboard.
 LONG_WAIT = timedelta(days=7)
@@ -160,20 +174,6 @@ def count_words(total: int, waiting: int, filters: Filters) -> str:
     )
 
 
-def clients_with_briefs() -> list[Client]:
-    """Return the clients that have at least one brief, by name."""
-    has_brief = exists().where(Brief.client_id == Client.id)
-    return list(
-        db.session.scalars(select(Client).where(has_brief).order_by(Client.name, Client.id))
-    )
-
-
-def owners_with_briefs() -> list[User]:
-    """Return the teammates who created at least one brief, by name."""
-    has_brief = exists().where(Brief.created_by_id == User.id)
-    return list(db.session.scalars(select(User).where(has_brief).order_by(User.name, User.id)))
-
-
 def brief_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """Return the SQL conditions of the filters the database can judge (not move or risk)."""
     where = [~Brief.is_closed] if filters.status is None else [Brief.status == filters.status]
@@ -182,12 +182,6 @@ def brief_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.owner_id is not None:
         where.append(Brief.created_by_id == filters.owner_id)
     return where
-
-
-def waited_long(summary: BriefSummary, now: datetime) -> bool:
-    """Tell whether the brief has waited on the client for over a week (as its row says)."""
-    move = summary.move
-    return move.side == CLIENT and move.since is not None and now - move.since > LONG_WAIT
 
 
 def empty_reason(filters: Filters, any_brief: bool) -> str:
@@ -217,38 +211,131 @@ def risk_choices() -> list[tuple[str, str]]:
     return [("", _("Any risk"))] + [(risk, str(RISK_LABELS[risk])) for risk in RISK_FILTERS]
 
 
-def load_board(args: Mapping[str, str], now: datetime) -> Board:
-    """Load one page of the dashboard for the given query arguments, the most stuck first."""
-    clients = clients_with_briefs()
-    owners = owners_with_briefs()
-    filters = parse_filters(args, {c.id for c in clients}, {u.id for u in owners})
-    settings = agency_settings()
-    summaries = summaries_where(brief_conditions(filters))
-    if filters.risk is not None:
-        cal = calendar(settings, now.date())
-        agency_tz = zone(settings.timezone)
-        summaries = [
-            s
-            for s in summaries
-            if deadline(s.brief, s.missing, cal, now, agency_tz).risk == filters.risk
-        ]
+def choices_with_briefs() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Return (id, name) of the clients with a brief, and of the teammates who created one,
+    each by name (one query for both)."""
+    clients = select(literal_column("'client'").label("kind"), Client.id, Client.name).where(
+        exists().where(Brief.client_id == Client.id)
+    )
+    owners = select(literal_column("'owner'").label("kind"), User.id, User.name).where(
+        exists().where(Brief.created_by_id == User.id)
+    )
+    both = union_all(clients, owners).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.kind, both.c.name, both.c.id))
+    found: dict[str, list[tuple[int, str]]] = {"client": [], "owner": []}
+    for kind, id_, name in rows:
+        found[kind].append((id_, name))
+    return found["client"], found["owner"]
+
+
+def at_risk_until(today: date, cal: WorkCalendar) -> date:
+    """Return the last info due day that is at risk today (rules.deadlines.risk): up to
+    AT_RISK_WITHIN working days ahead."""
+    last = today
+    for _step in range(366):
+        if cal.between(today, last + timedelta(days=1)) > AT_RISK_WITHIN:
+            break
+        last += timedelta(days=1)
+    return last
+
+
+def risk_condition(risk: str, today: date, cal: WorkCalendar) -> ColumnElement[bool]:
+    """Return the SQL test of a launch risk on `today` over the stored summary columns
+    (as chase_policy.deadline judges it: drafts and closed briefs have none)."""
+    dated = and_(Brief.info_due.is_not(None), Brief.status.not_in(("draft", CLOSED)))
+    missing = Brief.missing_count > 0
+    if risk == LATE:
+        return and_(dated, missing, Brief.info_due < today)
+    soon = at_risk_until(today, cal)
+    if risk == AT_RISK:
+        return and_(dated, missing, Brief.info_due >= today, Brief.info_due <= soon)
+    return and_(dated, or_(~missing, Brief.info_due > soon))
+
+
+def stored_conditions(
+    filters: Filters, settings: AgencySettings, now: datetime
+) -> list[ColumnElement[bool]]:
+    """Return every filter as SQL, whose move and risk over the stored summaries."""
+    where = brief_conditions(filters)
     if filters.side is not None:
         side = None if filters.side == "none" else filters.side
-        summaries = [s for s in summaries if s.move.side == side]
-    summaries.sort(key=stuck_order)
-    page = clamp(requested_page(args), len(summaries), PAGE_SIZE)
-    shown = with_briefs(summaries[page.offset : page.offset + page.size])
+        where.append(Brief.move_side.is_(None) if side is None else Brief.move_side == side)
+    if filters.risk is not None:
+        today = now.astimezone(zone(settings.timezone)).date()
+        where.append(risk_condition(filters.risk, today, calendar(settings, today)))
+    return where
+
+
+#: The most stuck first (overview.stuck_order, over the stored columns).
+STUCK_ORDER = (
+    Brief.move_since.is_(None),
+    Brief.move_since,
+    Brief.missing_count.desc(),
+    Brief.id,
+)
+
+#: No list is this long; a larger `?page=` is the last page, not an SQL overflow.
+_MAX_PAGE = 10**9
+
+
+def page_of_briefs(
+    where: list[ColumnElement[bool]], number: int, now: datetime
+) -> tuple[list[int], Page, int]:
+    """Return the ids of one page of the matching briefs, most stuck first, the page, and
+    how many of them all waited on the client for over a week.
+
+    One query whatever the page: a page past the end is the last one, chosen in SQL from
+    the count, so even that costs no second query.
+    """
+    long_wait = case(
+        (and_(Brief.move_side == CLIENT, Brief.move_since < now - LONG_WAIT), 1), else_=0
+    )
+    # Counted once each (they do not depend on the row), and the page's start clamped to
+    # the last page from the count; the rows then come from a top-N sort, not a full one.
+    total = select(func.count()).select_from(Brief).where(*where).scalar_subquery()
+    waiting = select(func.sum(long_wait)).where(*where).scalar_subquery()
+    wanted = (min(number, _MAX_PAGE) - 1) * PAGE_SIZE
+    last = case((total > 0, total - 1), else_=0) // PAGE_SIZE * PAGE_SIZE
+    start = case((last < wanted, last), else_=wanted)
+    rows = db.session.execute(
+        select(Brief.id, total.label("total"), waiting.label("waiting"), start.label("start"))
+        .where(*where)
+        .order_by(*STUCK_ORDER)
+        .limit(PAGE_SIZE)
+        .offset(start)
+    ).all()
+    if not rows:
+        return [], clamp(1, 0, PAGE_SIZE), 0
+    first = rows[0]
+    page = clamp(first.start // PAGE_SIZE + 1, first.total, PAGE_SIZE)
+    return [row.id for row in rows], page, int(first.waiting or 0)
+
+
+def load_board(args: Mapping[str, str], now: datetime) -> Board:
+    """Load one page of the dashboard for the given query arguments, the most stuck first.
+
+    The database filters, sorts and pages over the summaries stored on each brief
+    (briefs.brief_summaries); only the page's briefs are judged afresh for their rows.
+    """
+    clients, owners = choices_with_briefs()
+    filters = parse_filters(args, {c for c, _name in clients}, {u for u, _name in owners})
+    settings = agency_settings()
+    settle()
+    ids, page, waiting = page_of_briefs(
+        stored_conditions(filters, settings, now), requested_page(args), now
+    )
+    summaries = sorted(summaries_where([Brief.id.in_(ids)]) if ids else [], key=stuck_order)
+    shown = with_briefs(summaries)
     chases, _calendar = assess_summaries(shown, settings, now)
     rows = [build_row(chase, now) for chase in chases]
-    waiting = sum(1 for s in summaries if waited_long(s, now))
     return Board(
         filters=filters,
         rows=rows,
         page=page,
-        client_choices=[(client.id, client.name) for client in clients],
+        client_choices=clients,
         status_choices=status_choices(),
-        count_line=count_words(len(summaries), waiting, filters),
-        owner_choices=[(owner.id, owner.name) for owner in owners],
+        count_line=count_words(page.total, waiting, filters),
+        owner_choices=owners,
         side_choices=side_choices(),
         risk_choices=risk_choices(),
         settings=settings,

@@ -49,7 +49,13 @@ class Brief(db.Model):
 
     __tablename__ = "brief"
     #: A client's briefs, newest first, are read from this index alone.
-    __table_args__ = (Index("ix_brief_client_id_created_at", "client_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_brief_client_id_created_at", "client_id", "created_at"),
+        # The dashboard: open briefs by whose move, the longest wait first.
+        Index("ix_brief_status_move", "status", "move_side", "move_since"),
+        # The dashboard's risk filter: open briefs by the day their answers are due.
+        Index("ix_brief_status_info_due", "status", "info_due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id", ondelete="RESTRICT"))
@@ -103,6 +109,18 @@ class Brief(db.Model):
     #: it in the next run. Every recorded change empties it (workflow.record); see
     #: mail/due_briefs.py.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Its summary, stored for lists (briefs.brief_summaries keeps it true before each
+    # commit): required questions, those still missing, answers waiting for review.
+    required_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    missing_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    unreviewed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Whose move it is ("client", "agency", None: nothing pending) and since when.
+    move_side: Mapped[str | None] = mapped_column(String(10))
+    move_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The client's latest save, submit or comment.
+    last_client_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The day the answers are needed by (the launch date minus the working days).
+    info_due: Mapped[date | None] = mapped_column(Date)
     #: The contact told when the brief stalls; None means every decision-maker of the client.
     decision_maker_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), index=True

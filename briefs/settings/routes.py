@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from briefs.accounts import agency_settings
 from briefs.auth.forms import timezone_choices
+from briefs.brief_summaries import refresh_info_due
 from briefs.extensions import db
 from briefs.mail.content import DEFAULT_WORDING
 from briefs.mail.due_briefs import look_again
@@ -51,6 +52,8 @@ def reminder_settings():
         form.populate_obj(settings)
         # Chasing reads these settings: every open brief is judged anew.
         look_again()
+        # The days off move the day each brief's answers are due by (the risk filter).
+        refresh_info_due()
         db.session.commit()
         flash(_("Reminder settings saved."), "success")
         return redirect(url_for("settings.reminder_settings"))
