@@ -279,7 +279,7 @@ def test_the_upgrade_fills_in_the_summaries_of_existing_briefs(tmp_path):
         expected = stored(brief.id)
         assert expected["move_side"] == "client" and expected["missing_count"] == 4
         db.session.remove()
-        downgrade(revision="0014")  # the columns go, with what they held
+        downgrade(revision="0015")  # the columns go, with what they held
         upgrade()
         assert stored(brief.id) == expected
         db.session.remove()

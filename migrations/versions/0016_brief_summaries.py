@@ -1,7 +1,7 @@
 """brief summaries stored: counts, whose move and since when, last client activity, info due
 
-Revision ID: 0017
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-30 01:40:00
 
 The dashboard judged every open brief on each load (2.1 s at 10,000 briefs); it now
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
