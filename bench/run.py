@@ -256,6 +256,8 @@ def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -
                     "created_at": sent_at,
                     "hash": "",
                     "prev_hash": "",
+                    # Outside the hash chain (as events written before it): seq is unique.
+                    "seq": None,
                 }
             )
         conn.execute(insert(brief_t), briefs)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
+from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import select
@@ -32,8 +34,8 @@ class Draft:
     kind: str
     dedupe_key: str
     to: list[str]
-    #: Subject and both bodies, as mail_content renders them.
-    rendered: Rendered
+    #: Subject and both bodies, as mail_content renders them (or None with `render`).
+    rendered: Rendered | None
     locale: str
     cc: list[str] | None = None
     brief: Brief | None = None
@@ -45,10 +47,21 @@ class Draft:
     about: tuple[tuple[Brief, dict], ...] = ()
     #: What a mail about one brief says of it, so a run can list it with others in one mail.
     facts: BriefFacts | None = None
+    #: Renders the mail when first needed: a reminder folded into a mail about several
+    #: briefs is never rendered on its own.
+    render: Callable[[], Rendered] | None = None
+
+    @cached_property
+    def content(self) -> Rendered:
+        """Return the subject and bodies, rendering them once if they were left for later."""
+        if self.rendered is not None:
+            return self.rendered
+        assert self.render is not None, "a draft needs its content or a way to render it"
+        return self.render()
 
     @property
     def subject(self) -> str:
-        return self.rendered.subject
+        return self.content.subject
 
 
 def record_message(brief: Brief, kind: str, message: Message, now: datetime, **facts) -> None:
@@ -79,6 +92,43 @@ def queue(draft: Draft, now: datetime) -> Message | None:
     """Store a message unless one with the same dedupe key exists; commit it."""
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == draft.dedupe_key)):
         return None
+    try:
+        message = _store(draft, now)
+        db.session.commit()
+    except IntegrityError:
+        # Another run queued the same message a moment ago.
+        db.session.rollback()
+        return None
+    return message
+
+
+def queue_all(drafts: list[Draft], now: datetime) -> list[Message]:
+    """Store the messages one step of a run decided, skipping those stored before; commit once.
+
+    The dedupe keys already stored are read in one query. Should another run store one of
+    these messages meanwhile (the unique dedupe key refuses ours), the step is rolled back
+    and queued again one message at a time (`queue`), so none is stored twice or lost.
+    """
+    keys = [draft.dedupe_key for draft in drafts]
+    if not keys:
+        return []
+    stored = set(db.session.scalars(select(Message.dedupe_key).where(Message.dedupe_key.in_(keys))))
+    messages = []
+    try:
+        for draft in drafts:
+            if draft.dedupe_key in stored:
+                continue
+            stored.add(draft.dedupe_key)
+            messages.append(_store(draft, now))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return [message for draft in drafts if (message := queue(draft, now)) is not None]
+    return messages
+
+
+def _store(draft: Draft, now: datetime) -> Message:
+    """Add the message and its line on each brief's record (flushed, not committed)."""
     message = Message(
         brief_id=draft.brief.id if draft.brief else None,
         client_id=draft.client_id or (draft.brief.client_id if draft.brief else None),
@@ -86,9 +136,9 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         dedupe_key=draft.dedupe_key,
         to_addrs=list(draft.to),
         cc_addrs=list(draft.cc or []),
-        subject=draft.rendered.subject,
-        text_body=draft.rendered.text,
-        html_body=draft.rendered.html,
+        subject=draft.content.subject,
+        text_body=draft.content.text,
+        html_body=draft.content.html,
         message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         locale=draft.locale,
         status=QUEUED,
@@ -99,22 +149,12 @@ def queue(draft: Draft, now: datetime) -> Message | None:
     if draft.about:
         message.data["about"] = [{"brief": brief.id, **facts} for brief, facts in draft.about]
     db.session.add(message)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Another run queued the same message a moment ago.
-        db.session.rollback()
-        return None
+    db.session.flush()
     about = [(draft.brief, draft.data or {})] if draft.brief is not None else draft.about
     for brief, facts in about:
         record_message(
             brief, "message_queued", message, now, to=message.to_addrs, cc=message.cc_addrs, **facts
         )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
     return message
 
 
