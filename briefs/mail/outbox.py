@@ -113,12 +113,16 @@ def queue_all(drafts: list[Draft], now: datetime) -> list[Message]:
     if not keys:
         return []
     stored = set(db.session.scalars(select(Message.dedupe_key).where(Message.dedupe_key.in_(keys))))
+    new = []
+    for draft in drafts:
+        if draft.dedupe_key not in stored:
+            stored.add(draft.dedupe_key)
+            # Rendered before the first write: the write lock is not held while rendering.
+            draft.content  # noqa: B018
+            new.append(draft)
     messages = []
     try:
-        for draft in drafts:
-            if draft.dedupe_key in stored:
-                continue
-            stored.add(draft.dedupe_key)
+        for draft in new:
             messages.append(_store(draft, now))
         db.session.commit()
     except IntegrityError:
