@@ -2,8 +2,10 @@
 
 Every row times A (the app) and B (its baseline) in interleaved pairs, at least three,
 and prints the min and the median of each and their ratio next to the goal. Requests go
-through Flask's test client in this process (no gunicorn here): the figures are what the
-app costs, without a server's. `--quick` uses 2,000 briefs instead of 10,000.
+through Flask's test client in this process: the figures are what the app costs, without a
+server's. The "served" rows (bench/served.py) run the app and the bare app each under
+gunicorn, two sync workers, over HTTP, and read a worker's memory after the dashboard.
+`--quick` uses 2,000 briefs instead of 10,000.
 
     .venv/bin/python bench/run.py [--quick] [--pairs N] [--only ROW ...]
 """
@@ -144,8 +146,15 @@ def build(path: Path, open_briefs: int) -> dict:
         mark_sent(blank, actor, IDLE_SENT)
         db.session.commit()
         clone(blank.id, open_briefs - 2, sent_at=IDLE_SENT, first_client=1)
-        field = next(f for s in blank.sections for f in s.fields if f.type == "short_text")
-        return {"token": token, "blank_token": blank_token, "field_id": field.id}
+        texts = [
+            f for s in blank.sections for f in s.fields if f.type in ("short_text", "long_text")
+        ]
+        return {
+            "token": token,
+            "blank_token": blank_token,
+            "field_id": texts[0].id,
+            "text_field_ids": [f.id for f in texts],
+        }
 
 
 def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -> None:
@@ -256,7 +265,7 @@ def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -
                     "created_at": sent_at,
                     "hash": "",
                     "prev_hash": "",
-                    # Left out of the chain like its hash (seq is unique).
+                    # Outside the hash chain (as events written before it): seq is unique.
                     "seq": None,
                 }
             )
@@ -325,8 +334,9 @@ def bare_write_app(path: Path) -> Flask:
 
     with app.app_context():
         bare.create_all()
-        bare.session.add(Row(id=1))
-        bare.session.commit()
+        if bare.session.get(Row, 1) is None:  # gunicorn's workers share one database
+            bare.session.add(Row(id=1))
+            bare.session.commit()
     return app
 
 
@@ -592,12 +602,14 @@ def main() -> None:
         "--only",
         nargs="*",
         default=None,
-        help="rows: page autosave dashboard clients weight send-due",
+        help="rows: page autosave dashboard clients weight send-due served",
     )
     args = parser.parse_args()
     count = max(args.pairs, 3)
     big_n, small_n = (2_000 if args.quick else 10_000), 100
-    rows = set(args.only or ["page", "autosave", "dashboard", "clients", "weight", "send-due"])
+    rows = set(
+        args.only or ["page", "autosave", "dashboard", "clients", "weight", "send-due", "served"]
+    )
     tmp = Path(tempfile.mkdtemp(prefix="briefs-bench-"))
     try:
         print(f"Building databases: {big_n:,} and {small_n} open briefs (SQLite in {tmp}) …")
@@ -606,7 +618,7 @@ def main() -> None:
         facts = build(big_path, big_n)
         build(small_path, small_n)
         print(f"  built in {time.perf_counter() - start:.0f} s. In process, through Flask's test")
-        print(f"  client (gunicorn is not installed here). Pairs per row: {count}.")
+        print(f"  client, then under gunicorn over HTTP (last rows). Pairs per row: {count}.")
         big_app, small_app = make_app(big_path), make_app(small_path)
         big_app.config["BENCH_OPEN"], small_app.config["BENCH_OPEN"] = big_n, small_n
         if "page" in rows:
@@ -622,6 +634,12 @@ def main() -> None:
             row_weight(big_app, facts)
         if "send-due" in rows:
             row_send_due(big_path, small_path, tmp, count, big_n - 2, small_n - 2)
+        if "served" in rows:
+            # Last: its saves are stamped with the real clock, after the bench's NOW, and
+            # briefs send-due copies from the blank one would look answered "later".
+            import served  # bench/served.py
+
+            served.rows_served(big_path, facts, tmp, count, report, PASSWORD, args.quick)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -90,3 +90,28 @@ def test_downloads_and_short_answers_are_sent_as_they_are(auth_client):
     assert "Content-Encoding" not in archive.headers
     assert archive.get_data()[:2] == b"PK"
     archive.close()
+
+
+def test_an_autosave_answers_from_memory_in_the_same_queries_for_10_and_60_fields(
+    client, count_queries
+):
+    short, short_token = make_long_brief(10, title="Short")
+    long, long_token = make_long_brief(60, title="Long")
+
+    def autosave(brief, token) -> list[str]:
+        field = brief.sections[0].fields[0]
+        url = f"/c/{token}/fields/{field.id}"
+        with count_queries(fresh_session=True) as statements:
+            reply = client.post(url, data={f"f-{field.id}": "Whitening"})
+        assert reply.status_code == 200
+        body = reply.get_json()
+        assert body["ok"] and body["revision"] == 1 and body["value"] == "Whitening"
+        assert body["progress"]["answered"] == 1
+        return statements
+
+    at_10, at_60 = autosave(short, short_token), autosave(long, long_token)
+    assert len(at_10) == len(at_60)
+    # Nothing is read again after the commit: the reply is built from what the save had.
+    reads = [s for s in at_60 if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in reads if "FROM brief_field" in s]) == 1
+    assert len([s for s in reads if s.startswith("SELECT brief.id")]) == 1

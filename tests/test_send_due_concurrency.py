@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from briefs.extensions import db
+from briefs.mail import outbox
+from briefs.mail.content import Rendered
 from briefs.models import Event, Message
 from briefs.models.outbox import SENT
 from briefs.workflow import SYSTEM, mark_sent
@@ -69,3 +71,47 @@ def test_two_overlapping_runs_deliver_each_message_once(app, smtp_server, tmp_pa
         for event in db.session.scalars(db.select(Event).where(Event.kind == "message_sent"))
     )
     assert sent_events == Counter({m.id: 1 for m in messages})
+
+
+def test_a_step_another_run_overlaps_is_queued_again_one_by_one_and_nothing_twice(app, monkeypatch):
+    brief, _token = make_brief(make_template(), make_client(), now=MONDAY)
+    db.session.commit()
+
+    def draft(key: str) -> outbox.Draft:
+        text = Rendered(subject=f"About {key}", text="Hello\n", html="<p>Hello</p>")
+        return outbox.Draft(
+            kind="reminder", dedupe_key=key, to=["ivan@acme.example"], rendered=text,
+            locale="en", brief=brief,
+        )  # fmt: skip
+
+    store = outbox._store
+    overlapped = []
+
+    def store_after_another_run(d, now):
+        # Another run commits the second message after this step read the stored keys.
+        if not overlapped:
+            overlapped.append(True)
+            other = db.engine.connect()
+            other.execute(
+                Message.__table__.insert().values(
+                    kind="reminder", dedupe_key="b", to_addrs=[], cc_addrs=[], subject="b",
+                    text_body="", html_body="", message_id="<other@x>", locale="en",
+                    status="queued", attempts=0, last_error="", claimed_by="",
+                    next_attempt_at=MONDAY, created_at=MONDAY, data={},
+                )
+            )  # fmt: skip
+            other.commit()
+            other.close()
+        return store(d, now)
+
+    monkeypatch.setattr(outbox, "_store", store_after_another_run)
+    queued = outbox.queue_all([draft("a"), draft("b"), draft("c")], MONDAY)
+    assert [m.dedupe_key for m in queued] == ["a", "c"]
+    keys = db.session.scalars(db.select(Message.dedupe_key).order_by(Message.dedupe_key))
+    assert list(keys) == ["a", "b", "c"]
+    # Each message this run stored is on the brief's record once.
+    told = [
+        e.data["message"]
+        for e in db.session.scalars(db.select(Event).where(Event.kind == "message_queued"))
+    ]
+    assert sorted(told) == sorted(m.id for m in queued)

@@ -19,10 +19,15 @@ WEDNESDAY_EVENING = datetime(2026, 11, 4, 16, 0, tzinfo=UTC)  # 19:00: outside t
 THURSDAY = datetime(2026, 11, 5, 6, 5, tzinfo=UTC)  # 09:05: Monday's briefs are reminded
 #: Three working days after Wednesday, at the window's opening in Moscow.
 NEXT_MONDAY_AT_NINE = datetime(2026, 11, 9, 6, 0, tzinfo=UTC)
+#: Queries a run costs per due brief: the "message_queued" line on its record, chained
+#: under the chain head's lock (move the head, read it, insert, hash, store the hash: 5),
+#: and the recipient's own link, made now for these bulk-inserted briefs (1; a brief sent
+#: through the app has it already).
+PER_DUE_BRIEF = 6
 
 
-def add_idle_briefs(count: int, *, status: str = "sent") -> list[int]:
-    """Bulk-insert briefs sent on Wednesday to Ivan, each with one question unanswered."""
+def add_idle_briefs(count: int, *, status: str = "sent", sent: datetime = WEDNESDAY) -> list[int]:
+    """Bulk-insert briefs sent on Wednesday (or `sent`) to Ivan, one question unanswered."""
     client = make_client(name="Quiet Clinic")
     rows = [
         {
@@ -30,9 +35,9 @@ def add_idle_briefs(count: int, *, status: str = "sent") -> list[int]:
             "title": f"Idle page {n}",
             "locale": "en",
             "status": status,
-            "created_at": WEDNESDAY,
-            "sent_at": WEDNESDAY,
-            "closed_at": WEDNESDAY if status == "closed" else None,
+            "created_at": sent,
+            "sent_at": sent,
+            "closed_at": sent if status == "closed" else None,
         }
         for n in range(count)
     ]
@@ -63,7 +68,7 @@ def add_idle_briefs(count: int, *, status: str = "sent") -> list[int]:
                 "actor_kind": "system",
                 "actor_label": "Tests",
                 "data": {},
-                "created_at": WEDNESDAY,
+                "created_at": sent,
             }
             for brief_id in ids
         ],
@@ -186,3 +191,27 @@ def test_a_digest_with_nothing_to_tell_waits_for_news_without_judging_every_brie
     assert "Idle page 0" in digest.text_body
     # A quiet run judged no brief: it read no fields.
     assert not [q for q in quiet if "FROM brief_field" in q]
+
+
+def test_a_run_with_100_due_briefs_costs_a_few_queries_more_per_brief_than_with_10(
+    app, count_queries
+):
+    # Per due brief a run writes one line on its record ("message_queued", under the event
+    # chain's lock) and its recipient's own link; everything else is read for all at once:
+    # the briefs, their fields, links and wordings, the stored dedupe keys. Reminders are
+    # rendered once, folded into one mail per contact.
+    agency_settings().daily_digest = False
+    db.session.commit()
+    add_idle_briefs(10, sent=MONDAY)
+    few, kinds = queries_of_a_due_run(count_queries, THURSDAY)
+    assert kinds == ["reminder"]
+    # As if delivered; then 100 briefs sent the day after, due the day after.
+    db.session.execute(Message.__table__.update().values(status="sent"))
+    db.session.commit()
+    add_idle_briefs(100, sent=MONDAY + timedelta(days=1))
+    many, kinds = queries_of_a_due_run(count_queries, THURSDAY + timedelta(days=1))
+    assert kinds == ["reminder"]
+    assert few < 110
+    assert many - few <= 90 * PER_DUE_BRIEF, (few, many)
+    reminded = db.session.scalars(select(Message.data).where(Message.kind == "reminder"))
+    assert sorted(len(data["about"]) for data in reminded) == [10, 100]

@@ -254,16 +254,20 @@ def save_field(token: str, field_id: int):
         return _conflict_answer(link, saved)
     if saved:
         workflow.record_answers_saved(link.brief, [field], actor, now)
-        db.session.commit()
-    return jsonify(
-        ok=True,
-        revision=field.revision,
-        value=field.value,
-        not_applicable=field.not_applicable,
-        message=saved_message(field, now),
-        note=cleaning_note(field, posted),
+    # Built before the commit, from what the save has in memory: the commit expires the
+    # session, and reading the reply after it would load the whole brief again.
+    body = {
+        "ok": True,
+        "revision": field.revision,
+        "value": field.value,
+        "not_applicable": field.not_applicable,
+        "message": saved_message(field, now),
+        "note": cleaning_note(field, posted),
         **state_json(link),
-    )
+    }
+    if saved:
+        db.session.commit()
+    return jsonify(body)
 
 
 @bp.post("/c/<token>/fields/<int:field_id>/confirm")

@@ -6,7 +6,7 @@ into drafts for the outbox.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import current_app
@@ -17,9 +17,9 @@ from briefs.chase_policy import policy_for, zone
 from briefs.chase_status import BriefChase, assess
 from briefs.extensions import db
 from briefs.links import client_link, status_link
-from briefs.mail.content import BriefFacts, MissingItem, render_brief_mail
+from briefs.mail.content import BriefFacts, MissingItem, Wordings, load_wordings, render_brief_mail
 from briefs.mail.outbox import Draft
-from briefs.models import AgencySettings, Brief, BriefField, Client, Contact, User
+from briefs.models import AgencySettings, Brief, BriefField, Client, Contact, RecipientLink, User
 from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.rules.reminders import (
@@ -45,6 +45,38 @@ def open_briefs(brief_ids: list[int] | None = None) -> list[Brief]:
     if brief_ids is not None:
         query = query.where(Brief.id.in_(brief_ids))
     return list(db.session.scalars(query))
+
+
+@dataclass
+class Lookups:
+    """What drafting reads for each brief, read for all of a run's briefs at once."""
+
+    #: The ids of the briefs the run judges.
+    brief_ids: list[int]
+    #: The agency's own wordings (mail.content.load_wordings).
+    wordings: Wordings
+    #: Every recipient's own link, by (brief id, contact id): read when first needed.
+    links: dict[tuple[int, int], RecipientLink] | None = None
+
+    def links_of(self, brief: Brief, now: datetime) -> dict[tuple[int, int], RecipientLink]:
+        """Return the links, reading every judged brief's the first time and making this
+        brief's missing ones (a recipient added later, an older brief) without a query."""
+        if self.links is None:
+            self.links = {
+                (link.brief_id, link.contact_id): link
+                for link in db.session.scalars(
+                    select(RecipientLink).where(RecipientLink.brief_id.in_(self.brief_ids))
+                )
+            }
+        if any((brief.id, c.id) not in self.links for c in brief.recipients):
+            secret = current_app.config["SECRET_KEY"]
+            recipient_links([brief], now=now, secret_key=secret, known=self.links)
+        return self.links
+
+
+def lookups(briefs: list[Brief]) -> Lookups:
+    """Read the wordings now and the recipients' links when first needed (two queries)."""
+    return Lookups([brief.id for brief in briefs], load_wordings())
 
 
 def _missing_items(fields: list[BriefField]) -> list[MissingItem]:
@@ -75,9 +107,17 @@ def facts_for(chase: BriefChase, settings: AgencySettings) -> BriefFacts:
     )
 
 
-def own_links(brief: Brief, now: datetime) -> list[tuple[Contact, str | None]]:
-    """Pair each recipient with their own link, so mail to them credits what they do."""
-    links = recipient_links([brief], now=now, secret_key=current_app.config["SECRET_KEY"])
+def own_links(
+    brief: Brief, now: datetime, known: Lookups | None = None
+) -> list[tuple[Contact, str | None]]:
+    """Pair each recipient with their own link, so mail to them credits what they do.
+
+    With `known` (read for the run's briefs), nothing is read from the database.
+    """
+    if known is not None:
+        links = known.links_of(brief, now)
+    else:
+        links = recipient_links([brief], now=now, secret_key=current_app.config["SECRET_KEY"])
     return [(c, client_link(links[(brief.id, c.id)].token_sealed)) for c in brief.recipients]
 
 
@@ -89,18 +129,35 @@ def _only(facts: BriefFacts, chase: BriefChase, keys: list[str]) -> BriefFacts:
 
 
 def brief_draft(
-    kind: str, facts: BriefFacts, *, brief: Brief, key: str, to: list[str], cc: list[str], data
+    kind: str,
+    facts: BriefFacts,
+    *,
+    brief: Brief,
+    key: str,
+    to: list[str],
+    cc: list[str],
+    data,
+    known: Lookups | None = None,
 ) -> Draft:
-    """Render a mail about the brief in its language and its client's time zone."""
+    """Draft a mail about the brief in its language and its client's time zone.
+
+    It is rendered when first read (Draft.content): a reminder that goes out inside a
+    mail about several briefs never is.
+    """
+    locale, timezone = brief.locale, brief.client.timezone
+    wordings = known.wordings if known is not None else None
+
+    def render():
+        return render_brief_mail(kind, facts, locale=locale, timezone=timezone, wordings=wordings)
+
     return Draft(
         kind=kind,
         dedupe_key=key,
         to=to,
         cc=cc,
-        rendered=render_brief_mail(
-            kind, facts, locale=brief.locale, timezone=brief.client.timezone
-        ),
-        locale=brief.locale,
+        rendered=None,
+        render=render,
+        locale=locale,
         brief=brief,
         data=data,
         facts=facts,
@@ -133,7 +190,12 @@ def decision_makers(brief: Brief) -> list[str]:
 
 
 def plan_brief(
-    chase: BriefChase, *, settings: AgencySettings, cal: WorkCalendar, now: datetime
+    chase: BriefChase,
+    *,
+    settings: AgencySettings,
+    cal: WorkCalendar,
+    now: datetime,
+    known: Lookups | None = None,
 ) -> list[Draft]:
     """Return the reminders and the escalation due for one brief at `now`."""
     brief, summary, state = chase.summary.brief, chase.summary, chase.state
@@ -157,8 +219,9 @@ def plan_brief(
                     to=[contact.email],
                     cc=[],
                     data={"number": number, "missing": own},
+                    known=known,
                 )
-                for contact, link in own_links(brief, now)
+                for contact, link in own_links(brief, now, known)
             ]
         for handover, keys in theirs:
             facts = replace(
@@ -175,6 +238,7 @@ def plan_brief(
                     to=[handover.email],
                     cc=recipients,
                     data={"number": number, "missing": keys, "handover": handover.id},
+                    known=known,
                 )
             )
         after = replace(state, reminders=(*state.reminders, now))
@@ -194,13 +258,18 @@ def plan_brief(
                     to=deciders,
                     cc=recipients,
                     data={"reminders": number, "missing": list(summary.missing_keys)},
+                    known=known,
                 )
             )
     return drafts
 
 
 def risk_changes(
-    chase: BriefChase, settings: AgencySettings, cal: WorkCalendar, now: datetime
+    chase: BriefChase,
+    settings: AgencySettings,
+    cal: WorkCalendar,
+    now: datetime,
+    known: Lookups | None = None,
 ) -> tuple[str | None, list[Draft]]:
     """Return the risk level to remember and the escalation due once a brief is late.
 
@@ -230,6 +299,7 @@ def risk_changes(
                     to=deciders,
                     cc=[c.email for c in brief.recipients],
                     data={"late": True, "missing": list(chase.summary.missing_keys)},
+                    known=known,
                 )
             )
     return risk, drafts

@@ -102,11 +102,28 @@ class Rendered:
     html: str
 
 
-def wording(kind: str, locale: str) -> tuple[str, str]:
-    """Return the agency's subject and opening for a kind of message in a language."""
-    custom = db.session.scalar(
-        select(MessageWording).where(MessageWording.kind == kind, MessageWording.locale == locale)
-    )
+#: The agency's own wordings by (kind, locale), read once for many mails.
+Wordings = dict[tuple[str, str], MessageWording]
+
+
+def load_wordings() -> Wordings:
+    """Return every wording the agency changed, by kind and language (one query)."""
+    return {(w.kind, w.locale): w for w in db.session.scalars(select(MessageWording))}
+
+
+def wording(kind: str, locale: str, known: Wordings | None = None) -> tuple[str, str]:
+    """Return the agency's subject and opening for a kind of message in a language.
+
+    With `known` (load_wordings), nothing is read from the database.
+    """
+    if known is not None:
+        custom = known.get((kind, locale))
+    else:
+        custom = db.session.scalar(
+            select(MessageWording).where(
+                MessageWording.kind == kind, MessageWording.locale == locale
+            )
+        )
     subject, intro = DEFAULT_WORDING[kind]
     with force_locale(locale):
         subject, intro = str(subject), str(intro)
@@ -124,9 +141,16 @@ def _fill(text: str, facts: BriefFacts) -> str:
         return text
 
 
-def render_brief_mail(kind: str, facts: BriefFacts, *, locale: str, timezone: str) -> Rendered:
+def render_brief_mail(
+    kind: str,
+    facts: BriefFacts,
+    *,
+    locale: str,
+    timezone: str,
+    wordings: Wordings | None = None,
+) -> Rendered:
     """Render an invitation, reminder or escalation about one brief."""
-    subject, intro = wording(kind, locale)
+    subject, intro = wording(kind, locale, wordings)
     context = {"facts": facts, "intro": _fill(intro, facts), "kind": kind}
     return render_mail(kind, _fill(subject, facts), context, locale=locale, timezone=timezone)
 

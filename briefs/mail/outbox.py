@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
+from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import select
@@ -33,8 +35,8 @@ class Draft:
     kind: str
     dedupe_key: str
     to: list[str]
-    #: Subject and both bodies, as mail_content renders them.
-    rendered: Rendered
+    #: Subject and both bodies, as mail_content renders them (or None with `render`).
+    rendered: Rendered | None
     locale: str
     cc: list[str] | None = None
     brief: Brief | None = None
@@ -46,10 +48,21 @@ class Draft:
     about: tuple[tuple[Brief, dict], ...] = ()
     #: What a mail about one brief says of it, so a run can list it with others in one mail.
     facts: BriefFacts | None = None
+    #: Renders the mail when first needed: a reminder folded into a mail about several
+    #: briefs is never rendered on its own.
+    render: Callable[[], Rendered] | None = None
+
+    @cached_property
+    def content(self) -> Rendered:
+        """Return the subject and bodies, rendering them once if they were left for later."""
+        if self.rendered is not None:
+            return self.rendered
+        assert self.render is not None, "a draft needs its content or a way to render it"
+        return self.render()
 
     @property
     def subject(self) -> str:
-        return self.rendered.subject
+        return self.content.subject
 
 
 def record_message(brief: Brief, kind: str, message: Message, now: datetime, **facts) -> None:
@@ -85,6 +98,48 @@ def queue(draft: Draft, now: datetime) -> Message | None:
     """
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == draft.dedupe_key)):
         return None
+    try:
+        message = _store(draft, now)
+        db.session.commit()
+    except IntegrityError:
+        # Another run queued the same message a moment ago.
+        db.session.rollback()
+        return None
+    return message
+
+
+def queue_all(drafts: list[Draft], now: datetime) -> list[Message]:
+    """Store the messages one step of a run decided, skipping those stored before; commit once.
+
+    The dedupe keys already stored are read in one query. Should another run store one of
+    these messages meanwhile (the unique dedupe key refuses ours), the step is rolled back
+    and queued again one message at a time (`queue`), so none is stored twice or lost.
+    """
+    keys = [draft.dedupe_key for draft in drafts]
+    if not keys:
+        return []
+    stored = set(db.session.scalars(select(Message.dedupe_key).where(Message.dedupe_key.in_(keys))))
+    new = []
+    for draft in drafts:
+        if draft.dedupe_key not in stored:
+            stored.add(draft.dedupe_key)
+            # Rendered before the first write: the write lock is not held while rendering.
+            draft.content  # noqa: B018
+            new.append(draft)
+    messages = []
+    try:
+        for draft in new:
+            messages.append(_store(draft, now))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return [message for draft in drafts if (message := queue(draft, now)) is not None]
+    return messages
+
+
+def _store(draft: Draft, now: datetime) -> Message:
+    """Add the message, its Telegram copies and its line on each brief's record (flushed,
+    not committed)."""
     routing = route(draft.kind, draft.dedupe_key, list(draft.to))
     by_telegram_only = bool(draft.to) and not routing.email
     message = Message(
@@ -94,9 +149,9 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         dedupe_key=draft.dedupe_key,
         to_addrs=routing.email,
         cc_addrs=list(draft.cc or []),
-        subject=draft.rendered.subject,
-        text_body=draft.rendered.text,
-        html_body=draft.rendered.html,
+        subject=draft.content.subject,
+        text_body=draft.content.text,
+        html_body=draft.content.html,
         message_id=f"<{uuid.uuid4().hex}@{mail_domain()}>",
         locale=draft.locale,
         status=BY_TELEGRAM if by_telegram_only else QUEUED,
@@ -107,12 +162,7 @@ def queue(draft: Draft, now: datetime) -> Message | None:
     if draft.about:
         message.data["about"] = [{"brief": brief.id, **facts} for brief, facts in draft.about]
     db.session.add(message)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Another run queued the same message a moment ago.
-        db.session.rollback()
-        return None
+    db.session.flush()
     if routing.chats:
         covered = [draft.brief] if draft.brief is not None else [b for b, _f in draft.about]
         queue_copies(message, routing, alert_text(draft.subject, covered), now)
@@ -123,11 +173,6 @@ def queue(draft: Draft, now: datetime) -> Message | None:
         record_message(
             brief, "message_queued", message, now, to=message.to_addrs, cc=message.cc_addrs, **facts
         )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
     return message
 
 

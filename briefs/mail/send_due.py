@@ -17,7 +17,7 @@ from briefs.chase_status import assess
 from briefs.extensions import db
 from briefs.mail.alerts import AlertLine, alert_drafts, risk_lines
 from briefs.mail.batching import batch_reminders, fold_invitations
-from briefs.mail.chasing import open_briefs, plan_brief, risk_changes
+from briefs.mail.chasing import lookups, open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.delivery import deliver_due
 from briefs.mail.digests import agency_digests, client_digests
@@ -32,7 +32,7 @@ from briefs.mail.due_briefs import (
 )
 from briefs.mail.limit_reached import limit_drafts, limit_lines
 from briefs.mail.move_mail import move_drafts
-from briefs.mail.outbox import Draft, due_messages, queue
+from briefs.mail.outbox import Draft, due_messages, queue_all
 from briefs.mail.preview import PreviewLine, preview
 from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
@@ -103,12 +103,14 @@ def plan(now: datetime) -> Plan:
     alerts: list[AlertLine] = []
     levels: dict[int, str | None] = {}
     chased: set[int] = set()
+    # Links and wordings for every judged brief at once, not one query per mail.
+    looked_up = lookups([chase.summary.brief for chase in chases])
     for chase in chases:
         brief = chase.summary.brief
         if wants_reminders(chase.state, policy_for(brief, settings)):
             chased.add(brief.id)
-        drafts += plan_brief(chase, settings=settings, cal=cal, now=now)
-        level, late_drafts = risk_changes(chase, settings, cal, now)
+        drafts += plan_brief(chase, settings=settings, cal=cal, now=now, known=looked_up)
+        level, late_drafts = risk_changes(chase, settings, cal, now, looked_up)
         drafts += late_drafts
         drafts += limit_drafts(chase, settings=settings, cal=cal, now=now)
         alerts += limit_lines(chase, settings=settings, cal=cal, now=now)
@@ -154,10 +156,8 @@ def run(
         report.preview = preview(decided.drafts, report.due)
         db.session.rollback()
         return report
-    for draft in decided.drafts:
-        message = queue(draft, now)
-        if message is not None:
-            report.queued.append(message)
+    # One transaction for the step: a message is stored before anything tries to deliver it.
+    report.queued = queue_all(decided.drafts, now)
     # One invitation per contact, listing every brief sent to them since the last run.
     report.queued += fold_invitations(now)
     # One statement each, without reading the briefs again after queue()'s commits.
