@@ -56,7 +56,7 @@ SKIPPED = [
     (r"useradd ", "no system user here: the commands run as the current user"),
     (r"chown ", "no `briefs` user here"),
     (r"systemctl daemon-reload", "no systemd here: the units' Exec lines are run directly"),
-    (r"docker ", "Docker does not run here (compose.yaml is checked by test_deploy_files.py)"),
+    (r"docker ", "Docker does not run here; compose.yaml is checked by test_deploy_files.py"),
 ]
 #: First words of the commands that are run as written (paths moved).
 RUN_AS_WRITTEN = {"python3", ".venv/bin/pip", ".venv/bin/pybabel", "mkdir", "cat", "chmod"}

@@ -3,7 +3,8 @@
 Every setting can be changed from the environment without editing this file:
 BIND (default 127.0.0.1:8000, behind nginx or Caddy), WEB_CONCURRENCY (workers; default
 two per CPU plus one, at most 8), GUNICORN_TIMEOUT (seconds a request may take; uploads
-of 25 MB over a slow line need the default 120), FORWARDED_ALLOW_IPS (the proxy's address), PROMETHEUS_MULTIPROC_DIR (below).
+of 25 MB over a slow line need the default 120), FORWARDED_ALLOW_IPS (the proxy's
+address), PROMETHEUS_MULTIPROC_DIR (below).
 
 /metrics sums its request counts and latencies over all workers: each worker writes them
 to files in PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless set; emptied when
