@@ -88,7 +88,8 @@ def test_the_deploy_guide_holds_step_by_step_in_a_fresh_clone(postgres_url, redi
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     out = done.stdout
     # The steps the issue names, each done for real:
-    assert "step 5 [A. On the machine]: git clone" in out
+    assert "git clone https://github.com/your-agency/briefs /opt/briefs\n    ran, cloning" in out
+    assert "briefs db upgrade\n    ran\n" in out  # and before each start of briefs.service
     assert out.count("briefs.service: serving") == 3  # enabled, started after restore, restarted
     assert 'curl -s http://127.0.0.1:8000/healthz\n    ran, printed {"status":"ok"}' in out
     assert "briefs-send-due.timer: its service ran once" in out
