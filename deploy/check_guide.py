@@ -156,7 +156,7 @@ class Check:
         if section.startswith("B."):
             return "skipped (section B needs Docker)"
         if found := re.match(r"git clone \S+ (\S+)$", command):
-            self.shell(f"git clone --quiet {ROOT} {self.moved(found.group(1))}")
+            self.shell(f"git clone --quiet {shlex.quote(str(ROOT))} {self.moved(found.group(1))}")
             return "ran, cloning this repository's committed HEAD"
         if found := re.match(r"cd (\S+)$", command):
             self.cwd = self.place(found.group(1))
