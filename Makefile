@@ -6,7 +6,7 @@ PYTHON ?= python3
 PORT ?= 5000
 FLASK := $(BIN)/flask --app app
 
-.PHONY: install run test test-browser test-postgres test-stress postgres redis lint format translations extract-messages chromium migrate clean bench
+.PHONY: install run test test-browser test-postgres test-stress check-guide proxies postgres redis lint format translations extract-messages chromium migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,8 +99,19 @@ test-postgres: install postgres redis
 	$$run $$bin/pg_ctl -D "$$dir/data" -m fast stop >/dev/null; rm -rf "$$dir"; exit $$status
 
 ## Long load and fault tests on real servers (PostgreSQL, SMTP with faults); CI runs them.
-test-stress: install postgres
+test-stress: install postgres redis proxies
 	$(BIN)/pytest -m stress
+
+## Follow docs/deploy.md step by step in a fresh clone (deploy/check_guide.py; a few minutes).
+check-guide: install postgres redis proxies
+	$(BIN)/pytest -m stress tests/test_deploy_guide.py
+
+## nginx and Caddy, so the guide's check runs `nginx -t` and `caddy validate` (when we may).
+proxies:
+	@if ! { command -v nginx && command -v caddy; } >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing nginx and Caddy to check their configs (apt-get)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx caddy >/dev/null; \
+	fi
 
 ## Issue 11's table, each figure against its baseline timed in the same run (a few
 ## minutes at 10,000 briefs; `make bench QUICK=1` builds 2,000). Timings live only here.

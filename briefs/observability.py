@@ -1,10 +1,13 @@
 """What an operator sees: JSON logs when LOG_FORMAT=json, and `/metrics` for Prometheus.
 
-`/metrics` answers in Prometheus' text format: requests and their latency (counted by each
-worker process, labelled with its pid: sum them), the outbox by status, the age of the
-oldest queued message, and the last `send-due` run on this machine (its duration and
-outcomes, which the command leaves in instance/send_due_last.json). It answers a request
-with `Authorization: Bearer <METRICS_TOKEN>`, or without a token only one from this machine.
+`/metrics` answers in Prometheus' text format, written by prometheus_client: requests and
+their latency, the outbox by status, the age of the oldest queued message, and the last
+`send-due` run on this machine (its duration and outcomes, which the command leaves in
+instance/send_due_last.json). Under gunicorn, deploy/gunicorn.conf.py sets
+PROMETHEUS_MULTIPROC_DIR: every worker then writes its counts to files there and any worker
+answers with the sum over all of them (workers that have exited included). Without it
+(`make run`, the tests) the counts are this process's. It answers a request with
+`Authorization: Bearer <METRICS_TOKEN>`, or without a token only one from this machine.
 """
 
 from __future__ import annotations
@@ -14,10 +17,18 @@ import json
 import logging
 import os
 import time
-from collections import defaultdict
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select
 
 from briefs import clock
@@ -30,11 +41,27 @@ bp = Blueprint("observability", __name__)
 #: Upper bounds of the latency histogram, in seconds.
 BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 LAST_RUN_FILE = "send_due_last.json"
+#: Set (by deploy/gunicorn.conf.py) to a folder shared by the workers: counts are summed.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _LOCAL = {"127.0.0.1", "::1"}
 
-# This worker's counts: (method, route, status) → requests; (method, route) → histogram.
-_requests: dict[tuple[str, str, str], int] = defaultdict(int)
-_latency: dict[tuple[str, str], list[float]] = {}
+# No `_created` series: gunicorn's summed counts have none, so one process has none either.
+disable_created_metrics()
+# This process's request metrics; under gunicorn each worker's land in MULTIPROC_ENV.
+_registry = CollectorRegistry(auto_describe=True)
+_requests = Counter(
+    "briefs_http_requests",
+    "HTTP requests answered.",
+    ("method", "route", "status"),
+    registry=_registry,
+)
+_latency = Histogram(
+    "briefs_http_request_duration_seconds",
+    "Time to answer.",
+    ("method", "route"),
+    buckets=BUCKETS,
+    registry=_registry,
+)
 
 
 class JsonFormatter(logging.Formatter):
@@ -77,13 +104,8 @@ def _finish(response: Response) -> Response:
         return response
     seconds = time.perf_counter() - started
     route = request.url_rule.rule if request.url_rule else "(unmatched)"
-    _requests[(request.method, route, str(response.status_code))] += 1
-    counts = _latency.setdefault((request.method, route), [0.0] * (len(BUCKETS) + 2))
-    for i, bound in enumerate(BUCKETS):
-        if seconds <= bound:
-            counts[i] += 1
-    counts[-2] += 1  # +Inf
-    counts[-1] += seconds  # sum
+    _requests.labels(request.method, route, str(response.status_code)).inc()
+    _latency.labels(request.method, route).observe(seconds)
     if current_app.config["LOG_FORMAT"] == "json":
         # Paths of client links hold their token: log the route, never the path.
         fields = {
@@ -128,67 +150,66 @@ def metrics():
     return Response(_exposition(), mimetype="text/plain; version=0.0.4; charset=utf-8")
 
 
-def _exposition() -> str:
-    pid = os.getpid()
-    lines = [
-        "# HELP briefs_http_requests_total HTTP requests answered by this worker.",
-        "# TYPE briefs_http_requests_total counter",
-    ]
-    for (method, route, status), count in sorted(_requests.items()):
-        labels = f'method="{method}",route="{_escape(route)}",status="{status}",pid="{pid}"'
-        lines.append(f"briefs_http_requests_total{{{labels}}} {count}")
-    lines += [
-        "# HELP briefs_http_request_duration_seconds Time to answer, by this worker.",
-        "# TYPE briefs_http_request_duration_seconds histogram",
-    ]
-    for (method, route), counts in sorted(_latency.items()):
-        base = f'method="{method}",route="{_escape(route)}",pid="{pid}"'
-        for bound, count in zip((*BUCKETS, "+Inf"), counts[:-1], strict=True):
-            lines.append(
-                f'briefs_http_request_duration_seconds_bucket{{{base},le="{bound}"}} {count:g}'
-            )
-        lines.append(f"briefs_http_request_duration_seconds_count{{{base}}} {counts[-2]:g}")
-        lines.append(f"briefs_http_request_duration_seconds_sum{{{base}}} {counts[-1]:.6f}")
-    by_status = dict(
-        db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all()
-    )
-    lines += [
-        "# HELP briefs_outbox_messages Messages in the outbox, by delivery status.",
-        "# TYPE briefs_outbox_messages gauge",
-    ]
-    for status in sorted(by_status):
-        lines.append(f'briefs_outbox_messages{{status="{status}"}} {by_status[status]}')
-    oldest = db.session.scalar(select(func.min(Message.created_at)).where(Message.status == QUEUED))
-    age = (clock.utcnow() - oldest).total_seconds() if oldest else 0
-    lines += [
-        "# HELP briefs_outbox_oldest_queued_seconds Age of the oldest message waiting to go.",
-        "# TYPE briefs_outbox_oldest_queued_seconds gauge",
-        f"briefs_outbox_oldest_queued_seconds {max(age, 0):.0f}",
-    ]
-    lines += _last_send_due()
-    return "\n".join(lines) + "\n"
+def _exposition() -> bytes:
+    if os.environ.get(MULTIPROC_ENV):
+        requests = CollectorRegistry()
+        MultiProcessCollector(requests)  # every worker's files, summed
+    else:
+        requests = _registry
+    state = CollectorRegistry()
+    state.register(_InstanceState(current_app.instance_path))
+    return generate_latest(requests) + generate_latest(state)
 
 
-def _last_send_due() -> list[str]:
-    path = Path(current_app.instance_path) / LAST_RUN_FILE
-    try:
-        facts = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return []
-    lines = [
-        "# HELP briefs_send_due_last_run_seconds How long the last send-due run took.",
-        "# TYPE briefs_send_due_last_run_seconds gauge",
-        f"briefs_send_due_last_run_seconds {facts['duration_seconds']}",
-        "# HELP briefs_send_due_last_run_timestamp_seconds When the last send-due run ended.",
-        "# TYPE briefs_send_due_last_run_timestamp_seconds gauge",
-        f"briefs_send_due_last_run_timestamp_seconds {facts['finished_at']}",
-        "# HELP briefs_send_due_last_run_messages What the last send-due run did, by outcome.",
-        "# TYPE briefs_send_due_last_run_messages gauge",
-    ]
-    for outcome in ("queued", "delivered", "failed", "unconfirmed"):
-        lines.append(f'briefs_send_due_last_run_messages{{outcome="{outcome}"}} {facts[outcome]}')
-    return lines
+class _InstanceState:
+    """The outbox and the last send-due run, read afresh at each scrape."""
 
+    def __init__(self, instance_path: str) -> None:
+        self.instance_path = instance_path
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    def collect(self):
+        by_status = GaugeMetricFamily(
+            "briefs_outbox_messages",
+            "Messages in the outbox, by delivery status.",
+            labels=["status"],
+        )
+        counts = db.session.execute(
+            select(Message.status, func.count()).group_by(Message.status)
+        ).all()
+        for status, count in sorted(counts):
+            by_status.add_metric([status], count)
+        yield by_status
+        oldest = db.session.scalar(
+            select(func.min(Message.created_at)).where(Message.status == QUEUED)
+        )
+        age = (clock.utcnow() - oldest).total_seconds() if oldest else 0
+        yield GaugeMetricFamily(
+            "briefs_outbox_oldest_queued_seconds",
+            "Age of the oldest message waiting to go.",
+            value=round(max(age, 0)),
+        )
+        yield from self._last_send_due()
+
+    def _last_send_due(self):
+        try:
+            facts = json.loads((Path(self.instance_path) / LAST_RUN_FILE).read_text())
+        except (OSError, ValueError):
+            return
+        yield GaugeMetricFamily(
+            "briefs_send_due_last_run_seconds",
+            "How long the last send-due run took.",
+            value=facts["duration_seconds"],
+        )
+        yield GaugeMetricFamily(
+            "briefs_send_due_last_run_timestamp_seconds",
+            "When the last send-due run ended.",
+            value=facts["finished_at"],
+        )
+        outcomes = GaugeMetricFamily(
+            "briefs_send_due_last_run_messages",
+            "What the last send-due run did, by outcome.",
+            labels=["outcome"],
+        )
+        for outcome in ("queued", "delivered", "failed", "unconfirmed"):
+            outcomes.add_metric([outcome], facts[outcome])
+        yield outcomes

@@ -1,21 +1,54 @@
 """The migrations build exactly the schema the models describe."""
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from briefs import create_app
 from briefs.extensions import db
 
 
-def test_upgrade_on_empty_database_matches_models(tmp_path):
-    app = create_app(
+def unmigrated_app(database: Path):
+    """An app on its own SQLite file with no tables yet: the migrations build them."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
         }
     )
+
+
+def insert_events_at_0002(*, count: int) -> None:
+    """One client, one brief and `count` events, written as the schema of 0002 had them."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO client (id, name, timezone, notes, created_at) "
+                "VALUES (1, 'Acme', 'UTC', '', '2026-11-02 09:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO brief (id, client_id, title, locale, work_days, status, "
+                "created_at) VALUES (1, 1, 'Page', 'en', 5, 'draft', '2026-11-02 09:00:00')"
+            )
+        )
+        for number in range(1, count + 1):
+            connection.execute(
+                text(
+                    "INSERT INTO event (brief_id, kind, actor_kind, actor_label, data, "
+                    "created_at) VALUES (1, 'brief_created', 'system', 'Briefs', "
+                    f"'{{\"n\": {number}}}', '2026-11-02 09:0{number}:00.000000')"
+                )
+            )
+
+
+def test_upgrade_on_empty_database_matches_models(tmp_path):
+    app = unmigrated_app(tmp_path / "migrated.sqlite")
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -26,40 +59,12 @@ def test_upgrade_on_empty_database_matches_models(tmp_path):
 
 
 def test_events_recorded_before_the_chain_are_chained_by_the_upgrade(tmp_path):
-    from sqlalchemy import text
-
     from briefs.rules.event_chain import verify
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}",
-        }
-    )
+    app = unmigrated_app(tmp_path / "old.sqlite")
     with app.app_context():
         upgrade(revision="0002")
-        with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO client (id, name, timezone, notes, created_at) "
-                    "VALUES (1, 'Acme', 'UTC', '', '2026-11-02 09:00:00')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO brief (id, client_id, title, locale, work_days, status, "
-                    "created_at) VALUES (1, 1, 'Page', 'en', 5, 'draft', '2026-11-02 09:00:00')"
-                )
-            )
-            for number in (1, 2):
-                connection.execute(
-                    text(
-                        "INSERT INTO event (brief_id, kind, actor_kind, actor_label, data, "
-                        "created_at) VALUES (1, 'brief_created', 'system', 'Briefs', "
-                        f"'{{\"n\": {number}}}', '2026-11-02 09:0{number}:00.000000')"
-                    )
-                )
+        insert_events_at_0002(count=2)
         upgrade()
         with db.engine.connect() as connection:
             rows = connection.execute(
@@ -86,17 +91,10 @@ def test_a_table_copy_keeps_every_row_that_refers_to_it(tmp_path):
     # On SQLite, adding a reference to brief copies the table; the rows that point at the
     # briefs (events, fields, recipients) must survive both ways.
     from flask_migrate import downgrade
-    from sqlalchemy import text
 
     from tests.factories import make_brief
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'copied.sqlite'}",
-        }
-    )
+    app = unmigrated_app(tmp_path / "copied.sqlite")
     tables = ("brief", "event", "brief_field", "brief_recipient")
 
     def counts() -> dict[str, int]:
@@ -122,41 +120,13 @@ def test_a_table_copy_keeps_every_row_that_refers_to_it(tmp_path):
 
 
 def test_events_chained_before_0009_keep_verifying_and_new_ones_follow_them(tmp_path):
-    from sqlalchemy import text
-
     from briefs.workflow import SYSTEM, mark_sent
     from tests.factories import NOW, make_brief
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'before.sqlite'}",
-        }
-    )
+    app = unmigrated_app(tmp_path / "before.sqlite")
     with app.app_context():
         upgrade(revision="0002")
-        with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO client (id, name, timezone, notes, created_at) "
-                    "VALUES (1, 'Acme', 'UTC', '', '2026-11-02 09:00:00')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO brief (id, client_id, title, locale, work_days, status, "
-                    "created_at) VALUES (1, 1, 'Page', 'en', 5, 'draft', '2026-11-02 09:00:00')"
-                )
-            )
-            for number in (1, 2, 3):
-                connection.execute(
-                    text(
-                        "INSERT INTO event (brief_id, kind, actor_kind, actor_label, data, "
-                        "created_at) VALUES (1, 'brief_created', 'system', 'Briefs', "
-                        f"'{{\"n\": {number}}}', '2026-11-02 09:0{number}:00.000000')"
-                    )
-                )
+        insert_events_at_0002(count=3)
         upgrade(revision="0005")  # chained by 0003 in id order, as the old scheme did
         with db.engine.connect() as connection:
             old_head = connection.execute(text("SELECT hash FROM event WHERE id = 3")).scalar()
@@ -182,8 +152,6 @@ def test_events_chained_before_0009_keep_verifying_and_new_ones_follow_them(tmp_
 
 def test_migrations_form_one_line_numbered_in_order():
     """Each file's number is its revision and follows the one before: no branches to merge."""
-    from pathlib import Path
-
     from alembic.script import ScriptDirectory
 
     folder = Path(__file__).parent.parent / "migrations"

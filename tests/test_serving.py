@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
 
 from briefs import create_app
 
@@ -73,6 +77,77 @@ def test_gunicorn_serves_healthz_with_the_repo_config(app, tmp_path):
     # The access log line: request, status and the duration in milliseconds.
     assert '"GET /healthz HTTP/1.1" 200' in text
     assert "ms\n" in text
+
+
+def healthz_count(metrics_text: str) -> float:
+    for family in text_string_to_metric_families(metrics_text):
+        for sample in family.samples:
+            wanted = {"method": "GET", "route": "/healthz", "status": "200"}
+            if sample.name == "briefs_http_requests_total" and sample.labels == wanted:
+                return sample.value
+    return 0
+
+
+def test_metrics_sum_the_requests_of_every_gunicorn_worker(app, tmp_path):
+    port = free_port()
+    metrics_dir = tmp_path / "metrics"
+    env = {
+        **os.environ,
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "BRIEFS_INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_1.db").write_bytes(b"left by an earlier run")  # emptied at start
+    base = f"http://127.0.0.1:{port}"
+    with open(tmp_path / "gunicorn.log", "wb") as out:
+        server = subprocess.Popen(
+            [BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+    def healthz() -> int:
+        return get(f"{base}/healthz", timeout=60)[0]  # never retried: each one counts once
+
+    def took_healthz(worker_file: Path) -> bool:
+        return b'"/healthz"' in worker_file.read_bytes()
+
+    try:
+        wait_for(f"{base}/metrics", server)  # serving; /metrics' own requests don't count here
+        sent, deadline = 0, time.monotonic() + 120
+        # Requests at once, in rounds, until both workers (booted by now) have taken some.
+        while True:
+            with ThreadPoolExecutor(8) as pool:
+                assert list(pool.map(lambda _: healthz(), range(16))) == [200] * 16
+            sent += 16
+            workers = sorted(metrics_dir.glob("counter_*.db"))
+            if sum(map(took_healthz, workers)) >= 2 or time.monotonic() > deadline:
+                break
+        # One file per worker, each with /healthz requests in it; the stale file is gone.
+        assert len(workers) == 2 and all(map(took_healthz, workers)), workers
+        status, body = get(f"{base}/metrics", timeout=60)
+        assert status == 200 and healthz_count(body.decode()) == sent
+
+        # A worker that exits (gunicorn starts another) keeps its requests in the sum.
+        os.kill(int(workers[0].stem.removeprefix("counter_")), signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while len(list(metrics_dir.glob("counter_*.db"))) < 3 and time.monotonic() < deadline:
+            assert healthz() == 200
+            sent += 1
+        assert len(list(metrics_dir.glob("counter_*.db"))) == 3  # the new worker's
+        for _ in range(5):
+            assert healthz() == 200
+        sent += 5
+        assert healthz_count(get(f"{base}/metrics", timeout=60)[1].decode()) == sent
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_healthz_answers_503_when_the_schema_is_missing(tmp_path):
