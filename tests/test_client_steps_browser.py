@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -134,7 +136,8 @@ def test_without_javascript_the_phone_shows_the_whole_form_with_a_table_of_conte
         expect(page.locator(f"#f-{fields['contact_person'].id}")).to_be_in_viewport()
         page.fill(f"#f-{fields['contact_person'].id}", "Анна")
         page.get_by_role("button", name="Сохранить").click()
-        expect(page.locator(".steps a").last).to_have_text("Организационные вопросы Отвечено: 1 из 4")
+        last = page.locator(".steps a").last
+        expect(last).to_have_text("Организационные вопросы Отвечено: 1 из 4")
     finally:
         context.close()
 
@@ -159,7 +162,8 @@ def test_links_to_a_question_in_another_step_open_that_step(browser, live_server
 
         # The incomplete-submit dialog's list leads to the last step too.
         page.click("#submit-button")
-        page.locator("#submit-dialog").get_by_role("link", name="К кому можно обратиться, если что-то будет непонятно?").click()
+        dialog = page.locator("#submit-dialog")
+        dialog.get_by_role("link", name=re.compile("^К кому можно обратиться")).click()
         expect(page.locator("#submit-dialog")).to_be_hidden()
         expect(page.locator(f"#f-{contact.id}")).to_be_in_viewport()
         expect(page.locator("section.section:visible h2")).to_have_text("Организационные вопросы")
