@@ -125,8 +125,7 @@
     if (described) linkDescription(described, errorLine.id, !!message);
   }
 
-  // Return a field's conflict view or error line, made after its answer when first needed
-  // (the page prints them only when it has one): the conflict first, then the error.
+  // A field's conflict view or error line, made after its answer when first needed.
   function slot(field, tag, className, idPrefix) {
     var found = field.element.querySelector("." + className);
     if (found) return found;
@@ -139,7 +138,6 @@
     return made;
   }
 
-  // Close a field's conflict view, if it has one.
   function clearConflict(field) {
     var view = field.element.querySelector(".conflict-slot");
     if (view) view.innerHTML = "";
@@ -590,7 +588,7 @@
   // link into another section (error summary, missing list, dialog) opens it first.
   var steps = {
     narrow: window.matchMedia ? window.matchMedia("(max-width: 40rem)") : { matches: false },
-    current: null // the section shown on a phone
+    current: null
   };
 
   function chipOf(section) {
@@ -604,7 +602,7 @@
     });
   }
 
-  // Show one section (on a phone, only it), mark its chip, label Back and Next.
+  // Show one section (on a phone, only it); mark its chip; label Back and Next.
   function showStep(section) {
     if (!section || !document.querySelector(".steps")) return;
     steps.current = section;
@@ -673,8 +671,8 @@
     applyConditions();
   }
 
-  // A question's small row: its save status line (only this script writes one), and one
-  // tab stop for "does not apply" and "ask": the arrow keys move between them (a toolbar).
+  // A question's small row: its save status, and one tab stop for "does not apply" and
+  // "ask" (a toolbar: the arrow keys move between them).
   function makeToolbar(foot) {
     var status = document.createElement("p");
     status.className = "save-status";
