@@ -12,6 +12,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup
 
+from briefs.rules.answers import plain_number
+
 #: Tags a help text or preview may use once rendered; everything else is stripped.
 ALLOWED_TAGS = {
     "a", "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "code", "pre", "blockquote",
@@ -66,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
     app.jinja_env.filters["capitalize_first"] = capitalize_first
+    app.jinja_env.filters["plain_number"] = plain_number
     from briefs import labels
 
     app.jinja_env.globals["labels"] = labels

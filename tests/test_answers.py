@@ -19,6 +19,7 @@ from briefs.rules.answers import (
     clean_answer,
     parse_date,
     parse_number,
+    plain_number,
 )
 
 CHANNELS = ["Search", "Referrals", "Ads"]
@@ -246,3 +247,19 @@ def test_malformed_urls_are_refused_not_crashed(raw):
     with pytest.raises(AnswerError) as error:
         clean_answer("url", [], raw)
     assert error.value.code == NOT_A_URL
+
+
+@pytest.mark.parametrize(
+    ("raw", "locale", "plain"),
+    [
+        ("от 25 000 ₽", "ru", "25000"),
+        ("1 500,50", "ru", "1500.50"),
+        ("$1,500", "en", "1500"),
+        ("25000", "ru", ""),  # nothing to add to the client's own text
+        (" 1500.50 ", "en", ""),
+        ("около", "ru", ""),
+        ("", "en", ""),
+    ],
+)
+def test_the_plain_number_is_given_only_when_it_adds_to_the_text(raw, locale, plain):
+    assert plain_number(raw, locale) == plain

@@ -17,7 +17,14 @@ from briefs.models import Answer, Brief, BriefField, Event, Review, Template, Up
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.rules.tokens import hash_token
 from briefs.workflow import Actor
-from tests.factories import NOW, fields_by_key, make_brief, make_client, make_template
+from tests.factories import (
+    NOW,
+    fields_by_key,
+    make_brief,
+    make_client,
+    make_full_brief,
+    make_template,
+)
 
 
 def _fields(brief: Brief) -> dict[str, BriefField]:
@@ -776,3 +783,14 @@ def test_the_events_list_tells_a_message_in_one_line(auth_client, user):
     # Moscow time, as on the timeline: 12:30 queued, 12:32 delivered.
     assert "— queued 12:30, delivered 12:32" in html
     assert "delivered to" not in html
+
+
+def test_a_number_answer_shows_the_clients_text_and_the_number_read_from_it(auth_client):
+    brief, _ = make_full_brief(locale="ru")
+    _answer(fields_by_key(brief)["price"], "от 25 000 руб.")
+    db.session.commit()
+    body = auth_client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    shown = '<div class="client-text">от 25 000 руб. <span class="muted">(25000)</span></div>'
+    assert shown in body
+    exported = auth_client.get(f"/briefs/{brief.id}/export.md").get_data(as_text=True)
+    assert "от 25 000 руб. (25000)" in exported

@@ -167,14 +167,17 @@ def test_per_question_controls_name_their_question_and_errors_take_the_focus(bro
     try:
         page.goto(f"{live_server}/c/{token}")
         for label in ("Service name", "Format"):
+            key = "name" if label == "Service name" else "format"
+            # On a phone one section shows at a time: open the question's own.
+            page.locator(f".steps a[href='#section-{fields[key].section_id}']").click()
             expect(
                 page.get_by_role("checkbox", name=f"Does not apply to us {label}")
             ).to_have_count(1)
-            key = "name" if label == "Service name" else "format"
             summary = page.locator(f"#field-{fields[key].id} summary")
             expect(summary).to_have_accessible_name(
                 re.compile(rf"^Ask a question about this {re.escape(label)}")
             )
+        page.locator(f".steps a[href='#section-{fields['price'].section_id}']").click()
         page.fill(f"#f-{fields['price'].id}", "lots")
         page.evaluate("document.getElementById('brief-form').requestSubmit()")
         expect(page.locator("#error-summary")).to_be_focused()

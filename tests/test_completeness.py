@@ -9,6 +9,7 @@ import pytest
 from briefs.rules.completeness import (
     CHANGES_REQUESTED,
     Progress,
+    answered_in,
     awaits_review,
     has_answer,
     is_missing,
@@ -133,3 +134,15 @@ def test_an_answer_awaits_review_until_accepted_or_sent_back():
     assert not awaits_review(F("Teeth whitening", review_verdict=CHANGES_REQUESTED))
     assert not awaits_review(F(""))  # cleared: nothing to accept
     assert not awaits_review(F("Teeth whitening", revision=0))  # never answered
+
+
+def test_a_section_counts_its_optional_questions_and_not_those_hidden_or_sent_back():
+    fields = [
+        F("Whitening", key="a"),
+        F("", required=False, not_applicable=True, key="b"),
+        F("Old text", review_verdict=CHANGES_REQUESTED, key="c"),
+        F("", required=False, key="d"),
+        F("Answered but hidden", key="e"),
+    ]
+    assert answered_in(fields, {"e"}) == (2, 4)
+    assert answered_in([], set()) == (0, 0)

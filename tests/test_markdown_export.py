@@ -326,3 +326,13 @@ def test_golden_headings_are_the_brief_own():
         expected.extend((3, field.label) for field in section.fields)
     assert [(p.level, p.text) for p in parts] == expected
     assert COMMONMARK.render(brief_markdown(brief, EN_WORDS)).count("<script") == 0
+
+
+def test_a_number_shows_the_clients_text_then_the_number_read_from_it():
+    fields = [
+        ExportField("Price", "number", True, value="от 25 000 ₽", number="25000"),
+        ExportField("Visits", "number", True, value="3"),
+    ]
+    exported = brief_markdown(brief_of(*fields), EN_WORDS)
+    assert "### Price\n\nот 25 000 ₽ (25000)\n" in exported
+    assert "### Visits\n\n3\n" in exported

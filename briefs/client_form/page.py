@@ -21,7 +21,14 @@ from briefs.conflicts import Conflict
 from briefs.extensions import db
 from briefs.handovers import Holder, brief_handovers, holder_names, holders
 from briefs.models import Brief, BriefField, BriefSection, Comment, Upload, User
-from briefs.rules.completeness import Progress, is_missing, is_sent_back, missing_fields, progress
+from briefs.rules.completeness import (
+    Progress,
+    answered_in,
+    is_missing,
+    is_sent_back,
+    missing_fields,
+    progress,
+)
 from briefs.rules.deadlines import info_due_date
 from briefs.rules.handover_limits import MAX_NOTE
 from briefs.uploads import uploads_by_field
@@ -76,6 +83,19 @@ class FieldView:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One section as a step of the form: the chip that opens it, and how far it is."""
+
+    section_id: int
+    title: str
+    #: "2 of 5 answered", counting every question of the section that applies.
+    text: str
+    done: bool
+    #: All its questions are hidden by conditions, so the chip is hidden like the section.
+    hidden: bool
+
+
+@dataclass(frozen=True)
 class HandoverForm:
     """What was typed into one "hand to a colleague" form, and what was wrong with it."""
 
@@ -119,6 +139,8 @@ class FormPage:
     confirm_submit: list[BriefField] = dataclass_field(default_factory=list)
     #: Who at the agency reviews the answers (the brief's creator), when known.
     reviewer: str = ""
+    #: The sections as steps: chips on a phone, a table of contents on a wide screen.
+    steps: list[Step] = dataclass_field(default_factory=list)
 
     @property
     def left_text(self) -> str:
@@ -146,6 +168,23 @@ def progress_text(stats: Progress, colleague: bool = False) -> str:
         stats.required,
         answered=stats.answered,
     )
+
+
+def form_steps(
+    sections: list[tuple[BriefSection, list[BriefField]]], hidden: frozenset[str]
+) -> list[Step]:
+    """Describe each section as a step: its title and how many of its questions are answered."""
+    steps = []
+    for section, fields in sections:
+        answered, shown = answered_in(fields, hidden)
+        text = ngettext(
+            "%(answered)s of %(num)s answered",
+            "%(answered)s of %(num)s answered",
+            shown,
+            answered=answered,
+        )
+        steps.append(Step(section.id, section.title, text, answered == shown, not shown))
+    return steps
 
 
 def left_words(missing: int) -> str:
@@ -221,6 +260,8 @@ def js_texts() -> dict[str, str]:
         "tooBig": _("the files are too large to send at once."),
         "conflict": _("Not saved: this answer was changed meanwhile. Please choose below."),
         "restored": _("Restored what you typed earlier; saving…"),
+        "back": _("Back: %(section)s"),
+        "next": _("Next: %(section)s"),
     }
 
 
@@ -325,6 +366,7 @@ def build_page(
         sent_back=[f for f in fields if f.key not in hidden and is_sent_back(f)],
         confirm_submit=missing if confirm_submit else [],
         reviewer=_reviewer(brief),
+        steps=form_steps(link.sections, hidden),
     )
 
 
@@ -355,6 +397,10 @@ def state_json(link: Link) -> dict:
         "left": left_words(len(missing)),
         "missing": missing,
         "hidden": [f.id for f in fields if f.key in hidden],
+        "steps": [
+            {"id": step.section_id, "text": step.text, "done": step.done}
+            for step in form_steps(link.sections, hidden)
+        ],
     }
 
 

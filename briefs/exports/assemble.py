@@ -14,6 +14,7 @@ from briefs.accounts import agency_settings
 from briefs.chase_policy import zone
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Upload
+from briefs.rules.answers import plain_number
 from briefs.rules.markdown_export import (
     ExportBrief,
     ExportField,
@@ -52,7 +53,9 @@ def export_data(brief: Brief, file_url: Callable[[Upload], str]) -> ExportBrief:
         sections=tuple(
             ExportSection(
                 title=section.title,
-                fields=tuple(_field(field, by_id, file_url) for field in section.fields),
+                fields=tuple(
+                    _field(field, by_id, file_url, brief.locale) for field in section.fields
+                ),
             )
             for section in brief.sections
         ),
@@ -60,7 +63,10 @@ def export_data(brief: Brief, file_url: Callable[[Upload], str]) -> ExportBrief:
 
 
 def _field(
-    field: BriefField, uploads: dict[int, Upload], file_url: Callable[[Upload], str]
+    field: BriefField,
+    uploads: dict[int, Upload],
+    file_url: Callable[[Upload], str],
+    locale: str,
 ) -> ExportField:
     """Copy one field, resolving a file field's upload ids to links."""
     files: tuple[ExportFile, ...] = ()
@@ -82,6 +88,7 @@ def _field(
         review_verdict=field.review_verdict,
         review_comment=field.review_comment,
         files=files,
+        number=plain_number(field.value, locale) if field.type == "number" else "",
     )
 
 

@@ -160,6 +160,19 @@ def parse_number(text: str, locale: str = "en") -> Decimal | None:
         return None
 
 
+def plain_number(text: str, locale: str = "en") -> str:
+    """Return the number in a client's text as plain digits ("от 25 000 ₽" gives "25000").
+
+    Empty when there is no one number in it, or when the text is that number already, so
+    the agency sees the parsed value beside the client's words only when it adds something.
+    """
+    number = parse_number(text, locale)
+    if number is None:
+        return ""
+    plain = format(number, "f")
+    return "" if plain == text.strip() else plain
+
+
 def _check_number(text: str, locale: str) -> None:
     """Accept text holding one number ("1 500,50", "от 25 000", "25000 руб."); refuse others."""
     if parse_number(text, locale) is None:

@@ -101,3 +101,14 @@ def progress(fields: Iterable[FieldLike], hidden: Collection[str] | None = None)
             if not is_missing(field):
                 answered += 1
     return Progress(answered=answered, required=required)
+
+
+def answered_in(fields: Iterable[FieldLike], hidden: Collection[str]) -> tuple[int, int]:
+    """Count the questions that apply and how many of them are answered.
+
+    A section's progress on the client's form: optional questions count too, as a section
+    may have none required; an answer sent back for changes is not counted as answered.
+    """
+    shown = [field for field in fields if field.key not in hidden]
+    answered = sum(1 for field in shown if has_answer(field) and not is_sent_back(field))
+    return answered, len(shown)

@@ -52,6 +52,9 @@ class ExportField:
     key: str = ""
     #: When the question applies (briefs.rules.conditions); None = always.
     condition: dict | None = None
+    #: A number answer's value as plain digits when the client wrote it otherwise
+    #: (`answers.plain_number`), shown after their text: "от 25 000 ₽ (25000)".
+    number: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ def _field_blocks(field: ExportField, words: ExportWords) -> list[str]:
         blocks.append("\n".join(f"- {_link(file)}" for file in field.files))
     elif field.type == "yes_no" and field.value.strip() in (YES, NO):
         blocks.append(paragraph(words.yes if field.value.strip() == YES else words.no))
+    elif field.number:
+        blocks.append(text_block(f"{field.value.strip()} ({field.number})"))
     else:
         blocks.append(text_block(field.value))
     if is_sent_back(field):

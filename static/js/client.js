@@ -110,6 +110,8 @@
   // template marks it after a whole-form post.
   function showFieldError(field, message) {
     var errorLine = field.element.querySelector(".field-error");
+    if (!errorLine && !message) return;
+    errorLine = errorLine || slot(field, "p", "field-error", "err-");
     errorLine.textContent = message || "";
     errorLine.hidden = !message;
     if (message) errorLine.setAttribute("role", "alert"); else errorLine.removeAttribute("role");
@@ -121,6 +123,24 @@
     // A group of choices is described on its fieldset; any other field on its input.
     var described = field.element.querySelector("fieldset") || field.element.querySelector("#f-" + field.id);
     if (described) linkDescription(described, errorLine.id, !!message);
+  }
+
+  // A field's conflict view or error line, made after its answer when first needed.
+  function slot(field, tag, className, idPrefix) {
+    var found = field.element.querySelector("." + className);
+    if (found) return found;
+    var made = document.createElement(tag);
+    made.className = className;
+    made.id = idPrefix + field.id;
+    var after = (className === "field-error" && field.element.querySelector(".conflict-slot")) ||
+      field.element.querySelector(".answer");
+    after.parentNode.insertBefore(made, after.nextSibling);
+    return made;
+  }
+
+  function clearConflict(field) {
+    var view = field.element.querySelector(".conflict-slot");
+    if (view) view.innerHTML = "";
   }
 
   // Add or drop one id in an element's aria-describedby, keeping the others.
@@ -148,6 +168,12 @@
     count.hidden = !reply.missing.length;
     document.getElementById("tips-word").hidden = !!reply.missing.length;
     document.getElementById("done-box").hidden = !!reply.missing.length;
+    (reply.steps || []).forEach(function (step) {
+      var words = document.getElementById("step-" + step.id);
+      if (!words) return;
+      words.textContent = step.text;
+      words.parentNode.classList.toggle("done", step.done);
+    });
     applyServerHidden(reply.hidden);
   }
 
@@ -218,7 +244,7 @@
   function showConflict(field, reply) {
     field.retryDelayMs = FIRST_RETRY_DELAY_MS;
     revisionInput(field).value = reply.revision;
-    field.element.querySelector(".conflict-slot").innerHTML = reply.conflict_html;
+    slot(field, "div", "conflict-slot", "conflict-").innerHTML = reply.conflict_html;
     var textBox = field.element.querySelector("textarea[name^='f-']");
     if (textBox) textBox.value = reply.merged;
     revealVersionButtons(field.element);
@@ -351,7 +377,7 @@
   // changed while the save was on its way (then back that up over the new revision).
   function noteSaved(field, reply, sentAnswer) {
     revisionInput(field).value = reply.revision;
-    field.element.querySelector(".conflict-slot").innerHTML = "";
+    clearConflict(field);
     if (answerParams(field).toString() === sentAnswer) forgetBackup(field); else keepBackup(field);
   }
 
@@ -433,7 +459,7 @@
     var field = fieldStateOf(button);
     var input = field.element.querySelector("#f-" + field.id);
     input.value = button.dataset.use;
-    field.element.querySelector(".conflict-slot").innerHTML = "";
+    clearConflict(field);
     input.focus();
     keepBackup(field);
     saveField(field);
@@ -550,7 +576,87 @@
       var questions = section.querySelectorAll("[data-field]");
       if (!questions.length) return;
       section.hidden = Array.prototype.every.call(questions, function (q) { return q.hidden; });
+      var chip = chipOf(section);
+      if (chip) chip.parentNode.hidden = section.hidden;
     });
+    if (steps.current) showStep(steps.current.hidden ? shownSections()[0] : steps.current);
+  }
+
+  // ---- Steps: on a phone one section shows at a time ----
+  // The chips (form.html) link to the sections: without this script, or on a wide screen,
+  // a table of contents. On a phone only the chosen section shows, with Back and Next; a
+  // link into another section (error summary, missing list, dialog) opens it first.
+  var steps = {
+    narrow: window.matchMedia ? window.matchMedia("(max-width: 40rem)") : { matches: false },
+    current: null
+  };
+
+  function chipOf(section) {
+    return document.querySelector('.steps a[href="#' + section.getAttribute("aria-labelledby") + '"]');
+  }
+
+  // The sections that apply (not hidden by conditions).
+  function shownSections() {
+    return Array.prototype.filter.call(form.querySelectorAll("section.section"), function (section) {
+      return !section.hidden;
+    });
+  }
+
+  // Show one section (on a phone, only it); mark its chip; label Back and Next.
+  function showStep(section) {
+    if (!section || !document.querySelector(".steps")) return;
+    steps.current = section;
+    var stepped = steps.narrow.matches;
+    form.querySelectorAll("section.section").forEach(function (other) {
+      other.classList.toggle("step-off", stepped && other !== section);
+      var chip = chipOf(other);
+      if (chip && other === section && stepped) chip.setAttribute("aria-current", "step");
+      else if (chip) chip.removeAttribute("aria-current");
+    });
+    var shown = shownSections();
+    var at = shown.indexOf(section);
+    document.getElementById("step-nav").hidden = !stepped;
+    labelStepButton("step-back", texts.back, shown[at - 1]);
+    labelStepButton("step-next", texts.next, shown[at + 1]);
+  }
+
+  // Name Back or Next after the section it opens; hide it when there is none.
+  function labelStepButton(id, words, section) {
+    var button = document.getElementById(id);
+    button.hidden = !section;
+    if (section) button.textContent = words.replace("%(section)s", section.querySelector("h2").textContent);
+    button.onclick = function () {
+      showStep(section);
+      var heading = section.querySelector("h2");
+      heading.tabIndex = -1;
+      heading.focus();
+      heading.scrollIntoView();
+    };
+  }
+
+  // The form's section an element (a question, a heading) is in, if any.
+  function sectionOf(target) {
+    return target && target.closest("section.section");
+  }
+
+  // The element an address (#field-3) points to, if any.
+  function targetOf(hash) {
+    return hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+  }
+
+  // Before the browser follows a link into another section, show that section.
+  function onPageLink(event) {
+    var link = event.target.closest && event.target.closest('a[href^="#"]');
+    var section = link && sectionOf(targetOf(link.hash));
+    if (section && section !== steps.current) showStep(section);
+  }
+
+  // Start where the address points, at the first error, or at the first section.
+  function firstStep() {
+    var target = targetOf(location.hash);
+    var start = sectionOf(target) || sectionOf(form.querySelector(".q.has-error"));
+    showStep(start && !start.hidden ? start : shownSections()[0]);
+    if (target && start) target.scrollIntoView();
   }
 
   // Apply the server's verdict for the questions it hides (a save's reply).
@@ -565,6 +671,34 @@
     applyConditions();
   }
 
+  // A question's small row: its save status, and one tab stop for "does not apply" and
+  // "ask" (a toolbar: the arrow keys move between them).
+  function makeToolbar(foot) {
+    var status = document.createElement("p");
+    status.className = "save-status";
+    status.id = "status-" + foot.closest("[data-field]").dataset.field;
+    status.setAttribute("aria-live", "polite");
+    foot.appendChild(status);
+    var items = [foot.querySelector(".na input"), foot.querySelector(".thread > summary")];
+    if (!items[0] || !items[1]) return;
+    foot.setAttribute("role", "toolbar");
+    foot.setAttribute("aria-labelledby", items[0].getAttribute("aria-labelledby").split(" ")[1]);
+    items[1].tabIndex = -1;
+    foot.addEventListener("keydown", function (event) {
+      var at = items.indexOf(event.target);
+      if (at < 0 || !/^Arrow/.test(event.key)) return;
+      event.preventDefault();
+      items[at].tabIndex = -1;
+      items[1 - at].tabIndex = 0;
+      items[1 - at].focus();
+    });
+  }
+
+  form.querySelectorAll(".q-foot").forEach(makeToolbar);
+  document.addEventListener("click", onPageLink);
+  if (steps.narrow.addEventListener) {
+    steps.narrow.addEventListener("change", function () { showStep(steps.current); });
+  }
   form.addEventListener("input", applyConditions);
   form.addEventListener("change", applyConditions);
   form.addEventListener("input", onInput);
@@ -579,6 +713,7 @@
   if (errorSummary) errorSummary.focus(); // after a failed save, start at what went wrong
   resendBackups();
   applyConditions();
+  firstStep();
   revealVersionButtons(form); // a conflict the server rendered after a whole-form post
   window.addEventListener("online", onOnline);
   window.addEventListener("beforeunload", onBeforeUnload);
