@@ -13,7 +13,7 @@ from briefs.accounts import create_user
 from briefs.api.openapi import document
 from briefs.api_tokens import create_token
 from briefs.extensions import db
-from briefs.models import Brief, Client, Event, Message
+from briefs.models import Brief, Client, Event, Message, Template
 from briefs.rules.event_chain import event_hash
 from tests.factories import NOW, PASSWORD, answer_fields, make_brief, make_client, make_template
 
@@ -197,6 +197,91 @@ def test_it_lists_and_shows_templates(api):
     detail = api.get(f"/api/v1/templates/{template.id}").get_json()
     assert [f["key"] for f in detail["sections"][0]["fields"]] == ["name", "what", "price"]
     assert api.get("/api/v1/templates/999").status_code == 404
+
+
+def test_it_exports_a_template_that_imports_back_the_same(api):
+    template = make_template(
+        sections=[
+            (
+                "The service",
+                [
+                    {
+                        "key": "kind",
+                        "label": "Kind",
+                        "type": "single_choice",
+                        "options": ["A", "B"],
+                    },
+                    {
+                        "key": "why_b",
+                        "label": "Why B?",
+                        "condition": {"all": [{"key": "kind", "op": "equals", "value": "B"}]},
+                    },
+                ],
+            )
+        ]
+    )
+    exported = api.get(f"/api/v1/templates/{template.id}/export").get_json()
+    assert exported["format"] == "briefs-template/1"
+    assert exported["sections"][0]["fields"][1]["show_when"]["all"][0]["key"] == "kind"
+    response = api.post("/api/v1/templates/import", json=exported | {"name": "Copy"})
+    assert response.status_code == 201
+    created = response.get_json()
+    assert response.headers["Location"].endswith(f"/api/v1/templates/{created['id']}")
+    again = api.get(f"/api/v1/templates/{created['id']}/export").get_json()
+    assert again == exported | {"name": "Copy"}
+    assert api.get("/api/v1/templates/999/export").status_code == 404
+
+
+def test_it_refuses_a_template_naming_each_problems_place(api):
+    body = {
+        "format": "briefs-template/1",
+        "name": "Broken",
+        "sections": [
+            {
+                "title": "One",
+                "fields": [
+                    {"key": "Bad Key", "label": "First"},
+                    {
+                        "key": "later",
+                        "label": "Later",
+                        "show_when": {"all": [{"key": "nope", "op": "answered"}]},
+                    },
+                ],
+            }
+        ],
+    }
+    response = api.post("/api/v1/templates/import", json=body)
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    fields = [e["field"] for e in response.get_json()["errors"]]
+    assert "sections[0].fields[0].key" in fields
+    assert "sections[0].fields[1].show_when" in fields
+    assert db.session.scalar(db.select(db.func.count()).select_from(Template)) == 0
+
+
+def test_it_imports_a_yaml_file_and_names_the_lines_of_its_problems(api):
+    good = "format: briefs-template/1\nname: From YAML\nsections:\n  - title: S\n    fields:\n"
+    good += "      - key: a\n        label: A\n"
+    response = api.post(
+        "/api/v1/templates/import", data=good, headers={"Content-Type": "application/yaml"}
+    )
+    assert response.status_code == 201
+    assert response.get_json()["sections"][0]["fields"][0]["key"] == "a"
+    bad = good.replace("key: a", "key: a\n        show_when: {all: [{key: zzz, op: answered}]}")
+    response = api.post(
+        "/api/v1/templates/import", data=bad, headers={"Content-Type": "application/yaml"}
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "line 7 (sections[0].fields[0].show_when)"
+    response = api.post(
+        "/api/v1/templates/import", data="name: x", headers={"Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+
+
+def test_it_lets_only_a_read_write_token_import(read_api):
+    body = {"format": "briefs-template/1", "name": "T"}
+    assert read_api.post("/api/v1/templates/import", json=body).status_code == 403
 
 
 def test_it_creates_a_brief_credited_to_the_tokens_user(api, user, frozen_clock):
