@@ -64,6 +64,9 @@ class Api:
     def delete(self, path, **kw):
         return self.call("DELETE", path, **kw)
 
+    def put(self, path, **kw):
+        return self.call("PUT", path, **kw)
+
 
 @pytest.fixture
 def api(app, client, user):
@@ -374,6 +377,101 @@ def test_it_sends_reviews_closes_and_reopens_a_brief(api, frozen_clock):
     review_closed = api.post(url + "/fields/name/review", json={"verdict": "accepted"})
     assert review_closed.status_code == 409
     assert api.post(url + "/reopen").get_json()["status"] == "sent"
+
+
+def test_it_saves_an_answer_as_the_client_form_does(api, user, frozen_clock):
+    brief, _token = make_brief()
+    url = f"/api/v1/briefs/{brief.id}/answers"
+    response = api.put(url + "/price", json={"value": "от 25 000"})
+    assert response.status_code == 200, response.get_json()
+    price = response.get_json()["sections"][0]["fields"][2]
+    assert (price["answer"]["value"], price["answer"]["revision"]) == ("от 25 000", 1)
+    assert price["answer"]["answered_by"] == user.name
+    event = db.session.scalars(db.select(Event).order_by(Event.id.desc())).first()
+    assert (event.kind, event.actor_user_id, event.data["fields"]) == (
+        "answer_saved",
+        user.id,
+        ["price"],
+    )
+    events = db.session.scalar(db.select(db.func.count(Event.id)))
+    same = api.put(url + "/price", json={"value": "от 25 000", "revision": 1})
+    assert same.status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Event.id))) == events
+
+    channels = brief.sections[1].fields[0]
+    chosen = api.put(f"{url}/{channels.id}", json={"value": ["Search", "Ads"]})
+    assert chosen.get_json()["sections"][1]["fields"][0]["answer"]["value"] == "Search\nAds"
+    not_applicable = api.put(url + "/who", json={"not_applicable": True})
+    assert not_applicable.get_json()["sections"][1]["fields"][1]["answer"]["not_applicable"]
+
+
+def test_it_refuses_an_answer_the_client_form_refuses(api, frozen_clock):
+    brief, _token = make_brief()
+    url = f"/api/v1/briefs/{brief.id}/answers"
+    not_a_number = api.put(url + "/price", json={"value": "cheap"})
+    assert not_a_number.status_code == 422
+    assert not_a_number.get_json()["errors"] == [
+        {
+            "field": "value",
+            "message": "Please enter a number, for example 25000, 1,500.50 or “from 25,000”.",
+        }
+    ]
+    assert api.put(url + "/channels", json={"value": ["Billboards"]}).status_code == 422
+    assert api.put(url + "/name", json={"value": ["a", "b"]}).status_code == 422
+    assert api.put(url + "/name", json={"value": "x", "extra": 1}).status_code == 422
+    assert api.put(url + "/nope", json={"value": "x"}).status_code == 404
+    assert api.put(f"/api/v1/briefs/{brief.id + 1}/answers/name", json={}).status_code == 404
+    assert (
+        db.session.scalar(db.select(db.func.count(Event.id)).where(Event.kind == "answer_saved"))
+        == 0
+    )
+
+
+def test_it_refuses_a_stale_or_closed_answer(api, read_api, frozen_clock):
+    brief, _token = make_brief()
+    url = f"/api/v1/briefs/{brief.id}"
+    etag = api.get(url).headers["ETag"]
+    assert api.put(url + "/answers/name", json={"value": "One"}).status_code == 200
+    stale_brief = api.put(url + "/answers/what", json={"value": "x"}, headers={"If-Match": etag})
+    assert stale_brief.status_code == 412
+    stale_answer = api.put(url + "/answers/name", json={"value": "Two", "revision": 0})
+    assert stale_answer.status_code == 412
+    assert read_api.put(url + "/answers/name", json={"value": "Two"}).status_code == 403
+    api.post(url + "/close")
+    closed = api.put(url + "/answers/name", json={"value": "Two", "revision": 1})
+    assert closed.status_code == 409 and closed.get_json()["title"] == "Brief closed"
+    db.session.expire_all()
+    assert db.session.get(Brief, brief.id).sections[0].fields[0].value == "One"
+
+
+def test_it_refuses_answers_to_hidden_and_file_questions(api, frozen_clock):
+    template = make_template(
+        sections=[
+            (
+                "S",
+                [
+                    {
+                        "key": "kind",
+                        "label": "Kind",
+                        "type": "single_choice",
+                        "options": ["A", "B"],
+                    },
+                    {
+                        "key": "why_b",
+                        "label": "Why B?",
+                        "condition": {"all": [{"key": "kind", "op": "equals", "value": "B"}]},
+                    },
+                    {"key": "logo", "label": "Logo", "type": "file"},
+                ],
+            )
+        ]
+    )
+    brief, _token = make_brief(template)
+    url = f"/api/v1/briefs/{brief.id}/answers"
+    assert api.put(url + "/why_b", json={"value": "x"}).status_code == 409
+    assert api.put(url + "/logo", json={"value": "logo.png"}).status_code == 409
+    assert api.put(url + "/kind", json={"value": "B"}).status_code == 200
+    assert api.put(url + "/why_b", json={"value": "Because"}).status_code == 200
 
 
 def test_it_filters_and_pages_briefs(api, frozen_clock):

@@ -65,7 +65,8 @@ def _judge(briefs: list[Brief]) -> list[BriefChase]:
     return chases
 
 
-def _load(brief_id: int) -> Brief:
+def load_brief(brief_id: int) -> Brief:
+    """The brief with its recipients and client, or 404."""
     return db.get_or_404(
         Brief,
         brief_id,
@@ -77,7 +78,8 @@ def _etag(brief: Brief, revision: int) -> str:
     return f'"brief-{brief.id}-r{revision}"'
 
 
-def _detail(brief: Brief, status: int = 200):
+def detail_response(brief: Brief, status: int = 200):
+    """Answer with the brief as the API shows it, and its ETag."""
     revision = _revisions([brief.id]).get(brief.id, 0)
     response = jsonify(rep.brief_detail(_judge([brief])[0], revision))
     response.status_code = status
@@ -85,7 +87,7 @@ def _detail(brief: Brief, status: int = 200):
     return response
 
 
-def _check_if_match(brief: Brief) -> None:
+def check_brief_match(brief: Brief) -> None:
     """Refuse a step taken from an outdated reading of the brief (412), if If-Match was sent."""
     wanted = request.headers.get("If-Match")
     if not wanted or wanted.strip() == "*":
@@ -188,20 +190,20 @@ def create_brief():
         client, actor=actor(), now=clock.utcnow(), secret_key=current_app.config["SECRET_KEY"]
     )
     db.session.commit()
-    return _detail(brief, 201)
+    return detail_response(brief, 201)
 
 
 def get_brief(brief_id: int):
     """One brief: fields, answers, missing, whose move, risk and next reminder."""
     require_token()
-    return _detail(_load(brief_id))
+    return detail_response(load_brief(brief_id))
 
 
 def send_brief(brief_id: int):
     """Queue the invitation to the brief's recipients (send-due delivers it), as the page does."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     workflow.refuse_if_closed(brief, "send")
     if not brief.recipients:
         raise ApiProblem(409, "Conflict", "The brief has no recipients to send it to.")
@@ -210,7 +212,7 @@ def send_brief(brief_id: int):
         queue(draft, now)
     workflow.mark_sent(brief, actor(), now, channel="email")
     db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def review_field(brief_id: int, field_key: str):
@@ -220,7 +222,7 @@ def review_field(brief_id: int, field_key: str):
     a reviewer never accepts an answer they have not read.
     """
     require_token()
-    brief = _load(brief_id)
+    brief = load_brief(brief_id)
     field = db.session.scalar(
         select(BriefField).where(BriefField.brief_id == brief.id, BriefField.key == field_key)
     )
@@ -248,7 +250,7 @@ def review_field(brief_id: int, field_key: str):
         )
     workflow.review(field, verdict, comment.strip(), actor(), clock.utcnow())
     db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 DETAIL_FIELDS = ("title", "locale", "recipients", "launch_date", "work_days", "decision_maker")
@@ -257,8 +259,8 @@ DETAIL_FIELDS = ("title", "locale", "recipients", "launch_date", "work_days", "d
 def update_brief(brief_id: int):
     """Change an open brief's details, as its edit page does; one event per change."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     workflow.refuse_if_closed(brief, "edit")
     body = json_body(DETAIL_FIELDS)
     form = EditBriefForm.for_brief(brief)
@@ -278,27 +280,27 @@ def update_brief(brief_id: int):
         check(form)  # raises with every refused field
     brief_editing.edit_details(brief, form.details(brief.client), actor(), now)
     db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def close_brief(brief_id: int):
     """Close the brief (a closed brief stays as it is)."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     if workflow.close(brief, actor(), clock.utcnow()):
         db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def reopen_brief(brief_id: int):
     """Reopen a closed brief."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     if workflow.reopen(brief, actor(), clock.utcnow()):
         db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def export_markdown(brief_id: int):
@@ -374,7 +376,7 @@ def _events_page(brief_id: int | None):
 def events(brief_id: int):
     """The brief's record, oldest first, a page at a time, each event with its hashes."""
     require_token()
-    _load(brief_id)
+    load_brief(brief_id)
     return _events_page(brief_id)
 
 

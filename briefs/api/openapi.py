@@ -200,6 +200,23 @@ SCHEMAS = {
         [],
         additionalProperties=False,
     ),
+    "AnswerInput": _obj(
+        {
+            "value": {
+                "type": ["string", "array"],
+                "items": STR,
+                "description": "Text as the client form sends it; a list for several choices.",
+            },
+            "not_applicable": BOOL,
+            "revision": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The answer's revision you read (412 if it changed).",
+            },
+        },
+        [],
+        additionalProperties=False,
+    ),
     "ReviewInput": _obj(
         {
             "verdict": {"enum": ["accepted", "changes_requested"]},
@@ -547,6 +564,19 @@ def document() -> dict:
                     "E-mail the invitation (queued for send-due)",
                     {"200": _json("Brief", etag=True)},
                     params=ACTION,
+                    change=True,
+                )
+            },
+            "/briefs/{brief_id}/answers/{field_ref}": {
+                "put": _op(
+                    "Save a field's answer, as the client form does",
+                    {"200": _json("Brief", etag=True)},
+                    params=[
+                        BRIEF,
+                        {**_path("field_ref"), "description": "The field's key, or its id"},
+                        IF_MATCH,
+                    ],
+                    body="AnswerInput",
                     change=True,
                 )
             },
