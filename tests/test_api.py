@@ -617,6 +617,9 @@ def test_it_edits_a_briefs_details_as_the_edit_page_does(api, user, frozen_clock
     past = api.patch(url, json={"launch_date": "2026-10-01", "work_days": -1})
     assert past.status_code == 422
     assert {e["field"] for e in past.get_json()["errors"]} == {"launch_date", "work_days"}
+    # Found by fuzzing: a null once reached the form straight from the JSON body (a 500).
+    cleared = api.patch(url, json={"launch_date": None})
+    assert cleared.status_code == 200 and cleared.get_json()["launch_date"] is None
     api.post(url + "/close")
     assert api.patch(url, json={"title": "Closed"}).status_code == 409
     assert db.session.get(Brief, brief.id).title == "Whitening, v2"
