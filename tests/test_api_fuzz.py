@@ -1,4 +1,4 @@
-"""The API fuzzed from its own OpenAPI document (schemathesis): no 5xx, every answer as documented."""
+"""The API fuzzed from its OpenAPI document (schemathesis): no 5xx, answers as documented."""
 
 from __future__ import annotations
 
