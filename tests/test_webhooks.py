@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from briefs import workflow
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED, QUEUED
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_header, verify
-from briefs.webhooks.delivery import deliver_webhooks
+from briefs.webhooks.delivery import deliver_webhooks, trim_log
 from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
 from briefs.webhooks.events import WEBHOOK_EVENTS
 from tests.factories import IVAN, NOW, answer_fields, make_brief, make_client, make_template
@@ -237,3 +237,26 @@ def test_the_log_shows_attempts_and_sends_again_with_the_same_id(
     assert receiver.accepted() == [delivery.event_uid, delivery.event_uid]
     db.session.refresh(delivery)
     assert delivery.attempts == 2
+
+
+def test_the_log_keeps_one_line_per_attempt(app, user, receiver, auth_client, frozen_clock):
+    frozen_clock(NOW + 5 * HOUR)
+    endpoint = _endpoint(receiver, ["brief.completed"])
+    receiver.fail_first = 2
+    _play(user)
+    now = NOW + 5 * HOUR
+    for _run in range(12):
+        _deliver(now, app)
+        now += HOUR
+    attempts = db.session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.id)).all()
+    assert [a.status_code for a in attempts] == [500, 500, 200]
+    assert [a.error for a in attempts] == ["HTTP 500", "HTTP 500", ""]
+    assert attempts[1].attempted_at > attempts[0].attempted_at
+    assert all(a.duration_ms >= 0 and a.delivery.event_name == "brief.completed" for a in attempts)
+    page = auth_client.get(f"/settings/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert page.count("HTTP 500") == 2 and "Attempts" in page and " ms" in page
+    trim_log(endpoint.id, keep=2)
+    kept = db.session.scalars(select(WebhookAttempt.id).order_by(WebhookAttempt.id)).all()
+    assert kept == [attempts[1].id, attempts[2].id]
+    auth_client.post(f"/settings/webhooks/{endpoint.id}/delete")
+    assert db.session.scalar(select(func.count(WebhookAttempt.id))) == 0

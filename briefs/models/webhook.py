@@ -1,4 +1,4 @@
-"""Webhook endpoints the agency adds, and each event's delivery to each of them."""
+"""Webhook endpoints the agency adds, each event's delivery to each of them, and each attempt."""
 
 from __future__ import annotations
 
@@ -75,3 +75,26 @@ class WebhookDelivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
+
+
+class WebhookAttempt(db.Model):
+    """One POST of a delivery: when, what came back, how long it took (the endpoint's log)."""
+
+    __tablename__ = "webhook_attempt"
+    __table_args__ = (Index("ix_webhook_attempt_endpoint", "endpoint_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Kept with the endpoint's log; the endpoint keeps its last few hundred (delivery.KEEP).
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"))
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+    )
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The HTTP status answered (None: no answer, see error).
+    status_code: Mapped[int | None] = mapped_column()
+    #: Why it failed, when it did ("" for a 2xx).
+    error: Mapped[str] = mapped_column(Text, default="")
+    #: How long the POST took, in milliseconds.
+    duration_ms: Mapped[int] = mapped_column(default=0)
+
+    delivery: Mapped[WebhookDelivery] = relationship()

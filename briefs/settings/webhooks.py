@@ -6,13 +6,14 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from briefs import clock
 from briefs.extensions import db
-from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.settings.routes import bp
 from briefs.settings.webhook_forms import ActionForm, WebhookEndpointForm
-from briefs.webhooks.delivery import send_again
+from briefs.webhooks.delivery import KEEP, send_again
 from briefs.webhooks.endpoints import add_endpoint, resume
 
 #: Deliveries the log shows, newest first.
@@ -50,7 +51,7 @@ def webhooks():
 @bp.get("/webhooks/<int:endpoint_id>")
 @login_required
 def webhook_log(endpoint_id: int):
-    """Show an endpoint's deliveries, newest first, with a button to send each again."""
+    """Show an endpoint's deliveries, with a button to send each again, and every attempt."""
     endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
     deliveries = db.session.scalars(
         select(WebhookDelivery)
@@ -58,8 +59,19 @@ def webhook_log(endpoint_id: int):
         .order_by(WebhookDelivery.id.desc())
         .limit(LOG_LENGTH)
     )
+    attempts = db.session.scalars(
+        select(WebhookAttempt)
+        .options(joinedload(WebhookAttempt.delivery))
+        .where(WebhookAttempt.endpoint_id == endpoint.id)
+        .order_by(WebhookAttempt.id.desc())
+        .limit(KEEP)
+    )
     return render_template(
-        "settings/webhook_log.html", endpoint=endpoint, deliveries=list(deliveries)
+        "settings/webhook_log.html",
+        endpoint=endpoint,
+        deliveries=list(deliveries),
+        attempts=list(attempts),
+        keep=KEEP,
     )
 
 
@@ -98,9 +110,8 @@ def webhook_delete(endpoint_id: int):
     _owner_only()
     endpoint = db.get_or_404(WebhookEndpoint, endpoint_id)
     if ActionForm().validate_on_submit():
-        db.session.execute(
-            delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
-        )
+        for table in (WebhookAttempt, WebhookDelivery):
+            db.session.execute(delete(table).where(table.endpoint_id == endpoint.id))
         db.session.delete(endpoint)
         db.session.commit()
         flash(_("The endpoint is removed."), "success")
