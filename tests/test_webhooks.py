@@ -13,15 +13,25 @@ import pytest
 from sqlalchemy import func, select
 
 from briefs import workflow
+from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from briefs.mail.webhook_paused import paused_drafts
+from briefs.models import Message, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED, QUEUED
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_header, verify
 from briefs.webhooks.delivery import deliver_webhooks, trim_log
 from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
 from briefs.webhooks.events import WEBHOOK_EVENTS
-from tests.factories import IVAN, NOW, answer_fields, make_brief, make_client, make_template
+from tests.factories import (
+    IVAN,
+    NOW,
+    PASSWORD,
+    answer_fields,
+    make_brief,
+    make_client,
+    make_template,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -260,3 +270,57 @@ def test_the_log_keeps_one_line_per_attempt(app, user, receiver, auth_client, fr
     assert kept == [attempts[1].id, attempts[2].id]
     auth_client.post(f"/settings/webhooks/{endpoint.id}/delete")
     assert db.session.scalar(select(func.count(WebhookAttempt.id))) == 0
+
+
+def test_it_tells_the_owners_once_when_an_endpoint_is_paused(app, user, receiver):
+    create_user(email="ann@agency.example", name="Ann", password=PASSWORD, now=NOW)
+    db.session.commit()
+    endpoint = _endpoint(receiver, ["brief.completed"])
+    receiver.fail_first = 10**6
+    _play(user)
+    now = NOW + 5 * HOUR
+    for _run in range(3 * 24 // 4 + 4):
+        send_due.run(now)
+        now += 4 * HOUR
+    db.session.refresh(endpoint)
+    assert endpoint.is_paused
+    told = db.session.scalars(select(Message).where(Message.kind == "webhook_paused")).all()
+    assert [m.to_addrs for m in told] == [[user.email]]
+    assert receiver.url in told[0].subject and "1 event is waiting" in told[0].text_body
+    # Resumed and paused again: a new pause is told again.
+    resume(endpoint, now)
+    db.session.commit()
+    for _run in range(3 * 24 // 4 + 4):
+        send_due.run(now)
+        now += 4 * HOUR
+    assert (
+        db.session.scalar(select(func.count(Message.id)).where(Message.kind == "webhook_paused"))
+        == 2
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_pause_mail_matches_its_golden_file(app, user, lang, assert_golden):
+    user.locale = lang
+    endpoint = add_endpoint("https://203.0.113.7:8443/hooks/briefs", ["brief.completed"], NOW)
+    db.session.commit()
+    _play(user)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    endpoint.failing_since, endpoint.paused_at = NOW + 5 * HOUR, NOW + timedelta(days=3, hours=6)
+    db.session.add(
+        WebhookAttempt(
+            endpoint_id=endpoint.id,
+            delivery_id=delivery.id,
+            attempted_at=endpoint.paused_at,
+            status_code=502,
+            error="HTTP 502",
+            duration_ms=120,
+        )
+    )
+    db.session.commit()
+    [draft] = paused_drafts(endpoint, agency_settings())
+    assert draft.locale == lang and draft.to == [user.email]
+    assert_golden(
+        f"email/webhook_paused.{lang}.txt", f"Subject: {draft.subject}\n\n{draft.rendered.text}"
+    )
+    assert_golden(f"email/webhook_paused.{lang}.html", draft.rendered.html)
