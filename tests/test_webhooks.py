@@ -19,6 +19,7 @@ from briefs.mail import send_due
 from briefs.mail.webhook_paused import paused_drafts
 from briefs.models import Message, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED, QUEUED
+from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_header, verify
 from briefs.webhooks.delivery import deliver_webhooks, trim_log
 from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
@@ -82,9 +83,8 @@ def receiver(app) -> Iterator[Receiver]:
 
 
 def _endpoint(receiver: Receiver, events=WEBHOOK_EVENTS) -> WebhookEndpoint:
-    endpoint = add_endpoint(receiver.url, list(events), NOW)
+    endpoint, receiver.secret = add_endpoint(receiver.url, list(events), NOW, secret_key="test")
     db.session.commit()
-    receiver.secret = endpoint.secret
     return endpoint
 
 
@@ -101,7 +101,7 @@ def _play(user) -> None:
 
 
 def _deliver(now, app) -> None:
-    deliver_webhooks(now, lambda: now, "test-run", allow_private=True)
+    deliver_webhooks(now, lambda: now, "test-run", allow_private=True, secret_key="test")
 
 
 def test_it_signs_like_stripe_and_refuses_another_secret_or_an_old_stamp():
@@ -225,8 +225,11 @@ def test_it_adds_an_endpoint_showing_its_secret_once(auth_client, app):
     ).get_data(as_text=True)
     endpoint = db.session.scalar(select(WebhookEndpoint))
     assert endpoint.events == ["brief.sent", "brief.late"]
-    assert endpoint.secret.startswith("whsec_") and endpoint.secret in page
-    assert endpoint.secret not in auth_client.get("/settings/webhooks").get_data(as_text=True)
+    # Stored sealed with SECRET_KEY; shown once, in the clear, on the page that made it.
+    secret = unseal(endpoint.secret, "test")
+    assert secret.startswith("whsec_") and secret in page
+    assert not endpoint.secret.startswith("whsec_") and endpoint.secret not in page
+    assert secret not in auth_client.get("/settings/webhooks").get_data(as_text=True)
 
 
 def test_the_log_shows_attempts_and_sends_again_with_the_same_id(
@@ -302,7 +305,9 @@ def test_it_tells_the_owners_once_when_an_endpoint_is_paused(app, user, receiver
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_pause_mail_matches_its_golden_file(app, user, lang, assert_golden):
     user.locale = lang
-    endpoint = add_endpoint("https://203.0.113.7:8443/hooks/briefs", ["brief.completed"], NOW)
+    endpoint, _secret = add_endpoint(
+        "https://203.0.113.7:8443/hooks/briefs", ["brief.completed"], NOW, secret_key="test"
+    )
     db.session.commit()
     _play(user)
     delivery = db.session.scalar(select(WebhookDelivery))
@@ -324,3 +329,13 @@ def test_the_pause_mail_matches_its_golden_file(app, user, lang, assert_golden):
         f"email/webhook_paused.{lang}.txt", f"Subject: {draft.subject}\n\n{draft.rendered.text}"
     )
     assert_golden(f"email/webhook_paused.{lang}.html", draft.rendered.html)
+
+
+def test_it_posts_nothing_when_the_secret_cannot_be_opened(app, user, receiver):
+    _endpoint(receiver, ["brief.completed"])
+    _play(user)
+    now = NOW + 5 * HOUR
+    deliver_webhooks(now, lambda: now, "test-run", allow_private=True, secret_key="changed")
+    assert receiver.seen == []
+    attempt = db.session.scalar(select(WebhookAttempt))
+    assert attempt.status_code is None and "SECRET_KEY changed" in attempt.error

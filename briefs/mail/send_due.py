@@ -190,7 +190,13 @@ def _post_webhooks(now: datetime, wall: Callable[[], datetime] | None, run_id: s
     """Post the due webhook deliveries, after the mail (a slow receiver never delays it)."""
     db.session.commit()
     allow_private = bool(current_app.config.get("ALLOW_PRIVATE_WEBHOOKS"))
-    posted = deliver_webhooks(now, wall or (lambda: now), run_id, allow_private=allow_private)
+    posted = deliver_webhooks(
+        now,
+        wall or (lambda: now),
+        run_id,
+        allow_private=allow_private,
+        secret_key=current_app.config["SECRET_KEY"],
+    )
     # The owners hear of a pause by mail, queued now and delivered by the next run.
     settings = agency_settings()
     for endpoint_id in posted.paused:

@@ -21,8 +21,9 @@ class WebhookEndpoint(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
-    #: The signing secret. Kept as is: signing needs it (shown once, when made).
-    secret: Mapped[str] = mapped_column(String(100))
+    #: The signing secret, sealed with SECRET_KEY (rules.tokens.seal): signing needs it
+    #: back, a copy of the database alone must not give it. Shown once, when made.
+    secret: Mapped[str] = mapped_column(String(300))
     #: Public event names (webhooks.events.WEBHOOK_EVENTS) this endpoint receives.
     events: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import delete, select
@@ -36,7 +36,12 @@ def webhooks():
     form = WebhookEndpointForm()
     if form.validate_on_submit():
         _owner_only()
-        endpoint = add_endpoint(form.url.data.strip(), form.events.data, clock.utcnow())
+        endpoint, secret = add_endpoint(
+            form.url.data.strip(),
+            form.events.data,
+            clock.utcnow(),
+            secret_key=current_app.config["SECRET_KEY"],
+        )
         db.session.commit()
         # Rendered, not redirected: the secret must never sit in a flash cookie.
         return render_template(
@@ -44,6 +49,7 @@ def webhooks():
             form=WebhookEndpointForm(formdata=None),
             endpoints=_endpoints(),
             new_endpoint=endpoint,
+            new_secret=secret,
         )
     return render_template("settings/webhooks.html", form=form, endpoints=_endpoints())
 

@@ -32,6 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from briefs.extensions import db
 from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED, QUEUED, SENDING
+from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, pause_due, retry_delay, signature_header
 from briefs.webhooks.endpoints import UnsafeUrl, check_url
 
@@ -62,7 +63,8 @@ class Attempt:
     delivery_id: int
     endpoint_id: int
     url: str
-    secret: str
+    #: None when the sealed secret cannot be opened (SECRET_KEY changed): not posted.
+    secret: str | None
     body: bytes
     event_uid: str
 
@@ -76,7 +78,7 @@ def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
     return and_(live, or_(due, abandoned))
 
 
-def claim_next(now: datetime, moment: datetime, run_id: str) -> Attempt | None:
+def claim_next(now: datetime, moment: datetime, run_id: str, secret_key: str) -> Attempt | None:
     """Claim the next due delivery for this run in a short transaction, or return None."""
     while True:
         delivery_id = db.session.scalar(
@@ -109,7 +111,7 @@ def claim_next(now: datetime, moment: datetime, run_id: str) -> Attempt | None:
         delivery.id,
         endpoint.id,
         endpoint.url,
-        endpoint.secret,
+        unseal(endpoint.secret, secret_key),
         delivery.body.encode(),
         delivery.event_uid,
     )
@@ -125,6 +127,8 @@ def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[in
         check_url(attempt.url, allow_private=allow_private)
     except UnsafeUrl as error:
         return None, str(error)
+    if attempt.secret is None:
+        return None, "The endpoint's secret cannot be read: SECRET_KEY changed since it was made."
     request = urllib.request.Request(
         attempt.url,
         data=attempt.body,
@@ -206,12 +210,17 @@ def settle(
 
 
 def deliver_webhooks(
-    now: datetime, wall: Callable[[], datetime], run_id: str, *, allow_private: bool
+    now: datetime,
+    wall: Callable[[], datetime],
+    run_id: str,
+    *,
+    allow_private: bool,
+    secret_key: str,
 ) -> Posted:
     """Post every webhook delivery due at `now`, one claim at a time."""
     done = Posted()
     logged: set[int] = set()
-    while (attempt := claim_next(now, wall(), run_id)) is not None:
+    while (attempt := claim_next(now, wall(), run_id, secret_key)) is not None:
         started = wall()
         status, error = post(attempt, started, allow_private=allow_private)
         took = wall() - started

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from briefs.extensions import db
 from briefs.models import WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import QUEUED
+from briefs.rules.tokens import seal
 
 
 class UnsafeUrl(ValueError):
@@ -47,11 +48,19 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def add_endpoint(url: str, events: list[str], now: datetime) -> WebhookEndpoint:
-    """Store a new endpoint with a fresh secret; leave the commit to the caller."""
-    endpoint = WebhookEndpoint(url=url, secret=new_secret(), events=list(events), created_at=now)
+def add_endpoint(
+    url: str, events: list[str], now: datetime, *, secret_key: str
+) -> tuple[WebhookEndpoint, str]:
+    """Store a new endpoint with a fresh secret, sealed; return it and the secret to show once.
+
+    Leaves the commit to the caller.
+    """
+    secret = new_secret()
+    endpoint = WebhookEndpoint(
+        url=url, secret=seal(secret, secret_key), events=list(events), created_at=now
+    )
     db.session.add(endpoint)
-    return endpoint
+    return endpoint, secret
 
 
 def resume(endpoint: WebhookEndpoint, now: datetime) -> None:

@@ -1,4 +1,7 @@
-"""one row per webhook attempt, for the endpoint's log
+"""one row per webhook attempt, for the endpoint's log; endpoint secrets sealed
+
+The secrets already stored are sealed with the app's SECRET_KEY, as new ones are
+(briefs.rules.tokens.seal); downgrading opens them again.
 
 Revision ID: 0016
 Revises: 0014
@@ -6,6 +9,9 @@ Create Date: 2026-11-30 01:40:00
 """
 from alembic import op
 import sqlalchemy as sa
+from flask import current_app
+
+from briefs.rules.tokens import seal, unseal
 
 
 # revision identifiers, used by Alembic.
@@ -15,7 +21,29 @@ branch_labels = None
 depends_on = None
 
 
+ENDPOINTS = sa.table(
+    'webhook_endpoint', sa.column('id', sa.Integer()), sa.column('secret', sa.String())
+)
+
+
+def _rewrite_secrets(change):
+    """Rewrite each endpoint's secret with `change`, one row at a time."""
+    bind = op.get_bind()
+    for row in bind.execute(sa.select(ENDPOINTS.c.id, ENDPOINTS.c.secret)).all():
+        bind.execute(
+            ENDPOINTS.update().where(ENDPOINTS.c.id == row.id).values(secret=change(row.secret))
+        )
+
+
 def upgrade():
+    with op.batch_alter_table('webhook_endpoint', schema=None) as batch_op:
+        batch_op.alter_column(
+            'secret', existing_type=sa.String(length=100), type_=sa.String(length=300)
+        )
+    key = current_app.config['SECRET_KEY']
+    _rewrite_secrets(
+        lambda secret: seal(secret, key) if secret.startswith('whsec_') else secret
+    )
     op.create_table(
         'webhook_attempt',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -43,6 +71,12 @@ def upgrade():
 
 
 def downgrade():
+    key = current_app.config['SECRET_KEY']
+    _rewrite_secrets(lambda secret: unseal(secret, key) or secret)
+    with op.batch_alter_table('webhook_endpoint', schema=None) as batch_op:
+        batch_op.alter_column(
+            'secret', existing_type=sa.String(length=300), type_=sa.String(length=100)
+        )
     with op.batch_alter_table('webhook_attempt', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_attempt_endpoint')
         batch_op.drop_index(batch_op.f('ix_webhook_attempt_delivery_id'))
