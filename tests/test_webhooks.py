@@ -339,3 +339,27 @@ def test_it_posts_nothing_when_the_secret_cannot_be_opened(app, user, receiver):
     assert receiver.seen == []
     attempt = db.session.scalar(select(WebhookAttempt))
     assert attempt.status_code is None and "SECRET_KEY changed" in attempt.error
+
+
+def test_it_reads_the_endpoints_once_per_transaction(app, user, receiver, count_queries):
+    brief, _token = make_brief(make_template(), make_client(), user=user)
+    olga = workflow.Actor.user(user)
+
+    def endpoint_reads(statements):
+        return sum("FROM webhook_endpoint" in s for s in statements)
+
+    with count_queries() as statements:
+        workflow.mark_sent(brief, olga, NOW)
+        answer_fields(brief, ["name"], NOW + HOUR)
+        answer_fields(brief, ["what"], NOW + 2 * HOUR)
+    assert endpoint_reads(statements) == 1
+    db.session.commit()
+    # An endpoint added since is seen by the next transaction, read once there too.
+    _endpoint(receiver, ["answer.saved"])
+    with count_queries() as statements:
+        answer_fields(brief, ["price"], NOW + 3 * HOUR)
+        workflow.submit(brief, IVAN, NOW + 4 * HOUR, missing=[])
+    assert endpoint_reads(statements) == 1
+    db.session.commit()
+    names = db.session.scalars(select(WebhookDelivery.event_name)).all()
+    assert names == ["answer.saved"]

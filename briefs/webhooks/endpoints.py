@@ -15,6 +15,7 @@ from briefs.extensions import db
 from briefs.models import WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import QUEUED
 from briefs.rules.tokens import seal
+from briefs.webhooks.events import forget_endpoints
 
 
 class UnsafeUrl(ValueError):
@@ -60,6 +61,7 @@ def add_endpoint(
         url=url, secret=seal(secret, secret_key), events=list(events), created_at=now
     )
     db.session.add(endpoint)
+    forget_endpoints()
     return endpoint, secret
 
 
