@@ -10,6 +10,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from briefs import workflow
@@ -24,6 +25,7 @@ from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_
 from briefs.webhooks.delivery import deliver_webhooks, trim_log
 from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
 from briefs.webhooks.events import WEBHOOK_EVENTS
+from tests.conftest import login
 from tests.factories import (
     IVAN,
     NOW,
@@ -363,3 +365,24 @@ def test_it_reads_the_endpoints_once_per_transaction(app, user, receiver, count_
     db.session.commit()
     names = db.session.scalars(select(WebhookDelivery.event_name)).all()
     assert names == ["answer.saved"]
+
+
+def test_the_log_buttons_are_the_owners(app, user, auth_client):
+    endpoint, _secret = add_endpoint(
+        "https://crm.example/hook", ["brief.sent"], NOW, secret_key="t"
+    )
+    endpoint.failing_since, endpoint.paused_at = NOW, NOW + timedelta(days=3)
+    create_user(email="ann@agency.example", name="Ann", password=PASSWORD, now=NOW)
+    db.session.commit()
+    resumed = auth_client.post(f"/settings/webhooks/{endpoint.id}/resume", follow_redirects=True)
+    assert "The endpoint is active again." in resumed.get_data(as_text=True)
+    db.session.refresh(endpoint)
+    assert not endpoint.is_paused
+    # The tests' app context outlives requests and Flask-Login keeps its user in g: forget
+    # the owner, so that Ann's requests load her from her own cookie.
+    g.pop("_login_user", None)
+    ann = app.test_client()
+    login(ann, "ann@agency.example")
+    refused = ann.post(f"/settings/webhooks/{endpoint.id}/delete")
+    assert refused.status_code == 403, refused.location
+    assert db.session.get(WebhookEndpoint, endpoint.id) is not None

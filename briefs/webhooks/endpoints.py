@@ -9,10 +9,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from briefs.extensions import db
-from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import QUEUED
 from briefs.rules.tokens import seal
 from briefs.webhooks.events import forget_endpoints
@@ -63,6 +63,14 @@ def add_endpoint(
     db.session.add(endpoint)
     forget_endpoints()
     return endpoint, secret
+
+
+def remove_endpoint(endpoint: WebhookEndpoint) -> None:
+    """Delete an endpoint with its deliveries and their log; leave the commit to the caller."""
+    for table in (WebhookAttempt, WebhookDelivery):
+        db.session.execute(delete(table).where(table.endpoint_id == endpoint.id))
+    db.session.delete(endpoint)
+    forget_endpoints()
 
 
 def resume(endpoint: WebhookEndpoint, now: datetime) -> None:
