@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, jsonify, request, url_for
-from flask_babel import force_locale
+from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -25,7 +24,7 @@ from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, EditBriefForm, NewBriefF
 from briefs.chase_policy import zone
 from briefs.chase_status import BriefChase, assess
 from briefs.downloads import markdown_download
-from briefs.exports.assemble import export_data, export_words, load_brief_for_export
+from briefs.exports.assemble import brief_export_markdown, load_brief_for_export
 from briefs.extensions import db
 from briefs.mail.chasing import invitation
 from briefs.mail.outbox import queue
@@ -33,7 +32,6 @@ from briefs.models import Brief, BriefField, Client, Event, Template
 from briefs.models.brief import ACCEPTED, BRIEF_STATUSES
 from briefs.rules.completeness import has_answer
 from briefs.rules.deadlines import AT_RISK, LATE
-from briefs.rules.markdown_export import brief_markdown
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.timeline.loading import agency_calendar, build, load_brief_history
 
@@ -307,17 +305,7 @@ def export_markdown(brief_id: int):
     """The brief as the same Markdown the page's export gives."""
     require_token()
     brief = load_brief_for_export(brief_id)
-
-    def file_url(upload) -> str:
-        return url_for(
-            "briefs_admin.download_upload",
-            brief_id=upload.brief_id,
-            upload_id=upload.id,
-            _external=True,
-        )
-
-    with force_locale(brief.locale):
-        text = brief_markdown(export_data(brief, file_url), export_words())
+    text = brief_export_markdown(brief)
     return markdown_download(text, brief.title, f"brief-{brief.id}")
 
 
