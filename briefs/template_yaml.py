@@ -140,8 +140,8 @@ def _field_dict(item: FieldData) -> dict:
     return out
 
 
-def dump_template(data: TemplateData) -> str:
-    """Write a template as YAML; empty optional values are left out."""
+def template_document(data: TemplateData) -> dict:
+    """Return the file's mapping (the format's JSON shape); empty optional values left out."""
     document: dict = {"format": FORMAT, "name": data.name, "language": data.locale}
     if data.description:
         document["description"] = data.description
@@ -155,8 +155,13 @@ def dump_template(data: TemplateData) -> str:
         item["fields"] = [_field_dict(f) for f in section.fields]
         sections.append(item)
     document["sections"] = sections
+    return document
+
+
+def dump_template(data: TemplateData) -> str:
+    """Write a template as YAML; empty optional values are left out."""
     return yaml.dump(
-        document,
+        template_document(data),
         Dumper=_Dumper,
         allow_unicode=True,
         sort_keys=False,
@@ -530,6 +535,19 @@ def load_template(text: str) -> TemplateData:
     finally:
         loader.dispose()
     reader = _Reader(root)
+    data = reader.template(document)
+    if reader.problems:
+        raise TemplateFormatError(reader.problems)
+    return data
+
+
+def read_template_document(document: object) -> TemplateData:
+    """Read a template already parsed (the format's JSON shape, as the API receives it).
+
+    The checks are those of `load_template`; problems name their place by path, such as
+    `sections[1].fields[0].key`, there being no lines to count.
+    """
+    reader = _Reader()
     data = reader.template(document)
     if reader.problems:
         raise TemplateFormatError(reader.problems)

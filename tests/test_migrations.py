@@ -150,6 +150,35 @@ def test_events_chained_before_0009_keep_verifying_and_new_ones_follow_them(tmp_
     assert "The head given is event 3 of 5" in result.output
 
 
+def test_webhook_secrets_stored_in_the_clear_are_sealed_by_the_upgrade(tmp_path):
+    from flask_migrate import downgrade
+    from sqlalchemy import text
+
+    from briefs.rules.tokens import unseal
+
+    app = unmigrated_app(tmp_path / "hooks.sqlite")
+    read = text("SELECT secret FROM webhook_endpoint")
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO webhook_endpoint (id, url, secret, events, created_at) "
+                    "VALUES (1, 'https://crm.example/hook', 'whsec_plain', '[]', "
+                    "'2026-11-02 09:00:00')"
+                )
+            )
+        upgrade(revision="0017")
+        with db.engine.connect() as connection:
+            sealed = connection.execute(read).scalar_one()
+        downgrade(revision="0016")
+        with db.engine.connect() as connection:
+            opened = connection.execute(read).scalar_one()
+        db.engine.dispose()
+    assert sealed != "whsec_plain" and unseal(sealed, "test") == "whsec_plain"
+    assert opened == "whsec_plain"
+
+
 def test_migrations_form_one_line_numbered_in_order():
     """Each file's number is its revision and follows the one before: no branches to merge."""
     from alembic.script import ScriptDirectory

@@ -10,18 +10,31 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from briefs import workflow
+from briefs.accounts import agency_settings, create_user
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.mail.webhook_paused import paused_drafts
+from briefs.models import Message, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED, QUEUED
+from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_header, verify
-from briefs.webhooks.delivery import deliver_webhooks
+from briefs.webhooks.delivery import deliver_webhooks, trim_log
 from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
 from briefs.webhooks.events import WEBHOOK_EVENTS
-from tests.factories import IVAN, NOW, answer_fields, make_brief, make_client, make_template
+from tests.conftest import login
+from tests.factories import (
+    IVAN,
+    NOW,
+    PASSWORD,
+    answer_fields,
+    make_brief,
+    make_client,
+    make_template,
+)
 
 HOUR = timedelta(hours=1)
 
@@ -72,9 +85,8 @@ def receiver(app) -> Iterator[Receiver]:
 
 
 def _endpoint(receiver: Receiver, events=WEBHOOK_EVENTS) -> WebhookEndpoint:
-    endpoint = add_endpoint(receiver.url, list(events), NOW)
+    endpoint, receiver.secret = add_endpoint(receiver.url, list(events), NOW, secret_key="test")
     db.session.commit()
-    receiver.secret = endpoint.secret
     return endpoint
 
 
@@ -91,7 +103,7 @@ def _play(user) -> None:
 
 
 def _deliver(now, app) -> None:
-    deliver_webhooks(now, lambda: now, "test-run", allow_private=True)
+    deliver_webhooks(now, lambda: now, "test-run", allow_private=True, secret_key="test")
 
 
 def test_it_signs_like_stripe_and_refuses_another_secret_or_an_old_stamp():
@@ -215,8 +227,11 @@ def test_it_adds_an_endpoint_showing_its_secret_once(auth_client, app):
     ).get_data(as_text=True)
     endpoint = db.session.scalar(select(WebhookEndpoint))
     assert endpoint.events == ["brief.sent", "brief.late"]
-    assert endpoint.secret.startswith("whsec_") and endpoint.secret in page
-    assert endpoint.secret not in auth_client.get("/settings/webhooks").get_data(as_text=True)
+    # Stored sealed with SECRET_KEY; shown once, in the clear, on the page that made it.
+    secret = unseal(endpoint.secret, "test")
+    assert secret.startswith("whsec_") and secret in page
+    assert not endpoint.secret.startswith("whsec_") and endpoint.secret not in page
+    assert secret not in auth_client.get("/settings/webhooks").get_data(as_text=True)
 
 
 def test_the_log_shows_attempts_and_sends_again_with_the_same_id(
@@ -237,3 +252,137 @@ def test_the_log_shows_attempts_and_sends_again_with_the_same_id(
     assert receiver.accepted() == [delivery.event_uid, delivery.event_uid]
     db.session.refresh(delivery)
     assert delivery.attempts == 2
+
+
+def test_the_log_keeps_one_line_per_attempt(app, user, receiver, auth_client, frozen_clock):
+    frozen_clock(NOW + 5 * HOUR)
+    endpoint = _endpoint(receiver, ["brief.completed"])
+    receiver.fail_first = 2
+    _play(user)
+    now = NOW + 5 * HOUR
+    for _run in range(12):
+        _deliver(now, app)
+        now += HOUR
+    attempts = db.session.scalars(select(WebhookAttempt).order_by(WebhookAttempt.id)).all()
+    assert [a.status_code for a in attempts] == [500, 500, 200]
+    assert [a.error for a in attempts] == ["HTTP 500", "HTTP 500", ""]
+    assert attempts[1].attempted_at > attempts[0].attempted_at
+    assert all(a.duration_ms >= 0 and a.delivery.event_name == "brief.completed" for a in attempts)
+    page = auth_client.get(f"/settings/webhooks/{endpoint.id}").get_data(as_text=True)
+    assert page.count("HTTP 500") == 2 and "Every attempt" in page and " ms" in page
+    trim_log(endpoint.id, keep=2)
+    kept = db.session.scalars(select(WebhookAttempt.id).order_by(WebhookAttempt.id)).all()
+    assert kept == [attempts[1].id, attempts[2].id]
+    auth_client.post(f"/settings/webhooks/{endpoint.id}/delete")
+    assert db.session.scalar(select(func.count(WebhookAttempt.id))) == 0
+
+
+def test_it_tells_the_owners_once_when_an_endpoint_is_paused(app, user, receiver):
+    create_user(email="ann@agency.example", name="Ann", password=PASSWORD, now=NOW)
+    db.session.commit()
+    endpoint = _endpoint(receiver, ["brief.completed"])
+    receiver.fail_first = 10**6
+    _play(user)
+    now = NOW + 5 * HOUR
+    for _run in range(3 * 24 // 4 + 4):
+        send_due.run(now)
+        now += 4 * HOUR
+    db.session.refresh(endpoint)
+    assert endpoint.is_paused
+    told = db.session.scalars(select(Message).where(Message.kind == "webhook_paused")).all()
+    assert [m.to_addrs for m in told] == [[user.email]]
+    assert receiver.url in told[0].subject and "1 event is waiting" in told[0].text_body
+    # Resumed and paused again: a new pause is told again.
+    resume(endpoint, now)
+    db.session.commit()
+    for _run in range(3 * 24 // 4 + 4):
+        send_due.run(now)
+        now += 4 * HOUR
+    assert (
+        db.session.scalar(select(func.count(Message.id)).where(Message.kind == "webhook_paused"))
+        == 2
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_pause_mail_matches_its_golden_file(app, user, lang, assert_golden):
+    user.locale = lang
+    endpoint, _secret = add_endpoint(
+        "https://203.0.113.7:8443/hooks/briefs", ["brief.completed"], NOW, secret_key="test"
+    )
+    db.session.commit()
+    _play(user)
+    delivery = db.session.scalar(select(WebhookDelivery))
+    endpoint.failing_since, endpoint.paused_at = NOW + 5 * HOUR, NOW + timedelta(days=3, hours=6)
+    db.session.add(
+        WebhookAttempt(
+            endpoint_id=endpoint.id,
+            delivery_id=delivery.id,
+            attempted_at=endpoint.paused_at,
+            status_code=502,
+            error="HTTP 502",
+            duration_ms=120,
+        )
+    )
+    db.session.commit()
+    [draft] = paused_drafts(endpoint, agency_settings())
+    assert draft.locale == lang and draft.to == [user.email]
+    assert_golden(
+        f"email/webhook_paused.{lang}.txt", f"Subject: {draft.subject}\n\n{draft.rendered.text}"
+    )
+    assert_golden(f"email/webhook_paused.{lang}.html", draft.rendered.html)
+
+
+def test_it_posts_nothing_when_the_secret_cannot_be_opened(app, user, receiver):
+    _endpoint(receiver, ["brief.completed"])
+    _play(user)
+    now = NOW + 5 * HOUR
+    deliver_webhooks(now, lambda: now, "test-run", allow_private=True, secret_key="changed")
+    assert receiver.seen == []
+    attempt = db.session.scalar(select(WebhookAttempt))
+    assert attempt.status_code is None and "SECRET_KEY changed" in attempt.error
+
+
+def test_it_reads_the_endpoints_once_per_transaction(app, user, receiver, count_queries):
+    brief, _token = make_brief(make_template(), make_client(), user=user)
+    olga = workflow.Actor.user(user)
+
+    def endpoint_reads(statements):
+        return sum("FROM webhook_endpoint" in s for s in statements)
+
+    with count_queries() as statements:
+        workflow.mark_sent(brief, olga, NOW)
+        answer_fields(brief, ["name"], NOW + HOUR)
+        answer_fields(brief, ["what"], NOW + 2 * HOUR)
+    assert endpoint_reads(statements) == 1
+    db.session.commit()
+    # An endpoint added since is seen by the next transaction, read once there too.
+    _endpoint(receiver, ["answer.saved"])
+    with count_queries() as statements:
+        answer_fields(brief, ["price"], NOW + 3 * HOUR)
+        workflow.submit(brief, IVAN, NOW + 4 * HOUR, missing=[])
+    assert endpoint_reads(statements) == 1
+    db.session.commit()
+    names = db.session.scalars(select(WebhookDelivery.event_name)).all()
+    assert names == ["answer.saved"]
+
+
+def test_the_log_buttons_are_the_owners(app, user, auth_client):
+    endpoint, _secret = add_endpoint(
+        "https://crm.example/hook", ["brief.sent"], NOW, secret_key="t"
+    )
+    endpoint.failing_since, endpoint.paused_at = NOW, NOW + timedelta(days=3)
+    create_user(email="ann@agency.example", name="Ann", password=PASSWORD, now=NOW)
+    db.session.commit()
+    resumed = auth_client.post(f"/settings/webhooks/{endpoint.id}/resume", follow_redirects=True)
+    assert "The endpoint is active again." in resumed.get_data(as_text=True)
+    db.session.refresh(endpoint)
+    assert not endpoint.is_paused
+    # The tests' app context outlives requests and Flask-Login keeps its user in g: forget
+    # the owner, so that Ann's requests load her from her own cookie.
+    g.pop("_login_user", None)
+    ann = app.test_client()
+    login(ann, "ann@agency.example")
+    refused = ann.post(f"/settings/webhooks/{endpoint.id}/delete")
+    assert refused.status_code == 403, refused.location
+    assert db.session.get(WebhookEndpoint, endpoint.id) is not None

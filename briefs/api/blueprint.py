@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
-from briefs.api import brief_views, directory
+from briefs.api import answer_views, brief_views, directory, template_files
 from briefs.api.auth import TOKEN_KEY, TOKEN_LIMIT, limit_key
 from briefs.api.openapi import document
 from briefs.api.problems import ApiProblem, from_http_error, problem_response
@@ -22,7 +22,9 @@ limiter.limit(TOKEN_LIMIT, key_func=limit_key)(bp)
 #: for every method (Werkzeug answers 405 when a sibling rule's method matched first).
 RULES = {
     "/templates": {"GET": directory.list_templates},
+    "/templates/import": {"POST": template_files.import_template},
     "/templates/<int:template_id>": {"GET": directory.get_template},
+    "/templates/<int:template_id>/export": {"GET": template_files.export_template},
     "/clients": {"GET": directory.list_clients, "POST": directory.create_client},
     "/clients/<int:client_id>": {
         "GET": directory.get_client,
@@ -38,6 +40,7 @@ RULES = {
     "/briefs": {"GET": brief_views.list_briefs, "POST": brief_views.create_brief},
     "/briefs/<int:brief_id>": {"GET": brief_views.get_brief, "PATCH": brief_views.update_brief},
     "/briefs/<int:brief_id>/send": {"POST": brief_views.send_brief},
+    "/briefs/<int:brief_id>/answers/<field_ref>": {"PUT": answer_views.save_answer},
     "/briefs/<int:brief_id>/fields/<field_key>/review": {"POST": brief_views.review_field},
     "/briefs/<int:brief_id>/close": {"POST": brief_views.close_brief},
     "/briefs/<int:brief_id>/reopen": {"POST": brief_views.reopen_brief},

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, jsonify, request, url_for
-from flask_babel import force_locale
+from flask import current_app, jsonify, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -25,7 +24,7 @@ from briefs.briefs_admin.forms import SAME_AS_TEMPLATE, EditBriefForm, NewBriefF
 from briefs.chase_policy import zone
 from briefs.chase_status import BriefChase, assess
 from briefs.downloads import markdown_download
-from briefs.exports.assemble import export_data, export_words, load_brief_for_export
+from briefs.exports.assemble import brief_export_markdown, load_brief_for_export
 from briefs.extensions import db
 from briefs.mail.chasing import invitation
 from briefs.mail.outbox import queue
@@ -33,7 +32,6 @@ from briefs.models import Brief, BriefField, Client, Event, Template
 from briefs.models.brief import ACCEPTED, BRIEF_STATUSES
 from briefs.rules.completeness import has_answer
 from briefs.rules.deadlines import AT_RISK, LATE
-from briefs.rules.markdown_export import brief_markdown
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.timeline.loading import agency_calendar, build, load_brief_history
 
@@ -65,7 +63,8 @@ def _judge(briefs: list[Brief]) -> list[BriefChase]:
     return chases
 
 
-def _load(brief_id: int) -> Brief:
+def load_brief(brief_id: int) -> Brief:
+    """The brief with its recipients and client, or 404."""
     return db.get_or_404(
         Brief,
         brief_id,
@@ -77,7 +76,8 @@ def _etag(brief: Brief, revision: int) -> str:
     return f'"brief-{brief.id}-r{revision}"'
 
 
-def _detail(brief: Brief, status: int = 200):
+def detail_response(brief: Brief, status: int = 200):
+    """Answer with the brief as the API shows it, and its ETag."""
     revision = _revisions([brief.id]).get(brief.id, 0)
     response = jsonify(rep.brief_detail(_judge([brief])[0], revision))
     response.status_code = status
@@ -85,7 +85,7 @@ def _detail(brief: Brief, status: int = 200):
     return response
 
 
-def _check_if_match(brief: Brief) -> None:
+def check_brief_match(brief: Brief) -> None:
     """Refuse a step taken from an outdated reading of the brief (412), if If-Match was sent."""
     wanted = request.headers.get("If-Match")
     if not wanted or wanted.strip() == "*":
@@ -188,20 +188,20 @@ def create_brief():
         client, actor=actor(), now=clock.utcnow(), secret_key=current_app.config["SECRET_KEY"]
     )
     db.session.commit()
-    return _detail(brief, 201)
+    return detail_response(brief, 201)
 
 
 def get_brief(brief_id: int):
     """One brief: fields, answers, missing, whose move, risk and next reminder."""
     require_token()
-    return _detail(_load(brief_id))
+    return detail_response(load_brief(brief_id))
 
 
 def send_brief(brief_id: int):
     """Queue the invitation to the brief's recipients (send-due delivers it), as the page does."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     workflow.refuse_if_closed(brief, "send")
     if not brief.recipients:
         raise ApiProblem(409, "Conflict", "The brief has no recipients to send it to.")
@@ -210,7 +210,7 @@ def send_brief(brief_id: int):
         queue(draft, now)
     workflow.mark_sent(brief, actor(), now, channel="email")
     db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def review_field(brief_id: int, field_key: str):
@@ -220,7 +220,7 @@ def review_field(brief_id: int, field_key: str):
     a reviewer never accepts an answer they have not read.
     """
     require_token()
-    brief = _load(brief_id)
+    brief = load_brief(brief_id)
     field = db.session.scalar(
         select(BriefField).where(BriefField.brief_id == brief.id, BriefField.key == field_key)
     )
@@ -248,7 +248,7 @@ def review_field(brief_id: int, field_key: str):
         )
     workflow.review(field, verdict, comment.strip(), actor(), clock.utcnow())
     db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 DETAIL_FIELDS = ("title", "locale", "recipients", "launch_date", "work_days", "decision_maker")
@@ -257,11 +257,11 @@ DETAIL_FIELDS = ("title", "locale", "recipients", "launch_date", "work_days", "d
 def update_brief(brief_id: int):
     """Change an open brief's details, as its edit page does; one event per change."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     workflow.refuse_if_closed(brief, "edit")
     body = json_body(DETAIL_FIELDS)
-    form = EditBriefForm.for_brief(brief)
+    form = EditBriefForm.for_brief(brief, formdata=None, meta={"csrf": False})
     current = {
         "title": brief.title,
         "locale": brief.locale,
@@ -278,44 +278,34 @@ def update_brief(brief_id: int):
         check(form)  # raises with every refused field
     brief_editing.edit_details(brief, form.details(brief.client), actor(), now)
     db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def close_brief(brief_id: int):
     """Close the brief (a closed brief stays as it is)."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     if workflow.close(brief, actor(), clock.utcnow()):
         db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def reopen_brief(brief_id: int):
     """Reopen a closed brief."""
     require_token()
-    brief = _load(brief_id)
-    _check_if_match(brief)
+    brief = load_brief(brief_id)
+    check_brief_match(brief)
     if workflow.reopen(brief, actor(), clock.utcnow()):
         db.session.commit()
-    return _detail(brief)
+    return detail_response(brief)
 
 
 def export_markdown(brief_id: int):
     """The brief as the same Markdown the page's export gives."""
     require_token()
     brief = load_brief_for_export(brief_id)
-
-    def file_url(upload) -> str:
-        return url_for(
-            "briefs_admin.download_upload",
-            brief_id=upload.brief_id,
-            upload_id=upload.id,
-            _external=True,
-        )
-
-    with force_locale(brief.locale):
-        text = brief_markdown(export_data(brief, file_url), export_words())
+    text = brief_export_markdown(brief)
     return markdown_download(text, brief.title, f"brief-{brief.id}")
 
 
@@ -374,7 +364,7 @@ def _events_page(brief_id: int | None):
 def events(brief_id: int):
     """The brief's record, oldest first, a page at a time, each event with its hashes."""
     require_token()
-    _load(brief_id)
+    load_brief(brief_id)
     return _events_page(brief_id)
 
 

@@ -9,6 +9,8 @@ INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
 MOMENT = {"type": ["string", "null"], "format": "date-time"}
 DAY = {"type": ["string", "null"], "format": "date"}
+#: A question's condition, as docs/template-format.md describes `show_when`.
+CONDITION = {"type": "object"}
 
 
 def _ref(name: str) -> dict:
@@ -89,6 +91,46 @@ SCHEMAS = {
             ),
         ]
     },
+    "TemplateDocument": _obj(
+        {
+            "format": {"const": "briefs-template/1"},
+            "name": STR,
+            "language": {"enum": ["en", "ru"]},
+            "description": STR,
+            "sections": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "title": STR,
+                        "description": STR,
+                        "show_when": CONDITION,
+                        "fields": {
+                            "type": "array",
+                            "items": _obj(
+                                {
+                                    "key": STR,
+                                    "label": STR,
+                                    "type": STR,
+                                    "required": BOOL,
+                                    "help": STR,
+                                    "example": STR,
+                                    "options": {"type": "array", "items": STR},
+                                    "show_when": CONDITION,
+                                },
+                                ["key", "label"],
+                                additionalProperties=False,
+                            ),
+                        },
+                    },
+                    ["title"],
+                    additionalProperties=False,
+                ),
+            },
+        },
+        ["format", "name"],
+        additionalProperties=False,
+        description="The template file format's mapping (docs/template-format.md).",
+    ),
     "Contact": _obj(
         {
             "id": INT,
@@ -153,6 +195,23 @@ SCHEMAS = {
             "decision_maker": {
                 "type": ["integer", "string"],
                 "description": '"" = every decision-maker',
+            },
+        },
+        [],
+        additionalProperties=False,
+    ),
+    "AnswerInput": _obj(
+        {
+            "value": {
+                "type": ["string", "array"],
+                "items": STR,
+                "description": "Text as the client form sends it; a list for several choices.",
+            },
+            "not_applicable": BOOL,
+            "revision": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The answer's revision you read (412 if it changed).",
             },
         },
         [],
@@ -368,6 +427,24 @@ CONTACT = _path("contact_id")
 ACTION = (BRIEF, IF_MATCH)
 
 
+TEMPLATE_IMPORT = _op(
+    "Import a template file (its problems listed, as on the import page)",
+    {
+        "201": _json("Template", "Created"),
+        "400": _problem("The body is not JSON"),
+        "415": _problem("Neither JSON nor YAML"),
+    },
+    change=True,
+)
+TEMPLATE_IMPORT["requestBody"] = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": _ref("TemplateDocument")},
+        "application/yaml": {"schema": STR},
+    },
+}
+
+
 def document() -> dict:
     """Return the OpenAPI 3.1 document."""
     no_content = {"204": {"description": "Deleted"}}
@@ -391,6 +468,14 @@ def document() -> dict:
                     "Get a template", {"200": _json("Template")}, params=[_path("template_id")]
                 )
             },
+            "/templates/{template_id}/export": {
+                "get": _op(
+                    "A template in the file format's JSON shape",
+                    {"200": _json("TemplateDocument")},
+                    params=[_path("template_id")],
+                )
+            },
+            "/templates/import": {"post": TEMPLATE_IMPORT},
             "/clients": {
                 "get": _op(
                     "List clients",
@@ -479,6 +564,19 @@ def document() -> dict:
                     "E-mail the invitation (queued for send-due)",
                     {"200": _json("Brief", etag=True)},
                     params=ACTION,
+                    change=True,
+                )
+            },
+            "/briefs/{brief_id}/answers/{field_ref}": {
+                "put": _op(
+                    "Save a field's answer, as the client form does",
+                    {"200": _json("Brief", etag=True)},
+                    params=[
+                        BRIEF,
+                        {**_path("field_ref"), "description": "The field's key, or its id"},
+                        IF_MATCH,
+                    ],
+                    body="AnswerInput",
                     change=True,
                 )
             },

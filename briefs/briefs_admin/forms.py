@@ -158,9 +158,14 @@ class EditBriefForm(BriefDetailsForm):
     )
 
     @classmethod
-    def for_brief(cls, brief: Brief) -> EditBriefForm:
-        """Build the form on the brief's values, offering the brief's client's people."""
+    def for_brief(cls, brief: Brief, **kwargs) -> EditBriefForm:
+        """Build the form on the brief's values, offering the brief's client's people.
+
+        `kwargs` go to the form (the API passes `formdata=None`: its JSON body is read
+        through `inputs.form_data`, never straight from the request).
+        """
         form = cls(
+            **kwargs,
             title=brief.title,
             locale=brief.locale,
             recipients=[c.id for c in brief.recipients],

@@ -1,4 +1,8 @@
-"""Turn a brief in the database into the plain data the Markdown export is written from."""
+"""Turn a brief in the database into the plain data the Markdown export is written from.
+
+`brief_export_markdown` writes it: the page's export, the ZIP's brief.md and the API's
+export.md are the one text.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask import url_for
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -21,6 +26,7 @@ from briefs.rules.markdown_export import (
     ExportFile,
     ExportSection,
     ExportWords,
+    brief_markdown,
 )
 
 
@@ -34,6 +40,32 @@ def load_brief_for_export(brief_id: int) -> Brief:
             selectinload(Brief.sections).selectinload(BriefSection.fields),
         ],
     )
+
+
+def server_file_url(upload: Upload) -> str:
+    """Link a file to its download on the server."""
+    return url_for(
+        "briefs_admin.download_upload",
+        brief_id=upload.brief_id,
+        upload_id=upload.id,
+        _external=True,
+    )
+
+
+def brief_export_markdown(brief: Brief, in_zip: dict[int, str] | None = None) -> str:
+    """Write the brief's export in the brief's own language.
+
+    `in_zip` maps upload ids to their paths inside a ZIP: those files link to their copy
+    there; any other file links to the server.
+    """
+    in_zip = in_zip or {}
+
+    def file_url(upload: Upload) -> str:
+        return in_zip.get(upload.id) or server_file_url(upload)
+
+    data = export_data(brief, file_url)
+    with force_locale(brief.locale):
+        return brief_markdown(data, export_words())
 
 
 def export_data(brief: Brief, file_url: Callable[[Upload], str]) -> ExportBrief:

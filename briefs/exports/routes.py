@@ -4,46 +4,18 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, render_template, send_file, url_for
-from flask_babel import force_locale
+from flask import Blueprint, render_template, send_file
 from flask_login import login_required
 
 from briefs.downloads import disposition, markdown_download
-from briefs.exports.assemble import export_data, export_words, load_brief_for_export
+from briefs.exports.assemble import brief_export_markdown, load_brief_for_export
 from briefs.exports.brief_zip import entry_names, write_zip
 from briefs.exports.preview import render_export_html
 from briefs.extensions import db
 from briefs.file_storage import get_storage
-from briefs.models import Brief, Event, Upload
-from briefs.rules.markdown_export import brief_markdown
+from briefs.models import Event, Upload
 
 bp = Blueprint("exports", __name__)
-
-
-def _server_url(upload: Upload) -> str:
-    """Link a file to its download on the server."""
-    return url_for(
-        "briefs_admin.download_upload",
-        brief_id=upload.brief_id,
-        upload_id=upload.id,
-        _external=True,
-    )
-
-
-def _markdown(brief: Brief, in_zip: dict[int, str] | None = None) -> str:
-    """Write the brief's export in the brief's own language.
-
-    `in_zip` maps upload ids to their paths inside a ZIP: those files link to their copy
-    there; any other file links to the server.
-    """
-    in_zip = in_zip or {}
-
-    def file_url(upload: Upload) -> str:
-        return in_zip.get(upload.id) or _server_url(upload)
-
-    data = export_data(brief, file_url)
-    with force_locale(brief.locale):
-        return brief_markdown(data, export_words())
 
 
 @bp.get("/briefs/<int:brief_id>/export.md")
@@ -51,7 +23,7 @@ def _markdown(brief: Brief, in_zip: dict[int, str] | None = None) -> str:
 def export_markdown(brief_id: int):
     """Download the brief as Markdown."""
     brief = load_brief_for_export(brief_id)
-    return markdown_download(_markdown(brief), brief.title, f"brief-{brief.id}")
+    return markdown_download(brief_export_markdown(brief), brief.title, f"brief-{brief.id}")
 
 
 @bp.get("/briefs/<int:brief_id>/export.zip")
@@ -66,7 +38,7 @@ def export_zip(brief_id: int):
     )
     # brief.md links each file to its copy in the archive, so it reads offline.
     storage = get_storage()
-    markdown = _markdown(brief, entry_names(brief, list(uploads), storage))
+    markdown = brief_export_markdown(brief, entry_names(brief, list(uploads), storage))
     # Built in a temporary file, not in memory; it is deleted when the response closes.
     archive = tempfile.TemporaryFile()
     write_zip(
@@ -95,5 +67,5 @@ def export_zip(brief_id: int):
 def preview(brief_id: int):
     """Preview the Markdown export as HTML."""
     brief = load_brief_for_export(brief_id)
-    html = render_export_html(_markdown(brief))
+    html = render_export_html(brief_export_markdown(brief))
     return render_template("exports/preview.html", brief=brief, html=html)

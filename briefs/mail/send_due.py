@@ -36,7 +36,8 @@ from briefs.mail.outbox import Draft, due_messages, queue_all
 from briefs.mail.preview import PreviewLine, preview
 from briefs.mail.smtp import parse_smtp_url, sender_address
 from briefs.mail.stale_reminders import cancel_stale
-from briefs.models import Message
+from briefs.mail.webhook_paused import paused_drafts
+from briefs.models import Message, WebhookEndpoint
 from briefs.rules.reminders import wants_reminders
 from briefs.telegram.delivery import Sent, send_telegram
 from briefs.webhooks.delivery import Posted, deliver_webhooks
@@ -194,4 +195,17 @@ def _post_webhooks(now: datetime, wall: Callable[[], datetime] | None, run_id: s
     """Post the due webhook deliveries, after the mail (a slow receiver never delays it)."""
     db.session.commit()
     allow_private = bool(current_app.config.get("ALLOW_PRIVATE_WEBHOOKS"))
-    return deliver_webhooks(now, wall or (lambda: now), run_id, allow_private=allow_private)
+    posted = deliver_webhooks(
+        now,
+        wall or (lambda: now),
+        run_id,
+        allow_private=allow_private,
+        secret_key=current_app.config["SECRET_KEY"],
+    )
+    # The owners hear of a pause by mail, queued now and delivered by the next run.
+    settings = agency_settings()
+    for endpoint_id in posted.paused:
+        endpoint = db.session.get(WebhookEndpoint, endpoint_id)
+        for draft in paused_drafts(endpoint, settings) if endpoint else []:
+            queue(draft, now)
+    return posted

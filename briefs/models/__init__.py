@@ -18,7 +18,7 @@ from briefs.models.outbox import Message, MessageWording
 from briefs.models.stored_file import StoredFile
 from briefs.models.telegram import TelegramBot, TelegramLink, TelegramMessage
 from briefs.models.template import Template, TemplateField, TemplateSection
-from briefs.models.webhook import WebhookDelivery, WebhookEndpoint
+from briefs.models.webhook import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AgencySettings",
@@ -45,6 +45,7 @@ __all__ = [
     "TemplateField",
     "TemplateSection",
     "Upload",
+    "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",
     "User",

@@ -1,4 +1,4 @@
-"""Webhook endpoints the agency adds, and each event's delivery to each of them."""
+"""Webhook endpoints the agency adds, each event's delivery to each of them, and each attempt."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ class WebhookEndpoint(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
-    #: The signing secret. Kept as is: signing needs it (shown once, when made).
-    secret: Mapped[str] = mapped_column(String(100))
+    #: The signing secret, sealed with SECRET_KEY (rules.tokens.seal): signing needs it
+    #: back, a copy of the database alone must not give it. Shown once, when made.
+    secret: Mapped[str] = mapped_column(String(300))
     #: Public event names (webhooks.events.WEBHOOK_EVENTS) this endpoint receives.
     events: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -75,3 +76,26 @@ class WebhookDelivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
+
+
+class WebhookAttempt(db.Model):
+    """One POST of a delivery: when, what came back, how long it took (the endpoint's log)."""
+
+    __tablename__ = "webhook_attempt"
+    __table_args__ = (Index("ix_webhook_attempt_endpoint", "endpoint_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Kept with the endpoint's log; the endpoint keeps its last few hundred (delivery.KEEP).
+    endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id", ondelete="CASCADE"))
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_delivery.id", ondelete="CASCADE"), index=True
+    )
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: The HTTP status answered (None: no answer, see error).
+    status_code: Mapped[int | None] = mapped_column()
+    #: Why it failed, when it did ("" for a 2xx).
+    error: Mapped[str] = mapped_column(Text, default="")
+    #: How long the POST took, in milliseconds.
+    duration_ms: Mapped[int] = mapped_column(default=0)
+
+    delivery: Mapped[WebhookDelivery] = relationship()

@@ -10,7 +10,8 @@ made with nothing open in the database:
 3. the outcome, recorded only while the claim is still the run's: a 2xx delivers it; any
    other answer or none queues it again with a back-off, and an endpoint failing for
    PAUSE_AFTER with no success in between is paused. Deliveries are never given up: a
-   paused endpoint keeps its queue until someone resumes it.
+   paused endpoint keeps its queue until someone resumes it. Each attempt is a line of
+   the endpoint's log (WebhookAttempt); a run trims the logs it wrote to the last KEEP.
 
 At least once: a run that dies after posting leaves the lease to run out, and the next run
 posts the same body, with the same event id, again.
@@ -25,12 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from briefs.extensions import db
-from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED, QUEUED, SENDING
+from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, pause_due, retry_delay, signature_header
 from briefs.webhooks.endpoints import UnsafeUrl, check_url
 
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 TIMEOUT = 5
 #: A claim lasts this many timeouts.
 LEASE = timedelta(seconds=3 * TIMEOUT)
+#: Attempts each endpoint's log keeps, newest first.
+KEEP = 200
 
 
 @dataclass
@@ -59,7 +63,8 @@ class Attempt:
     delivery_id: int
     endpoint_id: int
     url: str
-    secret: str
+    #: None when the sealed secret cannot be opened (SECRET_KEY changed): not posted.
+    secret: str | None
     body: bytes
     event_uid: str
 
@@ -73,7 +78,7 @@ def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
     return and_(live, or_(due, abandoned))
 
 
-def claim_next(now: datetime, moment: datetime, run_id: str) -> Attempt | None:
+def claim_next(now: datetime, moment: datetime, run_id: str, secret_key: str) -> Attempt | None:
     """Claim the next due delivery for this run in a short transaction, or return None."""
     while True:
         delivery_id = db.session.scalar(
@@ -106,7 +111,7 @@ def claim_next(now: datetime, moment: datetime, run_id: str) -> Attempt | None:
         delivery.id,
         endpoint.id,
         endpoint.url,
-        endpoint.secret,
+        unseal(endpoint.secret, secret_key),
         delivery.body.encode(),
         delivery.event_uid,
     )
@@ -122,6 +127,8 @@ def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[in
         check_url(attempt.url, allow_private=allow_private)
     except UnsafeUrl as error:
         return None, str(error)
+    if attempt.secret is None:
+        return None, "The endpoint's secret cannot be read: SECRET_KEY changed since it was made."
     request = urllib.request.Request(
         attempt.url,
         data=attempt.body,
@@ -145,9 +152,14 @@ def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[in
 
 
 def settle(
-    attempt: Attempt, run_id: str, now: datetime, status: int | None, error: str
+    attempt: Attempt,
+    run_id: str,
+    now: datetime,
+    status: int | None,
+    error: str,
+    took: timedelta = timedelta(0),
 ) -> bool | None:
-    """Record how the attempt went, if the delivery is still this run's; commit.
+    """Record how the attempt went (and log it), if the delivery is still this run's; commit.
 
     Return whether it was delivered, or None when another run had taken it over.
     """
@@ -171,6 +183,16 @@ def settle(
     delivery.last_attempt_at = now
     delivery.claimed_by = ""
     ok = status is not None and 200 <= status < 300
+    db.session.add(
+        WebhookAttempt(
+            endpoint_id=attempt.endpoint_id,
+            delivery_id=attempt.delivery_id,
+            attempted_at=now,
+            status_code=status,
+            error="" if ok else error[:2000],
+            duration_ms=max(0, int(took.total_seconds() * 1000)),
+        )
+    )
     if ok:
         delivery.status = DELIVERED
         delivery.delivered_at = now
@@ -188,16 +210,25 @@ def settle(
 
 
 def deliver_webhooks(
-    now: datetime, wall: Callable[[], datetime], run_id: str, *, allow_private: bool
+    now: datetime,
+    wall: Callable[[], datetime],
+    run_id: str,
+    *,
+    allow_private: bool,
+    secret_key: str,
 ) -> Posted:
     """Post every webhook delivery due at `now`, one claim at a time."""
     done = Posted()
-    while (attempt := claim_next(now, wall(), run_id)) is not None:
-        status, error = post(attempt, wall(), allow_private=allow_private)
+    logged: set[int] = set()
+    while (attempt := claim_next(now, wall(), run_id, secret_key)) is not None:
+        started = wall()
+        status, error = post(attempt, started, allow_private=allow_private)
+        took = wall() - started
         was_paused = db.session.scalar(
             select(WebhookEndpoint.paused_at).where(WebhookEndpoint.id == attempt.endpoint_id)
         )
-        outcome = settle(attempt, run_id, now, status, error)
+        outcome = settle(attempt, run_id, now, status, error, took)
+        logged.add(attempt.endpoint_id)
         if outcome is None:
             continue
         if outcome:
@@ -209,8 +240,27 @@ def deliver_webhooks(
             select(WebhookEndpoint.paused_at).where(WebhookEndpoint.id == attempt.endpoint_id)
         ):
             done.paused.append(attempt.endpoint_id)
+    for endpoint_id in sorted(logged):
+        trim_log(endpoint_id)
     db.session.commit()
     return done
+
+
+def trim_log(endpoint_id: int, keep: int = KEEP) -> None:
+    """Delete the endpoint's attempts older than its last `keep`."""
+    oldest_kept = db.session.scalar(
+        select(WebhookAttempt.id)
+        .where(WebhookAttempt.endpoint_id == endpoint_id)
+        .order_by(WebhookAttempt.id.desc())
+        .offset(keep - 1)
+        .limit(1)
+    )
+    if oldest_kept is not None:
+        db.session.execute(
+            delete(WebhookAttempt).where(
+                WebhookAttempt.endpoint_id == endpoint_id, WebhookAttempt.id < oldest_kept
+            )
+        )
 
 
 def send_again(delivery: WebhookDelivery, now: datetime) -> None:

@@ -9,11 +9,13 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from briefs.extensions import db
-from briefs.models import WebhookDelivery, WebhookEndpoint
+from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import QUEUED
+from briefs.rules.tokens import seal
+from briefs.webhooks.events import forget_endpoints
 
 
 class UnsafeUrl(ValueError):
@@ -47,11 +49,28 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def add_endpoint(url: str, events: list[str], now: datetime) -> WebhookEndpoint:
-    """Store a new endpoint with a fresh secret; leave the commit to the caller."""
-    endpoint = WebhookEndpoint(url=url, secret=new_secret(), events=list(events), created_at=now)
+def add_endpoint(
+    url: str, events: list[str], now: datetime, *, secret_key: str
+) -> tuple[WebhookEndpoint, str]:
+    """Store a new endpoint with a fresh secret, sealed; return it and the secret to show once.
+
+    Leaves the commit to the caller.
+    """
+    secret = new_secret()
+    endpoint = WebhookEndpoint(
+        url=url, secret=seal(secret, secret_key), events=list(events), created_at=now
+    )
     db.session.add(endpoint)
-    return endpoint
+    forget_endpoints()
+    return endpoint, secret
+
+
+def remove_endpoint(endpoint: WebhookEndpoint) -> None:
+    """Delete an endpoint with its deliveries and their log; leave the commit to the caller."""
+    for table in (WebhookAttempt, WebhookDelivery):
+        db.session.execute(delete(table).where(table.endpoint_id == endpoint.id))
+    db.session.delete(endpoint)
+    forget_endpoints()
 
 
 def resume(endpoint: WebhookEndpoint, now: datetime) -> None:

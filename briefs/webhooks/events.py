@@ -3,6 +3,11 @@
 `workflow.record` calls `queue_event` for every event: one that maps to a public webhook
 event is stored for each endpoint that asked for it, before the transaction commits, so an
 event is never recorded without its deliveries nor delivered without being recorded.
+
+The endpoints are read once per transaction (`endpoint_events`): a run that records
+hundreds of events asks once, and an agency without endpoints pays one small query per
+transaction, not one per event. A cache that outlived the transaction could miss an
+endpoint another worker just added, and so lose its events.
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ _KINDS = {
     "message_sent",
     "message_queued",
 }
+
+#: Where a transaction keeps the endpoints it read: (the transaction, [(id, events)]).
+_CACHE_KEY = "briefs.webhook_endpoints"
 
 #: Facts of the event copied into the payload's `data` (never tokens or digests).
 _FACTS = ("fields", "count", "verdict", "comment", "to", "cc", "level", "late", "reminders")
@@ -96,6 +104,28 @@ def payload(event: Event, brief: Brief, name: str, uid: str, now: datetime) -> d
     }
 
 
+def endpoint_events() -> list[tuple[int, list[str]]]:
+    """Return each endpoint's id and chosen events, read once per transaction."""
+    session = db.session()  # the request's own session, behind the scoped proxy
+    transaction = session.get_transaction()
+    cached = session.info.get(_CACHE_KEY)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        return cached[1]
+    rows = [
+        (endpoint_id, list(events or []))
+        for endpoint_id, events in db.session.execute(
+            select(WebhookEndpoint.id, WebhookEndpoint.events).order_by(WebhookEndpoint.id)
+        )
+    ]
+    session.info[_CACHE_KEY] = (session.get_transaction(), rows)
+    return rows
+
+
+def forget_endpoints() -> None:
+    """Drop the transaction's copy of the endpoints (one was added, changed or removed)."""
+    db.session.info.pop(_CACHE_KEY, None)
+
+
 def queue_event(event: Event, brief: Brief, now: datetime) -> list[WebhookDelivery]:
     """Queue the event for every endpoint that asked for it; leave the commit to the caller."""
     if event.kind not in _KINDS:
@@ -103,11 +133,7 @@ def queue_event(event: Event, brief: Brief, now: datetime) -> list[WebhookDelive
     name = webhook_name(event.kind, event.data or {})
     if name is None:
         return []
-    endpoints = [
-        endpoint
-        for endpoint in db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id))
-        if name in endpoint.events
-    ]
+    endpoints = [endpoint_id for endpoint_id, events in endpoint_events() if name in events]
     if not endpoints:
         return []
     key = dedupe_key(event, name)
@@ -120,7 +146,7 @@ def queue_event(event: Event, brief: Brief, now: datetime) -> list[WebhookDelive
     body = json.dumps(payload(event, brief, name, uid, now), ensure_ascii=False)
     deliveries = [
         WebhookDelivery(
-            endpoint_id=endpoint.id,
+            endpoint_id=endpoint_id,
             event_uid=uid,
             event_name=name,
             dedupe_key=key,
@@ -133,8 +159,8 @@ def queue_event(event: Event, brief: Brief, now: datetime) -> list[WebhookDelive
             last_error="",
             created_at=now,
         )
-        for endpoint in endpoints
-        if endpoint.id not in told
+        for endpoint_id in endpoints
+        if endpoint_id not in told
     ]
     db.session.add_all(deliveries)
     return deliveries
