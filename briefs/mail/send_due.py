@@ -204,8 +204,9 @@ def _post_webhooks(now: datetime, wall: Callable[[], datetime] | None, run_id: s
     )
     # The owners hear of a pause by mail, queued now and delivered by the next run.
     settings = agency_settings()
+    drafts = []
     for endpoint_id in posted.paused:
         endpoint = db.session.get(WebhookEndpoint, endpoint_id)
-        for draft in paused_drafts(endpoint, settings) if endpoint else []:
-            queue(draft, now)
+        drafts += paused_drafts(endpoint, settings) if endpoint else []
+    queue_all(drafts, now)
     return posted
