@@ -430,7 +430,9 @@ def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
         occurred_at=(NOW + 2 * d).isoformat(), channel="call", with_whom="Иван",
         note="Цены к пятнице",
     )  # fmt: skip
-    endpoint = add_endpoint("https://crm.ulybka.example/hook", ["brief.submitted"], NOW)
+    endpoint, _secret = add_endpoint(
+        "https://crm.ulybka.example/hook", ["brief.submitted"], NOW, secret_key=secret_key
+    )
     db.session.commit()
     [message, *_] = send_due.run(NOW + 4 * d).queued
     db.session.commit()
@@ -470,6 +472,7 @@ def russian_pages(user: User, *, secret_key: str = "test") -> dict[str, str]:
         "wording": "/settings/wording/reminder/ru",
         "webhooks": "/settings/webhooks",
         "webhook log": f"/settings/webhooks/{endpoint.id}",
+        "telegram": "/settings/telegram",
         "team": "/team",
         "account": "/account",
         "outbox": "/outbox",
