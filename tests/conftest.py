@@ -171,11 +171,30 @@ def assert_golden() -> Callable[[str, str], None]:
     return check
 
 
+def _buffered(wsgi_app):
+    """Hand Werkzeug's development server whole bodies, each response closed at once.
+
+    When the browser hangs up in the middle of a streamed static file (a favicon as a page
+    closes), the server's clean-up can fail before it closes the response, and the open
+    file then surfaces as a ResourceWarning in whichever test runs next.
+    """
+
+    def app(environ, start_response):
+        body = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return app
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the app over real HTTP on a free local port; yields the base URL."""
     app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base_url = f"http://127.0.0.1:{server.server_port}"
