@@ -54,6 +54,17 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+        # SQLite's own lower() and LIKE fold ASCII letters only: briefs.name_search matches
+        # names through this one, which folds every alphabet (Cyrillic too) as Python does.
+        dbapi_connection.create_function(UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
+
+
+#: The SQLite function that lowers text in every alphabet (PostgreSQL's lower() does).
+UNICODE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else text
 
 
 def init_app(app: Flask) -> None:

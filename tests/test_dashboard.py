@@ -13,7 +13,7 @@ from briefs.dashboard.board import build_row, count_line
 from briefs.dashboard.filters import Filters, parse_filters
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import BriefField, Client, Template
+from briefs.models import Brief, BriefField, Client, Template
 from briefs.models.brief import ACCEPTED, CHANGES_REQUESTED
 from briefs.workflow import Actor, close, mark_sent, review, save_answer, submit
 from tests.factories import NOW, copy_briefs, make_brief, make_client, make_template
@@ -532,3 +532,103 @@ def test_the_pager_and_filters_speak_russian(auth_client, user):
     body = auth_client.get("/?page=2").get_data(as_text=True)
     assert "Страница 2 из 2" in body
     assert "Создал" in body and "Чей ход" in body
+
+
+# Many clients: the client filter becomes a search over their names
+
+
+def many_clients(count: int, user, names: list[str]) -> list[int]:
+    """Add `count` briefs in bulk spread over clients of the given names; return their ids."""
+    template = make_template()
+    clients = [make_client(name) for name in names]
+    source, _ = make_brief(template, clients[0], user=user)
+    db.session.commit()
+    ids = [c.id for c in clients]
+
+    def vary(n: int, brief: dict, fields: list[dict]) -> None:
+        vary_states(n, brief, fields)
+        brief["client_id"] = ids[(n + 1) % len(ids)]
+
+    copy_briefs(source, count - 1, vary)
+    return ids
+
+
+SIXTY = [f"Client {n:02d}" for n in range(58)] + ["Улыбка", "Zeta Dental"]
+
+
+def test_sixty_clients_cost_the_same_at_100_and_1000_briefs(auth_client, count_queries, user):
+    ids = many_clients(100, user, SIXTY)
+    zeta = ids[-1]
+    urls = ["/", "/?client_name=лыБ", f"/?client={zeta}", "/?client_name=client&page=2"]
+    few = [dashboard_queries(auth_client, count_queries, url) for url in urls]
+
+    db.session.expire_all()
+    source = db.session.scalar(select(Brief).order_by(Brief.id))
+    copy_briefs(
+        source, 900, lambda n, b, f: (vary_states(n, b, f), b.update(client_id=ids[n % 60]))
+    )
+    many = [dashboard_queries(auth_client, count_queries, url) for url in urls]
+    assert "1000 open briefs" in many[0][1].replace(",", "")
+    for (few_count, few_body), (many_count, many_body), url in zip(few, many, urls, strict=True):
+        assert few_count == many_count, url
+        assert few_count <= 12, url
+        # A search box, not a menu of every client.
+        assert 'name="client_name"' in many_body and 'name="client"' not in many_body, url
+        if len(rows(few_body)) == 50:
+            assert len(many_body) < len(few_body) * 1.05, url
+    # The client beyond the menu's first 51 is still found by ?client=.
+    zeta_rows = rows(many[2][1])
+    assert zeta_rows and all(cell(r, "Client") == "Zeta Dental" for r in zeta_rows)
+    assert 'value="Zeta Dental"' in many[2][1]
+
+
+def test_the_client_search_ignores_case_in_any_alphabet_and_the_pager_keeps_it(auth_client, user):
+    names = [f"Client {n:02d}" for n in range(57)] + ["Улыбка", "УЛЫБКА плюс", "50% Off"]
+    many_clients(180, user, names)
+    body = auth_client.get("/?client_name=%20улыбка%20").get_data(as_text=True)
+    found = {cell(r, "Client") for r in rows(body)}
+    assert found == {"Улыбка", "УЛЫБКА плюс"}
+    assert 'value="улыбка"' in body and "6 open briefs" in body
+    # LIKE's wildcards are letters like any other.
+    body = auth_client.get("/?client_name=0%25").get_data(as_text=True)
+    assert {cell(r, "Client") for r in rows(body)} == {"50% Off"}
+    body = auth_client.get("/?client_name=CLIENT%20").get_data(as_text=True)
+    assert "171 open briefs" in body and "Page 1 of 4" in body
+    assert 'rel="next" href="/?page=2&amp;client_name=CLIENT">' in body  # trimmed
+    body = auth_client.get("/?page=2&client_name=CLIENT").get_data(as_text=True)
+    assert "Page 2 of 4" in body and len(rows(body)) == 50
+    assert all(cell(r, "Client").startswith("Client ") for r in rows(body))
+    body = auth_client.get("/?client_name=nobody").get_data(as_text=True)
+    assert "No briefs match these filters." in body
+    # An unknown id matches nothing known, so it is ignored, as a bad menu value was.
+    body = auth_client.get("/?client=999999&client_name=").get_data(as_text=True)
+    assert "180 open briefs" in body and "Clear filters" not in body
+
+
+def test_fifty_clients_keep_the_menu(auth_client, user):
+    many_clients(60, user, [f"Client {n:02d}" for n in range(50)])
+    body = auth_client.get("/").get_data(as_text=True)
+    assert body.count('<option value="', body.index('id="filter-client"')) >= 50
+    assert 'name="client_name"' not in body
+
+
+def test_the_client_search_reads_cyrillic_on_postgresql(tmp_path, postgres_url):
+    from briefs.dashboard.board import load_board
+    from tests.conftest import _fresh_app
+
+    with _fresh_app(tmp_path / "pg", SQLALCHEMY_DATABASE_URI=postgres_url) as pg_app:
+        db.drop_all()
+        db.create_all()
+        try:
+            template = make_template()
+            for name in ("Улыбка", "Acme", "УЛЫБКА плюс"):
+                make_brief(template, make_client(name))
+            db.session.commit()
+            with pg_app.test_request_context():
+                board = load_board({"client_name": "улыбка"}, NOW)
+                assert sorted(r.brief.client.name for r in board.rows) == ["УЛЫБКА плюс", "Улыбка"]
+                board = load_board({"client_name": "ACME"}, NOW)
+                assert [r.brief.client.name for r in board.rows] == ["Acme"]
+        finally:
+            db.session.remove()
+            db.drop_all()

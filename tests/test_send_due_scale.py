@@ -1,10 +1,11 @@
 """send-due judges only the briefs that can be due: idle and closed briefs cost it nothing."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from briefs.accounts import agency_settings
+from briefs.brief_summaries import refresh
 from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.mail.due_briefs import NOTHING_DUE
@@ -73,6 +74,9 @@ def add_idle_briefs(count: int, *, status: str = "sent", sent: datetime = WEDNES
             for brief_id in ids
         ],
     )
+    db.session.commit()
+    # Bulk inserts pass the session by: count their stored summaries as the migration did.
+    refresh(ids)
     db.session.commit()
     return ids
 
@@ -215,3 +219,46 @@ def test_a_run_with_100_due_briefs_costs_a_few_queries_more_per_brief_than_with_
     assert many - few <= 90 * PER_DUE_BRIEF, (few, many)
     reminded = db.session.scalars(select(Message.data).where(Message.kind == "reminder"))
     assert sorted(len(data["about"]) for data in reminded) == [10, 100]
+
+
+def at_risk_briefs(count: int) -> None:
+    """Add idle briefs whose answers are due on Monday 9 Nov: at risk from Wednesday on."""
+    ids = add_idle_briefs(count)
+    db.session.execute(
+        update(Brief).where(Brief.id.in_(ids)).values(launch_date=date(2026, 11, 16))
+    )
+    db.session.commit()
+    refresh(ids)
+    db.session.commit()
+
+
+def test_the_digest_run_reads_stored_summaries_the_same_at_100_or_1000_briefs(
+    app, user, count_queries
+):
+    def digest_run(now: datetime) -> tuple[int, str, list[str]]:
+        # The evening before (no digest then) told the team of the risk, and judged every
+        # brief: the digest's run then has none of them due.
+        agency_settings().daily_digest = False
+        db.session.commit()
+        assert send_due.run(now - timedelta(hours=15)).queued
+        # A brief a run mailed about is judged again by the next run (as cron makes them).
+        assert not send_due.run(now - timedelta(hours=14)).queued
+        agency_settings().daily_digest = True
+        db.session.commit()
+        db.session.expire_all()
+        with count_queries() as statements:
+            report = send_due.run(now)
+        [digest] = [m for m in report.queued if m.kind == "agency_digest"]
+        return len(statements), digest.text_body, statements
+
+    at_risk_briefs(100)
+    few, body, _statements = digest_run(datetime(2026, 11, 5, 7, 0, tzinfo=UTC))
+    assert body.count("Idle page") == 100
+    db.session.execute(update(Brief).values(status="closed"))
+    db.session.commit()
+    at_risk_briefs(1000)
+    many, body, statements = digest_run(datetime(2026, 11, 6, 7, 0, tzinfo=UTC))
+    assert body.count("Idle page") == 1000 and "At risk:" in body
+    assert many == few
+    # Listed from the summaries stored on the briefs: no brief judged, no field read.
+    assert not [q for q in statements if "FROM brief_field" in q]

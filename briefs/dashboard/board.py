@@ -39,12 +39,17 @@ from briefs.extensions import db
 from briefs.labels import RISK_BADGES, RISK_LABELS, SIDE_LABELS, STATUS_BADGES, STATUS_LABELS
 from briefs.models import AgencySettings, Brief, Client, Template, User
 from briefs.models.brief import CLOSED
+from briefs.name_search import name_contains
 from briefs.overview import stuck_order
 from briefs.paging import PAGE_SIZE, Page, clamp, requested_page
 from briefs.rules.completeness import Progress
 from briefs.rules.deadlines import AT_RISK, AT_RISK_WITHIN, LATE
 from briefs.rules.whose_move import CLIENT
 from briefs.rules.working_days import WorkCalendar
+from briefs.url_ids import parse_id
+
+#: Up to this many clients with briefs the client filter is a menu; beyond, a search box.
+CLIENT_MENU_MAX = 50
 
 #: A wait longer than this is pointed out on the dashboard.
 LONG_WAIT = timedelta(days=7)
@@ -97,7 +102,8 @@ class Board:
     rows: list[Row]
     #: Which page of the matching briefs `rows` is.
     page: Page
-    #: (id, name) of every client that has a brief, for the client filter.
+    #: (id, name) of every client that has a brief, for the client filter's menu; empty
+    #: when there are more than CLIENT_MENU_MAX of them (`client_search`).
     client_choices: list[tuple[int, str]]
     #: (value, label) for the status filter; "" is every open brief.
     status_choices: list[tuple[str, str]]
@@ -112,6 +118,12 @@ class Board:
     settings: AgencySettings
     #: One of NO_TEMPLATES, NO_BRIEFS, NO_OPEN, NO_MATCH, or None when there are rows.
     empty: str | None
+    #: Whether any client has a brief (whether the filters are shown at all).
+    any_client: bool = False
+    #: Too many clients for a menu: the client filter is a search box over their names.
+    client_search: bool = False
+    #: The name of the client `?client=` chose, shown in the search box.
+    chosen_client: str | None = None
 
 
 def build_row(chase: BriefChase, now: datetime) -> Row:
@@ -179,6 +191,12 @@ def brief_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     where = [~Brief.is_closed] if filters.status is None else [Brief.status == filters.status]
     if filters.client_id is not None:
         where.append(Brief.client_id == filters.client_id)
+    if filters.client_name is not None:
+        where.append(
+            Brief.client_id.in_(
+                select(Client.id).where(name_contains(Client.name, filters.client_name))
+            )
+        )
     if filters.owner_id is not None:
         where.append(Brief.created_by_id == filters.owner_id)
     return where
@@ -211,21 +229,50 @@ def risk_choices() -> list[tuple[str, str]]:
     return [("", _("Any risk"))] + [(risk, str(RISK_LABELS[risk])) for risk in RISK_FILTERS]
 
 
-def choices_with_briefs() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Return (id, name) of the clients with a brief, and of the teammates who created one,
-    each by name (one query for both)."""
-    clients = select(literal_column("'client'").label("kind"), Client.id, Client.name).where(
-        exists().where(Brief.client_id == Client.id)
+@dataclass(frozen=True)
+class Choices:
+    """The filters' choices: (id, name) of clients and of teammates, each by name."""
+
+    #: The clients with a brief, at most CLIENT_MENU_MAX + 1 of them (more make a search).
+    clients: list[tuple[int, str]]
+    #: The teammates who created a brief.
+    owners: list[tuple[int, str]]
+    #: (id, name) of the client `?client=` asked for, if it has a brief.
+    chosen: tuple[int, str] | None
+
+
+def choices_with_briefs(chosen_client: int | None = None) -> Choices:
+    """Return the clients with a brief (the first CLIENT_MENU_MAX + 1 by name), the
+    teammates who created one, and the asked-for client if it has a brief, in one query.
+
+    The asked-for client is looked up on its own, so `?client=` finds one the cut-short
+    menu leaves out.
+    """
+    with_brief = exists().where(Brief.client_id == Client.id)
+    clients = (
+        select(literal_column("'client'").label("kind"), Client.id, Client.name)
+        .where(with_brief)
+        .order_by(Client.name, Client.id)
+        .limit(CLIENT_MENU_MAX + 1)
+        .subquery()
     )
     owners = select(literal_column("'owner'").label("kind"), User.id, User.name).where(
         exists().where(Brief.created_by_id == User.id)
     )
-    both = union_all(clients, owners).subquery()
+    parts = [select(clients), owners]
+    if chosen_client is not None:
+        parts.append(
+            select(literal_column("'chosen'").label("kind"), Client.id, Client.name).where(
+                Client.id == chosen_client, with_brief
+            )
+        )
+    both = union_all(*parts).subquery()
     rows = db.session.execute(select(both).order_by(both.c.kind, both.c.name, both.c.id))
-    found: dict[str, list[tuple[int, str]]] = {"client": [], "owner": []}
+    found: dict[str, list[tuple[int, str]]] = {"client": [], "owner": [], "chosen": []}
     for kind, id_, name in rows:
         found[kind].append((id_, name))
-    return found["client"], found["owner"]
+    chosen = found["chosen"][0] if found["chosen"] else None
+    return Choices(found["client"], found["owner"], chosen)
 
 
 def at_risk_until(today: date, cal: WorkCalendar) -> date:
@@ -317,8 +364,11 @@ def load_board(args: Mapping[str, str], now: datetime) -> Board:
     The database filters, sorts and pages over the summaries stored on each brief
     (briefs.brief_summaries); only the page's briefs are judged afresh for their rows.
     """
-    clients, owners = choices_with_briefs()
-    filters = parse_filters(args, {c for c, _name in clients}, {u for u, _name in owners})
+    choices = choices_with_briefs(parse_id(args.get("client")))
+    clients = choices.clients
+    search = len(clients) > CLIENT_MENU_MAX
+    chosen = [choices.chosen[0]] if choices.chosen else []
+    filters = parse_filters(args, chosen, {u for u, _name in choices.owners})
     settings = agency_settings()
     settle()
     ids, page, waiting = page_of_briefs(
@@ -332,12 +382,15 @@ def load_board(args: Mapping[str, str], now: datetime) -> Board:
         filters=filters,
         rows=rows,
         page=page,
-        client_choices=clients,
+        client_choices=[] if search else clients,
         status_choices=status_choices(),
         count_line=count_words(page.total, waiting, filters),
-        owner_choices=owners,
+        owner_choices=choices.owners,
         side_choices=side_choices(),
         risk_choices=risk_choices(),
         settings=settings,
         empty=None if rows else empty_reason(filters, any_brief=bool(clients)),
+        any_client=bool(clients),
+        client_search=search,
+        chosen_client=choices.chosen[1] if choices.chosen else None,
     )

@@ -14,6 +14,8 @@ STATUS_FILTERS = ("draft", "sent", "submitted", "closed")
 SIDE_FILTERS = ("client", "agency", "none")
 #: Launch risks the risk filter offers.
 RISK_FILTERS = ("late", "at_risk", "on_track")
+#: A longer client search is cut here: no name is this long.
+MAX_SEARCH = 100
 
 
 @dataclass(frozen=True)
@@ -29,19 +31,29 @@ class Filters:
     risk: str | None = None
     #: The teammate who created the brief.
     owner_id: int | None = None
+    #: Part of a client's name (the search box that replaces the menu of many clients).
+    client_name: str | None = None
 
     @property
     def active(self) -> bool:
         """Tell whether anything narrows the default list of open briefs."""
         return any(
             value is not None
-            for value in (self.client_id, self.status, self.side, self.risk, self.owner_id)
+            for value in (
+                self.client_id,
+                self.client_name,
+                self.status,
+                self.side,
+                self.risk,
+                self.owner_id,
+            )
         )
 
     def query_args(self) -> dict[str, str | int]:
         """Return the filters as query arguments, the ones set only (for the pager's links)."""
         args = {
             "client": self.client_id,
+            "client_name": self.client_name,
             "status": self.status,
             "move": self.side,
             "risk": self.risk,
@@ -56,6 +68,11 @@ def _known_id(raw: str | None, known: Collection[int]) -> int | None:
     return number if number in known else None
 
 
+def _search(raw: str | None) -> str | None:
+    text = (raw or "").strip()[:MAX_SEARCH]
+    return text or None
+
+
 def _choice(raw: str | None, known: Collection[str]) -> str | None:
     return raw if raw in known else None
 
@@ -66,6 +83,7 @@ def parse_filters(
     """Read the filters from query arguments, ignoring values that match nothing known."""
     return Filters(
         client_id=_known_id(args.get("client"), client_ids),
+        client_name=_search(args.get("client_name")),
         status=_choice(args.get("status"), STATUS_FILTERS),
         side=_choice(args.get("move"), SIDE_FILTERS),
         risk=_choice(args.get("risk"), RISK_FILTERS),

@@ -18,9 +18,9 @@ from briefs.extensions import db
 from briefs.links import agency_link, client_link, status_link
 from briefs.mail.content import render_mail
 from briefs.mail.outbox import Draft
-from briefs.models import AgencySettings, Brief, Contact, RecipientLink, User
+from briefs.models import AgencySettings, Brief, Client, Contact, RecipientLink, User
 from briefs.recipient_links import recipient_links, status_token_sealed
-from briefs.rules.deadlines import AT_RISK, LATE
+from briefs.rules.deadlines import AT_RISK, LATE, risk
 from briefs.rules.digest_news import is_news, news_since
 from briefs.rules.whose_move import CLIENT
 from briefs.rules.working_days import WorkCalendar
@@ -65,21 +65,86 @@ def digest_row(chase: BriefChase, *, client_url: str | None = None) -> DigestRow
     )
 
 
+@dataclass(frozen=True)
+class DigestLine:
+    """One open brief as the agency's digest weighs it: its row, and when the client last
+    did something on it (news since the last digest)."""
+
+    row: DigestRow
+    last_client_at: datetime | None
+
+
+def chase_lines(chases: list[BriefChase]) -> list[DigestLine]:
+    """Return the digest lines of briefs judged in full (whether they give the digest news)."""
+    return [DigestLine(digest_row(c), c.summary.last_client_at) for c in chases]
+
+
+def stored_lines(settings: AgencySettings, cal: WorkCalendar, now: datetime) -> list[DigestLine]:
+    """Return every open brief's digest line, read in one narrow query from the summaries
+    stored on the briefs (briefs.brief_summaries), none of them loaded as an object.
+
+    The launch risk is judged as chase_policy.deadline judges it, from the stored info due
+    day and missing count; "open" is what chasing judges (mail.chasing.open_briefs).
+    """
+    today = now.astimezone(zone(settings.timezone)).date()
+    found = db.session.execute(
+        select(
+            Brief.id,
+            Brief.title,
+            Brief.launch_date,
+            Brief.required_count,
+            Brief.missing_count,
+            Brief.move_side,
+            Brief.move_since,
+            Brief.last_client_at,
+            Brief.info_due,
+            Client.name,
+        )
+        .join(Client, Brief.client_id == Client.id)
+        .where(Brief.status.in_(("sent", "submitted")))
+        .order_by(Brief.id)
+    )
+    return [
+        DigestLine(
+            DigestRow(
+                title=b.title,
+                client=b.name,
+                answered=b.required_count - b.missing_count,
+                required=b.required_count,
+                missing=b.missing_count,
+                risk=risk(b.info_due, today, b.missing_count, cal),
+                info_due=b.info_due,
+                launch=b.launch_date,
+                url=agency_link(b.id),
+                waiting_since=b.move_since if b.move_side == CLIENT else None,
+            ),
+            b.last_client_at,
+        )
+        for b in found
+    ]
+
+
 def user_locale(user: User, settings: AgencySettings) -> str:
     """Return the language a teammate reads mail in."""
     return user.locale or settings.default_locale or "en"
 
 
+def digest_open(settings: AgencySettings, cal: WorkCalendar, now: datetime) -> bool:
+    """Tell whether the daily digest may go out at `now` (a working day, the window open)."""
+    local = now.astimezone(zone(settings.timezone))
+    if not settings.daily_digest or not cal.is_working_day(local.date()):
+        return False
+    return local.hour >= settings.window_start_hour
+
+
 def agency_digests(
-    chases: list[BriefChase], *, settings: AgencySettings, cal: WorkCalendar, now: datetime
+    lines: list[DigestLine], *, settings: AgencySettings, cal: WorkCalendar, now: datetime
 ) -> list[Draft]:
     """Draft the daily digest for each teammate, once a working day after the window opens."""
     local = now.astimezone(zone(settings.timezone))
-    if not settings.daily_digest or not cal.is_working_day(local.date()):
+    if not digest_open(settings, cal, now) or not lines:
         return []
-    if local.hour < settings.window_start_hour or not chases:
-        return []
-    rows = [digest_row(c) for c in chases]
+    rows = [line.row for line in lines]
     late = [r for r in rows if r.risk == LATE]
     at_risk = [r for r in rows if r.risk == AT_RISK]
     stuck = [
@@ -88,9 +153,7 @@ def agency_digests(
         if r.waiting_since and now - r.waiting_since >= STUCK_AFTER and r.risk != LATE
     ]
     since = news_since(local, cal, settings.window_start_hour)
-    arrived = [
-        row for row, c in zip(rows, chases, strict=True) if is_news(c.summary.last_client_at, since)
-    ]
+    arrived = [line.row for line in lines if is_news(line.last_client_at, since)]
     if not (late or at_risk or stuck or arrived):
         return []
     drafts = []

@@ -26,7 +26,7 @@ from briefs.chase_status import BriefChase
 from briefs.extensions import db
 from briefs.mail.chasing import decision_makers
 from briefs.mail.comment_mail import QUIET
-from briefs.mail.digests import STUCK_AFTER, agency_digests
+from briefs.mail.digests import STUCK_AFTER, DigestLine, agency_digests
 from briefs.mail.outbox import Draft, covered_briefs
 from briefs.models import AgencySettings, Brief, Client, Event, Message, User
 from briefs.models.outbox import QUEUED
@@ -69,35 +69,38 @@ def look_again(*, client_id: int | None = None) -> None:
 
 @dataclass(frozen=True)
 class Selection:
-    """The briefs a run judges: their ids (None: every open brief), and whether the daily
-    digest is still to go out today."""
+    """The briefs a run judges (their ids), whether the daily digest is still to go out
+    today, and whether it is still to be weighed over every open brief today."""
 
-    ids: set[int] | None
+    ids: set[int]
     digest_due: bool
+    #: False once a run weighed every brief today and found nothing to tell
+    #: (`note_empty_digest`): then only news from a judged brief makes it weigh them again.
+    digest_unweighed: bool = False
 
 
 def select_due(settings: AgencySettings, now: datetime) -> Selection:
     """Choose the open briefs a run at `now` must judge (a fixed number of queries).
 
-    The daily digest lists every open brief: the first run of the day that may send it
-    judges them all. When that found nothing to tell, later runs judge the briefs due and
-    look at every brief again only once one of those gives the digest news (`digest_news`).
+    The daily digest lists every open brief, read from their stored summaries
+    (mail.digests.stored_lines) rather than judged: the first run of the day that may
+    send it weighs them all. When that found nothing to tell, later runs weigh them again
+    only once a brief they judge gives the digest news (`digest_news`).
     """
     digest_due = _agency_digest_due(settings, now)
-    if digest_due and settings.digest_empty_on != _agency_day(settings, now):
-        return Selection(None, True)
-    return Selection(_due_ids(settings, now), digest_due)
+    unweighed = digest_due and settings.digest_empty_on != _agency_day(settings, now)
+    return Selection(_due_ids(settings, now), digest_due, unweighed)
 
 
 def digest_news(
-    chases: list[BriefChase], settings: AgencySettings, cal: WorkCalendar, now: datetime
+    lines: list[DigestLine], settings: AgencySettings, cal: WorkCalendar, now: datetime
 ) -> bool:
     """Tell whether the judged briefs give today's digest, not sent yet, something to tell."""
-    return bool(agency_digests(chases, settings=settings, cal=cal, now=now))
+    return bool(agency_digests(lines, settings=settings, cal=cal, now=now))
 
 
 def note_empty_digest(settings: AgencySettings, now: datetime) -> None:
-    """Remember that every brief was judged today and the digest had nothing to tell."""
+    """Remember that every brief was weighed today and the digest had nothing to tell."""
     settings.digest_empty_on = _agency_day(settings, now)
 
 

@@ -20,7 +20,7 @@ from briefs.mail.batching import batch_reminders, fold_invitations
 from briefs.mail.chasing import lookups, open_briefs, plan_brief, risk_changes
 from briefs.mail.comment_mail import comment_drafts
 from briefs.mail.delivery import deliver_due
-from briefs.mail.digests import agency_digests, client_digests
+from briefs.mail.digests import agency_digests, chase_lines, client_digests, stored_lines
 from briefs.mail.due_briefs import (
     digest_news,
     drafted_briefs,
@@ -91,15 +91,12 @@ def plan(now: datetime) -> Plan:
     as_of_event = last_event_id()
     chosen = select_due(settings, now)
     ids = chosen.ids
-    if ids is None:
-        briefs = open_briefs()
-    else:
-        briefs = open_briefs(sorted(ids)) if ids else []
+    briefs = open_briefs(sorted(ids)) if ids else []
     chases, cal = assess(briefs, settings, now)
-    if ids is not None and chosen.digest_due and digest_news(chases, settings, cal, now):
-        # A brief due now gives the day's digest news: the digest lists every open brief.
-        chases, cal = assess(open_briefs(), settings, now)
-        ids = None
+    # The digest lists every open brief, from the summaries stored on them (not judged).
+    weigh = chosen.digest_due and (
+        chosen.digest_unweighed or digest_news(chase_lines(chases), settings, cal, now)
+    )
     drafts: list[Draft] = []
     alerts: list[AlertLine] = []
     levels: dict[int, str | None] = {}
@@ -123,10 +120,13 @@ def plan(now: datetime) -> Plan:
     # One alert per teammate, listing every brief that needs them after this run.
     drafts += alert_drafts(alerts, settings)
     drafts += move_drafts(chases, settings, now)
-    digests = agency_digests(chases, settings=settings, cal=cal, now=now)
-    if ids is None and chosen.digest_due and not digests:
-        note_empty_digest(settings, now)
-    drafts += digests
+    if weigh:
+        digests = agency_digests(
+            stored_lines(settings, cal, now), settings=settings, cal=cal, now=now
+        )
+        if not digests:
+            note_empty_digest(settings, now)
+        drafts += digests
     drafts += client_digests(chases, settings=settings, cal=cal, now=now)
     # Marks its comments as told in the session; a dry run rolls that back.
     drafts += comment_drafts(now)
