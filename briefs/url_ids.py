@@ -30,6 +30,13 @@ def parse_id(raw: str | None) -> int | None:
     return value if value <= MAX_ID else None
 
 
+def json_id(value: object) -> int | None:
+    """Read an id sent as a JSON number; None unless it is a possible id (no booleans)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
 def init_app(app: Flask) -> None:
     """Install the bounded converter; call before any route is added."""
     app.url_map.converters["int"] = IdConverter

@@ -333,12 +333,16 @@ def test_it_refuses_a_brief_the_page_would_refuse(api):
         "launch_date",
         "work_days",
     }
-    unknown = api.post(
-        "/api/v1/briefs", json={"template_id": template.id, "client_id": 999, "title": "x"}
-    )
-    assert unknown.get_json()["errors"] == [
-        {"field": "client_id", "message": "No client has this id."}
-    ]
+    # Past what a row's id can be (the fuzzer's 2**63 once reached SQLite: a 500), a boolean.
+    for client_id in (999, 2**63, -1, True):
+        unknown = api.post(
+            "/api/v1/briefs",
+            json={"template_id": template.id, "client_id": client_id, "title": "x"},
+        )
+        assert unknown.status_code == 422
+        assert unknown.get_json()["errors"] == [
+            {"field": "client_id", "message": "No client has this id."}
+        ]
     assert db.session.scalar(db.select(db.func.count(Brief.id))) == 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,7 +27,16 @@ CHECKS = [
 ]
 
 
-def test_it_survives_fuzzing_from_its_openapi_document(app, user):
+@pytest.mark.parametrize(
+    ("examples", "derandomize"),
+    [
+        # `make test`: the same examples every run, so a red run is a new bug, not bad luck.
+        pytest.param(EXAMPLES, True, id="fixed"),
+        # `make test-stress`: fresh random examples, four times as many, to find new bugs.
+        pytest.param(4 * EXAMPLES, False, id="random", marks=pytest.mark.stress),
+    ],
+)
+def test_it_survives_fuzzing_from_its_openapi_document(app, user, examples, derandomize):
     brief, _token = make_brief()
     answer_fields(brief, ["name", "channels"], NOW)
     _token_row, secret = create_token(user, "Fuzz", "write", NOW)
@@ -48,7 +58,8 @@ def test_it_survives_fuzzing_from_its_openapi_document(app, user):
     for operation in operations:
 
         @settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
+            derandomize=derandomize,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),

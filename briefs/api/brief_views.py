@@ -34,6 +34,7 @@ from briefs.rules.completeness import has_answer
 from briefs.rules.deadlines import AT_RISK, LATE
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.timeline.loading import agency_calendar, build, load_brief_history
+from briefs.url_ids import json_id
 
 NEW_BRIEF_FIELDS = (
     "template_id",
@@ -170,8 +171,8 @@ def create_brief():
     """Create a brief from a template for a client, checked as the page checks it."""
     require_token()
     body = json_body(NEW_BRIEF_FIELDS, required=("template_id", "client_id", "title"))
-    client_id = body.get("client_id")
-    client = db.session.get(Client, client_id) if isinstance(client_id, int) else None
+    client_id = json_id(body.get("client_id"))
+    client = db.session.get(Client, client_id) if client_id is not None else None
     if client is None:
         raise invalid([{"field": "client_id", "message": "No client has this id."}])
     templates = db.session.scalars(select(Template).where(Template.archived_at.is_(None))).all()
