@@ -32,6 +32,7 @@ from briefs.client_form.filling import (
     store_files,
     store_form_files,
 )
+from briefs.client_form.fragments import PageFragments
 from briefs.client_form.page import build_page, file_views, saved_message, state_json
 from briefs.client_form.sharing import check_limits, read_handover_form, scope_fields, share
 from briefs.comments import add_comment, clean_body, resolve
@@ -77,7 +78,10 @@ def _back(token: str, field_id: int | None = None, anchor: str | None = None):
 
 
 def _render(link: Link, status: int = 200, **kwargs):
-    return render_template("client_form/form.html", page=build_page(link, **kwargs)), status
+    page = build_page(link, **kwargs)
+    return render_template(
+        "client_form/form.html", page=page, fragments=PageFragments(page)
+    ), status
 
 
 @bp.get("/c/<token>")
