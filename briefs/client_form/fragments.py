@@ -39,17 +39,17 @@ class FragmentCache:
 
     def __init__(self, size: int = MAX_FRAGMENTS) -> None:
         self.size = size
-        self._items: OrderedDict[bytes, Markup] = OrderedDict()
+        self._items: OrderedDict[bytes, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: bytes) -> Markup | None:
+    def get(self, key: bytes) -> str | None:
         with self._lock:
             html = self._items.get(key)
             if html is not None:
                 self._items.move_to_end(key)
             return html
 
-    def put(self, key: bytes, html: Markup) -> None:
+    def put(self, key: bytes, html: str) -> None:
         with self._lock:
             self._items[key] = html
             self._items.move_to_end(key)
@@ -143,7 +143,7 @@ def _reuse(key: bytes | None, render: Callable[[], Markup]) -> Markup:
     if html is None:
         html = Markup(render())
         CACHE.put(key, html)
-    return html
+    return Markup(html)
 
 
 class PageFragments:
