@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from briefs.client_form.page import FieldView, FormPage
 
 #: Fragments kept per process: a few long briefs' worth in each language.
-MAX_FRAGMENTS = 4096
+MAX_FRAGMENTS = 2048
 
 
 class FragmentCache:
