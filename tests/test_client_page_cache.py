@@ -222,3 +222,17 @@ def test_only_the_shared_link_keeps_pages(app, client):
     assert len(app.extensions.get("client_pages", ())) == 0
     client.get(f"/c/{token}")
     assert len(app.extensions["client_pages"]) == 1
+
+
+def test_a_kept_page_costs_the_same_three_queries_for_10_and_60_fields(client, count_queries):
+    from tests.factories import make_long_brief
+
+    counts = []
+    for size in (10, 60):
+        _brief_, token = make_long_brief(size, title=f"{size} questions")
+        client.get(f"/c/{token}")
+        with count_queries(fresh_session=True) as statements:
+            page = client.get(f"/c/{token}")
+        assert page.text.count('class="q"') == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1] == 3
