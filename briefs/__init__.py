@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         formatting,
         health,
         observability,
+        page_versions,
         security_headers,
     )
 
@@ -55,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     observability.init_app(app)
     # Every commit stores the summaries of the briefs it changed (the dashboard reads them).
     brief_summaries.watch(extensions.db.session)
+    # Every change to what a client's form shows raises its brief's page version.
+    page_versions.watch(extensions.db.session)
 
     from briefs.api.blueprint import bp as api_bp
     from briefs.auth import session

@@ -215,6 +215,22 @@ def mark_sent(brief: Brief, actor: Actor, now: datetime, *, channel: str = "manu
     )
 
 
+def link_opened_recently(brief_id: int, actor_label: str, now: datetime) -> bool:
+    """Whether an opening of the link by `actor_label` is already on record this hour."""
+    last = db.session.scalar(
+        select(Event.created_at)
+        .where(
+            Event.brief_id == brief_id,
+            Event.kind == "link_opened",
+            Event.actor_label == actor_label,
+            Event.created_at > now - LINK_OPENED_EVERY,
+        )
+        .order_by(Event.created_at.desc())
+        .limit(1)
+    )
+    return last is not None
+
+
 def note_link_opened(brief: Brief, now: datetime, contact: Contact | None = None) -> bool:
     """Record that a client link was opened, at most once per hour per link.
 
@@ -222,18 +238,7 @@ def note_link_opened(brief: Brief, now: datetime, contact: Contact | None = None
     link it names nobody, since anyone the link was sent to may have opened it.
     """
     actor = Actor.client(contact.name if contact is not None else "")
-    last = db.session.scalar(
-        select(Event.created_at)
-        .where(
-            Event.brief_id == brief.id,
-            Event.kind == "link_opened",
-            Event.actor_label == actor.label,
-            Event.created_at > now - LINK_OPENED_EVERY,
-        )
-        .order_by(Event.created_at.desc())
-        .limit(1)
-    )
-    if last is not None:
+    if link_opened_recently(brief.id, actor.label, now):
         return False
     data = {"contact": contact.id} if contact is not None else {"link": brief.token_hash[:12]}
     record(brief, "link_opened", actor, now, **data)

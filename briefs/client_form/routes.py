@@ -14,12 +14,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 
 from briefs import clock, workflow
 from briefs.answer_messages import answer_error
+from briefs.client_form import page_cache
 from briefs.client_form.access import Link, field_of, open_link, upload_of
 from briefs.client_form.filling import (
     Outcome,
@@ -32,6 +34,7 @@ from briefs.client_form.filling import (
     store_files,
     store_form_files,
 )
+from briefs.client_form.fragments import PageFragments
 from briefs.client_form.page import build_page, file_views, saved_message, state_json
 from briefs.client_form.sharing import check_limits, read_handover_form, scope_fields, share
 from briefs.comments import add_comment, clean_body, resolve
@@ -77,18 +80,28 @@ def _back(token: str, field_id: int | None = None, anchor: str | None = None):
 
 
 def _render(link: Link, status: int = 200, **kwargs):
-    return render_template("client_form/form.html", page=build_page(link, **kwargs)), status
+    page = build_page(link, **kwargs)
+    return render_template(
+        "client_form/form.html", page=page, fragments=PageFragments(page)
+    ), status
 
 
 @bp.get("/c/<token>")
 def form(token: str):
     """Show the client's form and note that the link was opened."""
+    now = clock.utcnow()
+    peek = page_cache.peek(token)
+    kept = page_cache.reuse(peek, now)
+    if kept is not None:
+        return kept
     link = open_link(token)
-    if not link.is_colleague and workflow.note_link_opened(
-        link.brief, clock.utcnow(), link.contact
-    ):
+    if not link.is_colleague and workflow.note_link_opened(link.brief, now, link.contact):
         db.session.commit()
-    return _render(link)
+    flashed = "_flashes" in session
+    html, status = _render(link)
+    if peek is not None and link.contact is None and not link.is_colleague:
+        page_cache.keep(peek, html, flashed=flashed)
+    return html, status
 
 
 @bp.post("/c/<token>")

@@ -121,6 +121,10 @@ class Brief(db.Model):
     last_client_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The day the answers are needed by (the launch date minus the working days).
     info_due: Mapped[date | None] = mapped_column(Date)
+    #: Raised in the transaction of every change to what the client's form shows (the
+    #: brief, its sections, fields, answers, reviews, files, comments, hand-overs, links;
+    #: briefs.page_versions), so a page rendered at one version is that version's page.
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
     #: The contact told when the brief stalls; None means every decision-maker of the client.
     decision_maker_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"), index=True
