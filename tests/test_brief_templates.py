@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from briefs.extensions import db
 from briefs.models import Template, TemplateField, TemplateSection
@@ -599,7 +600,8 @@ def test_build_a_template_in_the_browser(page, live_server, user):
     page.fill("#label", "Is parking available?")
     page.select_option("#type", "yes_no")
     page.click("form.tpl-form button[type=submit]")
-    assert page.locator("code", has_text="is_parking_available").count() == 1
+    # Waits for the template page the save leads to (count() would read the form page).
+    expect(page.locator("code", has_text="is_parking_available")).to_have_count(1)
 
 
 def test_a_badly_written_condition_is_refused_in_russian(auth_client, user):
