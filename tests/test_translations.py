@@ -8,6 +8,7 @@ among the words a person sees or hears (text, aria-label, title, placeholder, al
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from html.parser import HTMLParser
@@ -201,6 +202,20 @@ def test_russian_pages_show_no_english_msgid(app, client, user):
     sign_in = app.test_client().get("/login", headers={"Accept-Language": "ru"})
     if english := _english_on(_visible_text(sign_in.get_data(as_text=True)), phrases):
         problems.append(f"sign in: {english}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_title_is_one_line_of_plain_text(client, user):
+    """The <title> block holds words only (a section once landed in the account page's)."""
+    pages = russian_pages(user)
+    login(client, user.email)
+    problems = []
+    for name, path in pages.items():
+        body = client.get(path, headers={"Accept-Language": "ru"}).get_data(as_text=True)
+        found = re.search(r"<title>(.*?)</title>", body, re.S)
+        title = found.group(1).strip() if found else ""
+        if not title or "\n" in title or "<" in html.unescape(title):
+            problems.append(f"{name} ({path}): {title[:80]!r}")
     assert not problems, "\n".join(problems)
 
 
