@@ -1,8 +1,9 @@
 """Ids in URLs and forms: whole numbers a database row can have, else "not found".
 
-Every table's id is a signed 64-bit integer on PostgreSQL and SQLite. A larger number in a
-URL would reach the database and fail there (a 500); the `int` converter installed here
-refuses it while routing, so such a URL answers 404 like any other unknown id.
+Every table's id is an INTEGER: signed 32-bit on PostgreSQL (serial), 64-bit on SQLite. A
+larger number would reach the database and fail there (a 500 on SQLite past 2**63, a refused
+value on PostgreSQL past 2**31); the `int` converter installed here refuses it while routing,
+so such a URL answers 404 like any other unknown id, on either database.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-#: The largest id a row can have (signed 64-bit).
-MAX_ID = 2**63 - 1
+#: The largest id a row can have on every database we run on (PostgreSQL's signed 32-bit).
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
