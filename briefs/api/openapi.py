@@ -11,6 +11,16 @@ MOMENT = {"type": ["string", "null"], "format": "date-time"}
 DAY = {"type": ["string", "null"], "format": "date"}
 #: A question's condition, as docs/template-format.md describes `show_when`.
 CONDITION = {"type": "object"}
+#: What a template question says, in the template and in its file (which adds show_when).
+FIELD_FACTS = {
+    "key": STR,
+    "label": STR,
+    "type": STR,
+    "required": BOOL,
+    "help": STR,
+    "example": STR,
+    "options": {"type": "array", "items": STR},
+}
 
 
 def _ref(name: str) -> dict:
@@ -72,17 +82,7 @@ SCHEMAS = {
                                 "description": STR,
                                 "fields": {
                                     "type": "array",
-                                    "items": _obj(
-                                        {
-                                            "key": STR,
-                                            "label": STR,
-                                            "type": STR,
-                                            "required": BOOL,
-                                            "help": STR,
-                                            "example": STR,
-                                            "options": {"type": "array", "items": STR},
-                                        }
-                                    ),
+                                    "items": _obj(FIELD_FACTS),
                                 },
                             }
                         ),
@@ -108,13 +108,7 @@ SCHEMAS = {
                             "type": "array",
                             "items": _obj(
                                 {
-                                    "key": STR,
-                                    "label": STR,
-                                    "type": STR,
-                                    "required": BOOL,
-                                    "help": STR,
-                                    "example": STR,
-                                    "options": {"type": "array", "items": STR},
+                                    **FIELD_FACTS,
                                     "show_when": CONDITION,
                                 },
                                 ["key", "label"],
