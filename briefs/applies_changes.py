@@ -13,7 +13,7 @@ from sqlalchemy import select, tuple_
 
 from briefs.extensions import db
 from briefs.models import Answer, Brief, BriefField
-from briefs.rules.conditions import hidden_keys
+from briefs.rules.conditions import ConditionError, hidden_keys, keys_of, parse
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,9 @@ def applies_changes(brief: Brief, saved: list[BriefField]) -> tuple[list[str], l
     Both in brief order; two empty lists when the brief has no conditions.
     """
     fields = [field for section in brief.sections for field in section.fields]
-    if not saved or not any(field.condition for field in fields):
+    # Whether a question applies depends only on the answers its conditions name: a save
+    # of answers no condition names (most saves) changes nothing, and costs no query.
+    if not saved or not {field.key for field in saved} & _named_keys(fields):
         return [], []
     asked = [(field.id, field.revision - 1) for field in saved if field.revision > 1]
     previous: dict[int, tuple[str, bool]] = {}
@@ -62,3 +64,16 @@ def applies_changes(brief: Brief, saved: list[BriefField]) -> tuple[list[str], l
         field.key for field in fields if field.key in was_hidden and field.key not in now_hidden
     ]
     return hid, shown
+
+
+def _named_keys(fields: list[BriefField]) -> set[str]:
+    """The keys of the questions some condition names (a malformed condition names none,
+    as it hides nothing: rules.conditions.hidden_keys)."""
+    named: set[str] = set()
+    for field in fields:
+        if field.condition:
+            try:
+                named.update(keys_of(parse(field.condition)))
+            except ConditionError:
+                continue
+    return named

@@ -22,7 +22,7 @@ Writes that bypass the session (bulk inserts in the benchmark and test factories
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from types import SimpleNamespace
 
@@ -31,10 +31,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from briefs import loaded_state
 from briefs.brief_tallies import summaries_where
 from briefs.chase_policy import calendar
 from briefs.extensions import db
 from briefs.models import AgencySettings, Brief, BriefField, BriefSection, Comment, Event
+from briefs.overview import brief_fields, comments_by_brief, load_telling, summarize
 from briefs.rules.deadlines import info_due_date
 
 #: The brief's own columns its summary reads; a change to any other one changes nothing.
@@ -43,6 +45,15 @@ _BRIEF_FACTS = ("status", "created_at", "sent_at", "submitted_at", "launch_date"
 _BRIEF_PARTS = (BriefField, BriefSection, Comment, Event)
 #: Where the session keeps what it flushed since the last `settle`.
 _PENDING = "briefs_to_summarize"
+#: Where it keeps the briefs whose sections or fields it added, removed or moved: their
+#: collections in memory may be out of step with the rows, so they are counted in SQL.
+_RESHAPED = "briefs_reshaped"
+#: Where it keeps the briefs whose launch or work days it changed (their info due day).
+_DATED = "briefs_dated"
+#: The brief's columns its info due day is counted from.
+_DATES = ("launch_date", "work_days")
+#: A field's columns that place it in its brief.
+_PLACE = ("brief_id", "section_id", "position")
 #: An agency that saved no settings yet: its country's holidays only (none known).
 _NO_SETTINGS = SimpleNamespace(holiday_country="", extra_holidays="")
 #: The stored columns, in the order `refresh` writes them.
@@ -67,11 +78,29 @@ def _note(session: Session, _context, _instances) -> None:
                 state.attrs[name].history.has_changes() for name in _BRIEF_FACTS
             ):
                 continue
+            if state.pending or any(state.attrs[name].history.has_changes() for name in _DATES):
+                session.info.setdefault(_DATED, []).append(obj)
         elif not isinstance(obj, _BRIEF_PARTS):
             continue
         # The brief's id when known now (a deleted row may not tell it after the flush),
         # else the row, asked again once the flush has given it one.
         pending.append(_brief_id(obj) or obj)
+        if _reshapes(session, obj):
+            session.info.setdefault(_RESHAPED, []).append(_brief_id(obj) or obj)
+
+
+def _reshapes(session: Session, obj) -> bool:
+    """Whether the change adds, removes or moves a section or field of its brief."""
+    if isinstance(obj, BriefSection):
+        return True
+    if not isinstance(obj, BriefField):
+        return False
+    state = inspect(obj)
+    return (
+        obj in session.new
+        or obj in session.deleted
+        or any(state.attrs[name].history.has_changes() for name in _PLACE)
+    )
 
 
 def _before_commit(session: Session) -> None:
@@ -80,7 +109,8 @@ def _before_commit(session: Session) -> None:
 
 
 def _forget(session: Session, _previous) -> None:
-    session.info.pop(_PENDING, None)
+    for key in (_PENDING, _RESHAPED, _DATED):
+        session.info.pop(key, None)
 
 
 def watch(session) -> None:
@@ -99,10 +129,27 @@ def settle(session=None) -> None:
     """Write the summaries of every brief changed in this transaction so far."""
     session = db.session if session is None else session
     session.flush()
-    noted = session.info.pop(_PENDING, [])
-    ids = {item if isinstance(item, int) else _brief_id(item) for item in noted} - {None}
+    ids = _ids(session.info.pop(_PENDING, []))
+    reshaped = _ids(session.info.pop(_RESHAPED, []))
+    dated = _ids(session.info.pop(_DATED, []))
     if ids:
-        refresh(sorted(ids))
+        held = _held(session, ids - reshaped)
+        # A brief held current keeps the info due day it holds unless its dates changed.
+        refresh(sorted(ids), held=held, undated=set(held) - dated)
+
+
+def _ids(noted: list) -> set[int]:
+    return {item if isinstance(item, int) else _brief_id(item) for item in noted} - {None}
+
+
+def _held(session: Session, ids: set[int]) -> dict[int, Brief]:
+    """The briefs among these held in memory, whole and provably current (loaded_state)."""
+    held = {}
+    for brief_id in ids:
+        brief = session.identity_map.get(identity_key(Brief, brief_id))
+        if brief is not None and loaded_state.in_step(session, brief):
+            held[brief_id] = brief
+    return held
 
 
 def _calendar_settings():
@@ -117,10 +164,9 @@ def _calendar_settings():
 def refresh_info_due() -> int:
     """Recount every dated brief's info due day: the agency's days off changed (one read,
     one write)."""
-    settings = _calendar_settings()
-    calendars: dict[int, object] = {}
+    calendars = _Calendars()
     rows = [
-        {"b_id": id_, "info_due": _info_due(launch, work_days, settings, calendars)}
+        {"b_id": id_, "info_due": calendars.info_due(launch, work_days)}
         for id_, launch, work_days in db.session.execute(
             select(Brief.id, Brief.launch_date, Brief.work_days).where(
                 Brief.launch_date.is_not(None)
@@ -132,23 +178,37 @@ def refresh_info_due() -> int:
     return len(rows)
 
 
-def refresh(brief_ids: Iterable[int]) -> int:
+def refresh(
+    brief_ids: Iterable[int],
+    held: dict[int, Brief] | None = None,
+    undated: Collection[int] = (),
+) -> int:
     """Recount and store the summaries of these briefs (a few queries per thousand briefs).
 
+    The briefs in `held` (by id; whole in memory and current) are counted from memory, as
+    the dashboard judged a brief before it counted in SQL: one query for their comments.
+    Those in `undated` keep their info due day (their launch and work days did not change).
     Return how many briefs were written. Briefs that no longer exist are skipped.
     """
     ids = list(brief_ids)
     if not ids:
         return 0
-    settings = _calendar_settings()
-    calendars: dict[int, object] = {}
+    held = held or {}
+    calendars = _Calendars()
     written = 0
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        rows = [_row(summary, settings, calendars) for summary in _summaries(chunk)]
-        if rows:
-            _write(rows)
-            written += len(rows)
+        counted = [brief_id for brief_id in chunk if brief_id not in held]
+        summaries = [
+            *(_summaries(counted) if counted else []),
+            *_summaries_held([held[brief_id] for brief_id in chunk if brief_id in held]),
+        ]
+        dated = [_row(s, calendars) for s in summaries if s.brief.id not in undated]
+        kept = [_row(s) for s in summaries if s.brief.id in undated]
+        for rows, columns in ((dated, COLUMNS), (kept, COLUMNS[:-1])):
+            if rows:
+                _write(rows, columns)
+                written += len(rows)
     return written
 
 
@@ -162,18 +222,40 @@ def _summaries(ids: list[int]):
         return summaries_where([Brief.id.in_(ids)])
 
 
-def _info_due(launch: date | None, work_days: int, settings, calendars: dict) -> date | None:
-    """The day the answers are needed by, on the agency's calendar around the launch."""
-    if launch is None:
-        return None
-    if launch.year not in calendars:
-        calendars[launch.year] = calendar(settings or _NO_SETTINGS, launch)
-    return info_due_date(launch, work_days, calendars[launch.year])
+def _summaries_held(briefs: list[Brief]) -> list:
+    """Judge briefs held whole in memory from their fields (comments and how answers sent
+    back were told are read: they are not part of what the session holds)."""
+    if not briefs:
+        return []
+    fields = {brief.id: brief_fields(brief) for brief in briefs}
+    with db.session.no_autoflush:
+        comments = comments_by_brief(list(fields))
+        telling = load_telling([field for each in fields.values() for field in each])
+    return [summarize(brief, fields[brief.id], comments[brief.id], telling) for brief in briefs]
 
 
-def _row(summary, settings, calendars: dict) -> dict:
+class _Calendars:
+    """The agency's calendar of each launch year, its settings read once when first asked."""
+
+    def __init__(self) -> None:
+        self.settings = None
+        self.years: dict[int, object] = {}
+
+    def info_due(self, launch: date | None, work_days: int) -> date | None:
+        """The day the answers are needed by, on the agency's calendar around the launch."""
+        if launch is None:
+            return None
+        if launch.year not in self.years:
+            if self.settings is None:
+                self.settings = _calendar_settings() or _NO_SETTINGS
+            self.years[launch.year] = calendar(self.settings, launch)
+        return info_due_date(launch, work_days, self.years[launch.year])
+
+
+def _row(summary, calendars: _Calendars | None = None) -> dict:
+    """The stored columns of one summary; without calendars, all but the info due day."""
     brief, move = summary.brief, summary.move
-    return {
+    row = {
         "b_id": brief.id,
         "required_count": summary.progress.required,
         "missing_count": summary.progress.missing,
@@ -181,8 +263,10 @@ def _row(summary, settings, calendars: dict) -> dict:
         "move_side": move.side,
         "move_since": move.since if move.side else None,
         "last_client_at": summary.last_client_at,
-        "info_due": _info_due(brief.launch_date, brief.work_days, settings, calendars),
     }
+    if calendars is not None:
+        row["info_due"] = calendars.info_due(brief.launch_date, brief.work_days)
+    return row
 
 
 def _write(rows: list[dict], columns: tuple[str, ...] = COLUMNS) -> None:

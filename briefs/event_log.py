@@ -54,15 +54,22 @@ class _Head:
 
 
 def _lock_head() -> _Head:
-    """Lock the chain head, move it one position on, and return where the new event goes."""
-    bump = update(ChainHead).where(ChainHead.id == 1).values(seq=ChainHead.seq + 1)
-    if db.session.execute(bump, execution_options={"synchronize_session": False}).rowcount == 0:
+    """Lock the chain head, move it one position on, and return where the new event goes.
+
+    One statement: the UPDATE hands back the moved head (RETURNING, on SQLite since 3.35).
+    """
+    bump = (
+        update(ChainHead)
+        .where(ChainHead.id == 1)
+        .values(seq=ChainHead.seq + 1)
+        .returning(ChainHead.seq, ChainHead.hash)
+    )
+    options = {"synchronize_session": False}
+    moved = db.session.execute(bump, execution_options=options).first()
+    if moved is None:
         _start_head()
-        db.session.execute(bump, execution_options={"synchronize_session": False})
-    seq, previous = db.session.execute(
-        select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)
-    ).one()
-    return _Head(seq, previous)
+        moved = db.session.execute(bump, execution_options=options).one()
+    return _Head(moved.seq, moved.hash)
 
 
 def _start_head() -> None:

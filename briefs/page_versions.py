@@ -19,6 +19,7 @@ from __future__ import annotations
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
 
+from briefs import loaded_state
 from briefs.brief_summaries import COLUMNS as SUMMARY_COLUMNS
 from briefs.models import (
     Answer,
@@ -62,14 +63,18 @@ def _after_flush(session: Session, _context) -> None:
     ids = changed_briefs(session)
     if ids:
         table = Brief.__table__
-        session.connection().execute(
+        raised = session.connection().execute(
             update(table)
             .where(table.c.id.in_(sorted(ids)))
             .values(page_version=table.c.page_version + 1)
+            .returning(table.c.id, table.c.page_version)
         )
+        # The versions handed back prove (or not) that the briefs held are current.
+        loaded_state.note_raised(session, [tuple(row) for row in raised])
 
 
 def watch(session) -> None:
     """Raise the page version of every brief this session changes (once per session)."""
     if not event.contains(session, "after_flush", _after_flush):
         event.listen(session, "after_flush", _after_flush)
+    loaded_state.watch(session)

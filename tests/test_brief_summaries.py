@@ -284,3 +284,71 @@ def test_the_upgrade_fills_in_the_summaries_of_existing_briefs(tmp_path):
         assert stored(brief.id) == expected
         db.session.remove()
         db.engine.dispose()
+
+
+def _answer(brief: Brief, key: str, value: str) -> BriefField:
+    field = next(f for s in brief.sections for f in s.fields if f.key == key)
+    assert save_answer(field, value, not_applicable=False, actor=CLIENT, now=NOW)
+    record_answers_saved(brief, [field], CLIENT, NOW)
+    return field
+
+
+def test_a_save_to_a_brief_held_whole_is_counted_from_memory(app, count_queries):
+    """An autosave holds the whole brief: its summary costs no aggregate over the fields."""
+    brief, _ = make_brief(make_template("Visits", sections=CONDITIONAL), make_client())
+    mark_sent(brief, AGENCY, NOW)
+    db.session.commit()
+    brief = db.session.get(Brief, brief.id)
+    [field.key for section in brief.sections for field in section.fields]  # load them all
+    with count_queries() as statements:
+        _answer(brief, "name", "Whitening")
+        db.session.commit()
+    assert not [s for s in statements if "brief_field" in s and s.lstrip().startswith("SELECT")]
+    assert stored(brief.id) == fresh(brief)
+    assert stored(brief.id)["missing_count"] == 1  # "where" is left; "area" is hidden
+
+
+def test_a_brief_another_writer_changed_meanwhile_is_counted_in_sql(app):
+    """Memory proves nothing once another transaction answered between the load and the
+    save: the summary must count both answers, not only the ones this session holds."""
+    brief, _ = make_brief(make_template("Visits", sections=CONDITIONAL), make_client())
+    mark_sent(brief, AGENCY, NOW)
+    db.session.commit()
+    brief_id = brief.id
+    mine = db.session.get(Brief, brief_id)
+    [field.key for section in mine.sections for field in section.fields]
+    with app.app_context():  # another request, in its own session and transaction
+        theirs = db.session.get(Brief, brief_id)
+        _answer(theirs, "where", "In the clinic")
+        db.session.commit()
+    _answer(mine, "name", "Whitening")
+    db.session.commit()
+    after = stored(brief_id)
+    assert after["missing_count"] == 0
+    db.session.expire_all()
+    assert after == fresh(db.session.get(Brief, brief_id))
+
+
+def test_a_new_question_in_a_held_brief_is_counted_in_sql(app):
+    """A field added by its foreign key alone is not in the collections held: SQL counts."""
+    brief, _ = make_brief(make_template(), make_client())
+    mark_sent(brief, AGENCY, NOW)
+    db.session.commit()
+    brief = db.session.get(Brief, brief.id)
+    section = brief.sections[0]
+    [field.key for s in brief.sections for field in s.fields]
+    before = stored(brief.id)["required_count"]
+    db.session.add(
+        BriefField(
+            brief_id=brief.id,
+            section_id=section.id,
+            position=99,
+            key="extra",
+            label="Extra",
+            type="short_text",
+            required=True,
+        )
+    )
+    _answer(brief, brief.sections[0].fields[0].key, "Changed")
+    db.session.commit()
+    assert stored(brief.id)["required_count"] == before + 1
