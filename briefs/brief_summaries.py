@@ -37,6 +37,7 @@ from briefs.chase_policy import calendar
 from briefs.extensions import db
 from briefs.models import AgencySettings, Brief, BriefField, BriefSection, Comment, Event
 from briefs.overview import brief_fields, comments_by_brief, load_telling, summarize
+from briefs.rules.completeness import is_sent_back
 from briefs.rules.deadlines import info_due_date
 
 #: The brief's own columns its summary reads; a change to any other one changes nothing.
@@ -228,9 +229,11 @@ def _summaries_held(briefs: list[Brief]) -> list:
     if not briefs:
         return []
     fields = {brief.id: brief_fields(brief) for brief in briefs}
+    sent_back = [field for each in fields.values() for field in each if is_sent_back(field)]
     with db.session.no_autoflush:
         comments = comments_by_brief(list(fields))
-        telling = load_telling([field for each in fields.values() for field in each])
+        # Only answers sent back are told; most saves have none, and need no query.
+        telling = load_telling(sent_back) if sent_back else {}
     return [summarize(brief, fields[brief.id], comments[brief.id], telling) for brief in briefs]
 
 

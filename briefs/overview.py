@@ -249,16 +249,13 @@ def load_summaries(briefs: Iterable[Brief]) -> list[BriefSummary]:
 
 
 def load_telling(fields: Iterable[BriefField]) -> dict[int, Telling]:
-    """Return how each sent-back field is told, by field id (one query; none when no field
-    is sent back).
+    """Return how each sent-back field is told, by field id (always one query).
 
     Read from the record, as rules.ball_in_court reads it: the review says whether a mail
     tells it; a mail's queued event names the questions it told, its sent event the
     delivery. Only a mail queued after the latest review counts for that review.
     """
     sent_back = [f for f in fields if is_sent_back(f) and f.reviewed_at is not None]
-    if not sent_back:
-        return {}
     since = min((f.reviewed_at for f in sent_back), default=None)
     query = select(Event.brief_id, Event.field_id, Event.kind, Event.data, Event.created_at).where(
         Event.brief_id.in_({f.brief_id for f in sent_back}),

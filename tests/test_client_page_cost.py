@@ -112,10 +112,13 @@ def test_an_autosave_answers_from_memory_in_the_same_queries_for_10_and_60_field
     at_10, at_60 = autosave(short, short_token), autosave(long, long_token)
     assert len(at_10) == len(at_60)
     # Nothing is read again after the commit: the reply is built from what the save had.
-    # The brief and its fields are loaded as objects once; the narrow reads before the
-    # commit are the stored summary's recount (briefs.brief_summaries), then its UPDATE
-    # is the last statement: no SELECT follows the writes.
+    # The brief is loaded whole in two queries (with its client and recipients; its
+    # sections joined to their fields). The stored summary is counted from those objects
+    # (briefs.loaded_state proves them current): no aggregate over the fields, only the
+    # comments are read; then its UPDATE is the last statement.
     reads = [s for s in at_60 if s.lstrip().upper().startswith("SELECT")]
-    assert len([s for s in reads if s.startswith("SELECT brief_field.section_id")]) == 1
+    assert len([s for s in reads if "FROM brief_section" in s]) == 1
     assert len([s for s in reads if s.startswith("SELECT brief.id, brief.client_id")]) == 1
+    assert not [s for s in reads if "FROM brief_field" in s]
+    assert len(reads) == 4, reads  # the brief; its fields; webhook endpoints; comments
     assert at_60[-1].startswith("UPDATE brief SET required_count")

@@ -81,14 +81,20 @@ class Link:
 
 
 def _load(where) -> Brief | None:
-    return db.session.scalar(
-        select(Brief)
-        .where(where)
-        .options(
-            joinedload(Brief.client),
-            selectinload(Brief.recipients),
-            selectinload(Brief.sections).selectinload(BriefSection.fields),
+    """Load the brief whole in two queries: with its client and recipients (a few rows),
+    then its sections joined to their fields."""
+    return (
+        db.session.scalars(
+            select(Brief)
+            .where(where)
+            .options(
+                joinedload(Brief.client),
+                joinedload(Brief.recipients),
+                selectinload(Brief.sections).joinedload(BriefSection.fields),
+            )
         )
+        .unique()
+        .one_or_none()
     )
 
 
