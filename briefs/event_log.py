@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.extensions import db
 from briefs.models import Answer, BriefField, ChainHead, Comment, Event, Review
@@ -26,12 +27,13 @@ def chain(event: Event) -> None:
     follows are taken together, and the chain's order is the order writers got the lock
     (ids are handed out before it and say nothing about that order).
     """
+    # Everything pending first, the event's id among them (its hash covers it): rows are
+    # written, and their locks taken, before the head's, in the same order on every path.
+    db.session.flush()
     head = _lock_head()
-    db.session.flush()  # the event's id, which its hash covers
-    event.seq = head.seq
-    event.prev_hash = head.hash
-    event.hash = event_hash(
-        prev_hash=event.prev_hash,
+    placed = {"seq": head.seq, "prev_hash": head.hash}
+    placed["hash"] = event_hash(
+        prev_hash=head.hash,
         id=event.id,
         brief_id=event.brief_id,
         kind=event.kind,
@@ -42,7 +44,13 @@ def chain(event: Event) -> None:
         data=event.data,
         created_at=event.created_at,
     )
-    db.session.execute(update(ChainHead).where(ChainHead.id == 1).values(hash=event.hash))
+    # Written straight to the tables (no second flush of the session for three columns),
+    # and set on the event as the database now holds them.
+    events, heads = Event.__table__, ChainHead.__table__
+    db.session.execute(update(events).where(events.c.id == event.id).values(**placed))
+    db.session.execute(update(heads).where(heads.c.id == 1).values(hash=placed["hash"]))
+    for name, value in placed.items():
+        set_committed_value(event, name, value)
 
 
 @dataclass(frozen=True)
@@ -58,17 +66,17 @@ def _lock_head() -> _Head:
 
     One statement: the UPDATE hands back the moved head (RETURNING, on SQLite since 3.35).
     """
+    heads = ChainHead.__table__
     bump = (
-        update(ChainHead)
-        .where(ChainHead.id == 1)
-        .values(seq=ChainHead.seq + 1)
-        .returning(ChainHead.seq, ChainHead.hash)
+        update(heads)
+        .where(heads.c.id == 1)
+        .values(seq=heads.c.seq + 1)
+        .returning(heads.c.seq, heads.c.hash)
     )
-    options = {"synchronize_session": False}
-    moved = db.session.execute(bump, execution_options=options).first()
+    moved = db.session.execute(bump).first()
     if moved is None:
         _start_head()
-        moved = db.session.execute(bump, execution_options=options).one()
+        moved = db.session.execute(bump).one()
     return _Head(moved.seq, moved.hash)
 
 
