@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 # What a run logs (mail waiting without SMTP_URL) is not what the bench is about.
 logging.getLogger("briefs").setLevel(logging.ERROR)
 
+import same_work  # noqa: E402  (bench/same_work.py)
 from flask import Flask, jsonify, render_template_string, request  # noqa: E402
 from flask_sqlalchemy import SQLAlchemy  # noqa: E402
 from sqlalchemy import event, func, insert, select  # noqa: E402
@@ -477,6 +478,28 @@ def row_autosave(big_app, facts, tmp: Path, count: int) -> None:
         ratio="b/a",
         goal="≥ 0.5×",
         note=f"(A {a.calls} and B {b.calls} saves per timing)",
+    )
+    # Diagnostic: the same durable writes done bare, to tell their cost from ours.
+    same = same_work.same_work_app(tmp / "same_work.sqlite").test_client()
+    same_url = f"/c/{same_work.TOKEN}/fields/{same_work.FIELD_ID}"
+    same_state = {"n": 0}
+
+    def same_save() -> None:
+        same_state["n"] += 1
+        reply = same.post(same_url, data={"value": f"Ответ номер {same_state['n']}"})
+        assert reply.status_code == 200
+
+    c = repeat(same_save)
+    ta, tc = pairs(a, c, count)
+    report(
+        "Autosave POST vs a bare app doing the same durable writes (revision, chained "
+        "event, summary; bench/same_work.py)",
+        ta,
+        tc,
+        per=(a.calls, c.calls),
+        ratio="b/a",
+        goal="none (tells the writes' cost from the code's)",
+        note=f"(A {a.calls} and B {c.calls} saves per timing)",
     )
 
 
