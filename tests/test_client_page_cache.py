@@ -5,6 +5,7 @@ hand-over, the language) is on the next view."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -236,3 +237,38 @@ def test_a_kept_page_costs_the_same_three_queries_for_10_and_60_fields(client, c
         assert page.text.count('class="q"') == size
         counts.append(len(statements))
     assert counts[0] == counts[1] == 3
+
+
+#: Statements that write the page's rows past the session, each with why the page version
+#: still moves: the session raises it only for what it flushes (briefs.page_versions).
+#: A table taken by `Model.__table__` is listed as `Model.__table__`.
+WRITES_PAST_THE_SESSION = {
+    # The revision's compare-and-set; the answer itself is then set on the field and
+    # flushed in the same transaction, which raises the version.
+    ("briefs/workflow.py", "update(BriefField)"),
+    # Links of contacts taken off the recipients: the recipients change on the brief in
+    # the same transaction, which raises the version.
+    ("briefs/recipient_links.py", "delete(RecipientLink)"),
+    # `next_due_at`, `risk_notified`: bookkeeping the page never shows.
+    ("briefs/mail/due_briefs.py", "update(Brief)"),
+    ("briefs/mail/due_briefs.py", "Brief.__table__"),
+    # The stored summary: bookkeeping the page never shows.
+    ("briefs/brief_summaries.py", "Brief.__table__"),
+    # The version itself.
+    ("briefs/page_versions.py", "Brief.__table__"),
+}
+_PAGE_TABLES = "Brief|BriefSection|BriefField|Answer|Review|Upload|Comment|Handover|RecipientLink"
+
+
+def test_every_write_past_the_session_to_what_the_page_shows_is_accounted_for():
+    """A raw UPDATE, INSERT or DELETE of the page's rows would leave a kept page stale: each
+    one must be listed above with the reason the page version still moves."""
+    root = Path(__file__).resolve().parent.parent
+    statement = re.compile(rf"(update|insert|delete)\(\s*({_PAGE_TABLES})\s*\)")
+    table = re.compile(rf"\b({_PAGE_TABLES})\.__table__")
+    found = set()
+    for path in (root / "briefs").rglob("*.py"):
+        text, name = path.read_text(encoding="utf-8"), str(path.relative_to(root))
+        found |= {(name, f"{m.group(1)}({m.group(2)})") for m in statement.finditer(text)}
+        found |= {(name, f"{m.group(1)}.__table__") for m in table.finditer(text)}
+    assert found == WRITES_PAST_THE_SESSION
