@@ -239,6 +239,24 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def phone(browser) -> Iterator[Callable[..., object]]:
+    """Open pages in browser contexts of their own (a phone, 375x800, unless a size is
+    given; other keywords go to new_context), all closed after the test."""
+    contexts = []
+
+    def open_page(width: int = 375, height: int = 800, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 class Mailbox:
     """What the local SMTP server received."""
 

@@ -205,6 +205,16 @@ def make_long_brief(count: int = 30, **kwargs):
     return make_brief(make_template("Long", sections), **kwargs)
 
 
+def starter_brief(locale: str = "ru"):
+    """Install the ready starter template in `locale` and make a brief of it in that language."""
+    from briefs.starters import install_starter
+
+    template = install_starter(locale, NOW)
+    db.session.add(template)
+    db.session.commit()
+    return make_brief(template, locale=locale)
+
+
 def fields_by_key(brief: Brief) -> dict[str, BriefField]:
     """Return the brief's fields by key."""
     return {f.key: f for section in brief.sections for f in section.fields}

@@ -68,18 +68,21 @@ class Api:
         return self.call("PUT", path, **kw)
 
 
-@pytest.fixture
-def api(app, client, user):
-    _token, secret = create_token(user, "CRM", "write", NOW)
+def token_api(app, client, user, name: str, scope: str) -> Api:
+    """Return the test client calling the API with a new token of the user's."""
+    _token, secret = create_token(user, name, scope, NOW)
     db.session.commit()
     return Api(app, client, secret)
+
+
+@pytest.fixture
+def api(app, client, user):
+    return token_api(app, client, user, "CRM", "write")
 
 
 @pytest.fixture
 def read_api(app, client, user):
-    _token, secret = create_token(user, "Reports", "read", NOW)
-    db.session.commit()
-    return Api(app, client, secret)
+    return token_api(app, client, user, "Reports", "read")
 
 
 def test_it_serves_a_valid_openapi_document(client):
@@ -202,27 +205,19 @@ def test_it_lists_and_shows_templates(api):
     assert api.get("/api/v1/templates/999").status_code == 404
 
 
+def kind_and_why_b(section: str, *more: dict):
+    """Make a template whose one section asks a kind, A or B, then why B only after B."""
+    kind = {"key": "kind", "label": "Kind", "type": "single_choice", "options": ["A", "B"]}
+    why_b = {
+        "key": "why_b",
+        "label": "Why B?",
+        "condition": {"all": [{"key": "kind", "op": "equals", "value": "B"}]},
+    }
+    return make_template(sections=[(section, [kind, why_b, *more])])
+
+
 def test_it_exports_a_template_that_imports_back_the_same(api):
-    template = make_template(
-        sections=[
-            (
-                "The service",
-                [
-                    {
-                        "key": "kind",
-                        "label": "Kind",
-                        "type": "single_choice",
-                        "options": ["A", "B"],
-                    },
-                    {
-                        "key": "why_b",
-                        "label": "Why B?",
-                        "condition": {"all": [{"key": "kind", "op": "equals", "value": "B"}]},
-                    },
-                ],
-            )
-        ]
-    )
+    template = kind_and_why_b("The service")
     exported = api.get(f"/api/v1/templates/{template.id}/export").get_json()
     assert exported["format"] == "briefs-template/1"
     assert exported["sections"][0]["fields"][1]["show_when"]["all"][0]["key"] == "kind"
@@ -450,27 +445,7 @@ def test_it_refuses_a_stale_or_closed_answer(api, read_api, frozen_clock):
 
 
 def test_it_refuses_answers_to_hidden_and_file_questions(api, frozen_clock):
-    template = make_template(
-        sections=[
-            (
-                "S",
-                [
-                    {
-                        "key": "kind",
-                        "label": "Kind",
-                        "type": "single_choice",
-                        "options": ["A", "B"],
-                    },
-                    {
-                        "key": "why_b",
-                        "label": "Why B?",
-                        "condition": {"all": [{"key": "kind", "op": "equals", "value": "B"}]},
-                    },
-                    {"key": "logo", "label": "Logo", "type": "file"},
-                ],
-            )
-        ]
-    )
+    template = kind_and_why_b("S", {"key": "logo", "label": "Logo", "type": "file"})
     brief, _token = make_brief(template)
     url = f"/api/v1/briefs/{brief.id}/answers"
     assert api.put(url + "/why_b", json={"value": "x"}).status_code == 409

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -295,6 +296,19 @@ def test_parse_filters_keeps_only_known_values():
     assert Filters(status="closed").active and Filters(client_id=1).active
 
 
+def test_parse_filters_keeps_the_chosen_client_while_the_box_holds_its_name():
+    def parsed(typed: str) -> Filters:
+        return parse_filters({"client": "7", "client_name": typed}, {7}, chosen_name="Acme")
+
+    assert parsed("Acme") == Filters(client_id=7)
+    assert parsed(" Acme ") == Filters(client_id=7)
+    assert parsed("Acme Dental") == Filters(client_name="Acme Dental")
+    assert parsed("acme") == Filters(client_name="acme")
+    assert parsed("") == Filters()
+    # A link to one client (no search box sent) still chooses it.
+    assert parse_filters({"client": "7"}, {7}, chosen_name="Acme") == Filters(client_id=7)
+
+
 def test_count_line_counts_only_long_waits_on_the_client(app):
     template = make_template()
     acme = make_client()
@@ -573,7 +587,8 @@ def test_sixty_clients_cost_the_same_at_100_and_1000_briefs(auth_client, count_q
         assert few_count == many_count, url
         assert few_count <= 12, url
         # A search box, not a menu of every client.
-        assert 'name="client_name"' in many_body and 'name="client"' not in many_body, url
+        assert 'name="client_name"' in many_body, url
+        assert '<select id="filter-client"' not in many_body, url
         if len(rows(few_body)) == 50:
             assert len(many_body) < len(few_body) * 1.05, url
     # The client beyond the menu's first 51 is still found by ?client=.
@@ -603,6 +618,68 @@ def test_the_client_search_ignores_case_in_any_alphabet_and_the_pager_keeps_it(a
     # An unknown id matches nothing known, so it is ignored, as a bad menu value was.
     body = auth_client.get("/?client=999999&client_name=").get_data(as_text=True)
     assert "180 open briefs" in body and "Clear filters" not in body
+
+
+class _FilterForm(HTMLParser):
+    """Collect what the filter form would send: its inputs' and chosen options' values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: dict[str, str] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name"):
+            self.sent[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.sent.setdefault(self._select, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.sent[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+
+
+def show(auth_client, body: str, **typed: str) -> str:
+    """Press "Show" on the page's filter form, after typing `typed` into its fields."""
+    form = re.search(
+        r'<form method="get" action="/" class="card dashboard-filters".*?</form>', body, re.S
+    )
+    assert form, "no filter form"
+    parser = _FilterForm()
+    parser.feed(form.group(0))
+    return auth_client.get("/", query_string={**parser.sent, **typed}).get_data(as_text=True)
+
+
+def test_show_keeps_the_client_chosen_by_id_until_the_search_text_changes(auth_client, user):
+    names = [f"Client {n:02d}" for n in range(58)] + ["Zeta", "Zeta Dental"]
+    ids = many_clients(120, user, names)
+    zeta = ids[-2]
+    chosen = auth_client.get(f"/?client={zeta}").get_data(as_text=True)
+    assert {cell(r, "Client") for r in rows(chosen)} == {"Zeta"}
+    assert (
+        'value="Zeta"' in chosen and f'<input type="hidden" name="client" value="{zeta}">' in chosen
+    )
+
+    # "Show" as it is: still that one client, not every name containing "Zeta".
+    shown = show(auth_client, chosen)
+    assert {cell(r, "Client") for r in rows(shown)} == {"Zeta"}
+    assert 'value="Zeta"' in shown and f'name="client" value="{zeta}"' in shown
+    assert row_ids(shown) == row_ids(chosen)
+    # With another filter changed too, the client stays chosen.
+    closed = show(auth_client, chosen, status="closed")
+    assert f'name="client" value="{zeta}"' in closed and "Zeta Dental" not in closed
+
+    # Text typed over the name is a search (the chosen id is dropped).
+    searched = show(auth_client, chosen, client_name="zeta")
+    assert {cell(r, "Client") for r in rows(searched)} == {"Zeta", "Zeta Dental"}
+    assert 'value="zeta"' in searched and 'name="client" value=' not in searched
+    # An emptied box shows every client's briefs.
+    everyone = show(auth_client, chosen, client_name="")
+    assert "120 open briefs" in everyone.replace(",", "") and "Clear filters" not in everyone
 
 
 def test_fifty_clients_keep_the_menu(auth_client, user):

@@ -64,3 +64,34 @@ def test_sign_in_see_briefs_and_filter_by_client(page, live_server, user, briefs
     page.get_by_role("link", name="Clear filters").click()
     page.wait_for_url(f"{live_server}/")
     assert table_rows.count() == 3
+
+
+@pytest.mark.browser
+def test_show_keeps_a_client_chosen_by_link_among_many(page, live_server, user):
+    template = make_template()
+    names = [f"Client {n:02d}" for n in range(50)] + ["Zeta", "Zeta Dental"]
+    clients = {name: make_client(name) for name in names}
+    for name, client in clients.items():
+        make_brief(template, client, title=f"Page for {name}", now=NOW - timedelta(days=3))
+    db.session.commit()
+    zeta = clients["Zeta"].id
+    page.goto(f"{live_server}/login")
+    page.fill("#email", "owner@agency.example")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+
+    page.goto(f"{live_server}/?client={zeta}")
+    assert page.locator("#filter-client").input_value() == "Zeta"
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(f"**/?client_name=Zeta&client={zeta}&*")
+    table_rows = page.locator("table.dashboard-table tbody tr")
+    assert table_rows.count() == 1
+    assert "Page for Zeta" in page.locator("table.dashboard-table tbody").inner_text()
+
+    page.fill("#filter-client", "zeta")
+    page.get_by_role("button", name="Show").click()
+    # Typed over, the name is searched: both clients whose name contains it.
+    page.wait_for_url(f"**/?client_name=zeta&client={zeta}&*")
+    assert table_rows.count() == 2
+    assert page.locator("#filter-client").input_value() == "zeta"

@@ -11,7 +11,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -47,9 +49,14 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> tuple[
             time.sleep(0.2)
 
 
-def test_gunicorn_serves_healthz_with_the_repo_config(app, tmp_path):
+@contextmanager
+def gunicorn(app, tmp_path: Path, **extra_env: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run gunicorn with the repo's config and two workers on a free port, over the app's
+    database; yield its base URL and process, and stop it on the way out.
+
+    Its output goes to tmp_path / "gunicorn.log"; `extra_env` adds to its environment.
+    """
     port = free_port()
-    log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
         "BIND": f"127.0.0.1:{port}",
@@ -57,8 +64,9 @@ def test_gunicorn_serves_healthz_with_the_repo_config(app, tmp_path):
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "BRIEFS_INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test",
+        **extra_env,
     }
-    with open(log, "wb") as out:
+    with open(tmp_path / "gunicorn.log", "wb") as out:
         server = subprocess.Popen(
             [BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "app:app"],
             cwd=ROOT,
@@ -67,12 +75,17 @@ def test_gunicorn_serves_healthz_with_the_repo_config(app, tmp_path):
             stderr=subprocess.STDOUT,
         )
     try:
-        status, body = wait_for(f"http://127.0.0.1:{port}/healthz", server)
-        assert (status, json.loads(body)) == (200, {"status": "ok"})
+        yield f"http://127.0.0.1:{port}", server
     finally:
         server.terminate()
         server.wait(timeout=30)
-    text = log.read_text()
+
+
+def test_gunicorn_serves_healthz_with_the_repo_config(app, tmp_path):
+    with gunicorn(app, tmp_path) as (base, server):
+        status, body = wait_for(f"{base}/healthz", server)
+        assert (status, json.loads(body)) == (200, {"status": "ok"})
+    text = (tmp_path / "gunicorn.log").read_text()
     assert "Booting worker" in text and text.count("Booting worker") == 2
     # The access log line: request, status and the duration in milliseconds.
     assert '"GET /healthz HTTP/1.1" 200' in text
@@ -89,36 +102,18 @@ def healthz_count(metrics_text: str) -> float:
 
 
 def test_metrics_sum_the_requests_of_every_gunicorn_worker(app, tmp_path):
-    port = free_port()
     metrics_dir = tmp_path / "metrics"
-    env = {
-        **os.environ,
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "BRIEFS_INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test",
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-    }
     metrics_dir.mkdir()
     (metrics_dir / "counter_1.db").write_bytes(b"left by an earlier run")  # emptied at start
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp_path / "gunicorn.log", "wb") as out:
-        server = subprocess.Popen(
-            [BIN / "gunicorn", "-c", "deploy/gunicorn.conf.py", "app:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-    def healthz() -> int:
-        return get(f"{base}/healthz", timeout=60)[0]  # never retried: each one counts once
 
     def took_healthz(worker_file: Path) -> bool:
         return b'"/healthz"' in worker_file.read_bytes()
 
-    try:
+    with gunicorn(app, tmp_path, PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)) as (base, server):
+
+        def healthz() -> int:
+            return get(f"{base}/healthz", timeout=60)[0]  # never retried: each one counts once
+
         wait_for(f"{base}/metrics", server)  # serving; /metrics' own requests don't count here
         sent, deadline = 0, time.monotonic() + 120
         # Requests at once, in rounds, until both workers (booted by now) have taken some.
@@ -145,9 +140,6 @@ def test_metrics_sum_the_requests_of_every_gunicorn_worker(app, tmp_path):
             assert healthz() == 200
         sent += 5
         assert healthz_count(get(f"{base}/metrics", timeout=60)[1].decode()) == sent
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_healthz_answers_503_when_the_schema_is_missing(tmp_path):

@@ -18,7 +18,9 @@ from briefs.mail import send_due
 from briefs.models import Message, TelegramLink, TelegramMessage
 from briefs.models.outbox import BY_TELEGRAM, SENT
 from briefs.models.telegram import FAILED, QUEUED
+from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.telegram import delivery, linking
+from briefs.telegram.alerts import route
 from briefs.workflow import SYSTEM, mark_sent, submit
 from tests.factories import IVAN, NOW, answer_fields, fields_by_key, make_brief, make_client
 from tests.fake_telegram import TOKEN
@@ -246,6 +248,26 @@ def test_a_comment_from_the_client_reaches_telegram_and_client_mail_stays_mail(
     ]
     # The client's copy is the client's mail, whatever the team chose.
     assert [rcpt for rcpt, _mail in smtp_server.messages] == [["ivan@acme.example"]]
+
+
+def test_route_sends_the_teams_copy_of_comment_mail_to_telegram(app, user, fake_telegram):
+    _link(user, "telegram")
+    routing = route("comment_digest", AGENCY, [user.email])
+    assert routing.email == []
+    assert routing.chats == [(user.id, CHAT)]
+    assert routing.in_telegram == [user.email]
+
+
+@pytest.mark.parametrize("kind", ["comment_digest", "submitted"])
+def test_route_keeps_mail_for_the_client_side_as_mail_without_asking(
+    app, user, fake_telegram, count_queries, kind
+):
+    _link(user, "telegram")
+    address = user.email
+    with count_queries() as statements:
+        routing = route(kind, CLIENT, [address])
+    assert (routing.email, routing.chats, routing.in_telegram) == ([address], [], [])
+    assert statements == []
 
 
 def test_a_message_claimed_by_one_run_is_not_sent_by_another(app, user, fake_telegram):

@@ -122,7 +122,8 @@ class Board:
     any_client: bool = False
     #: Too many clients for a menu: the client filter is a search box over their names.
     client_search: bool = False
-    #: The name of the client `?client=` chose, shown in the search box.
+    #: The name of the client `?client=` chose (and the filters kept), shown in the search
+    #: box, with the client's id beside it in a hidden field.
     chosen_client: str | None = None
 
 
@@ -368,7 +369,12 @@ def load_board(args: Mapping[str, str], now: datetime) -> Board:
     clients = choices.clients
     search = len(clients) > CLIENT_MENU_MAX
     chosen = [choices.chosen[0]] if choices.chosen else []
-    filters = parse_filters(args, chosen, {u for u, _name in choices.owners})
+    filters = parse_filters(
+        args,
+        chosen,
+        {u for u, _name in choices.owners},
+        chosen_name=choices.chosen[1] if choices.chosen else None,
+    )
     settings = agency_settings()
     settle()
     ids, page, waiting = page_of_briefs(
@@ -392,5 +398,5 @@ def load_board(args: Mapping[str, str], now: datetime) -> Board:
         empty=None if rows else empty_reason(filters, any_brief=bool(clients)),
         any_client=bool(clients),
         client_search=search,
-        chosen_client=choices.chosen[1] if choices.chosen else None,
+        chosen_client=choices.chosen[1] if filters.client_id is not None else None,
     )

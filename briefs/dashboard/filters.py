@@ -78,12 +78,28 @@ def _choice(raw: str | None, known: Collection[str]) -> str | None:
 
 
 def parse_filters(
-    args: Mapping[str, str], client_ids: Collection[int] = (), owner_ids: Collection[int] = ()
+    args: Mapping[str, str],
+    client_ids: Collection[int] = (),
+    owner_ids: Collection[int] = (),
+    chosen_name: str | None = None,
 ) -> Filters:
-    """Read the filters from query arguments, ignoring values that match nothing known."""
+    """Read the filters from query arguments, ignoring values that match nothing known.
+
+    `chosen_name` is the name of the client `?client=` names. The search box that
+    replaces the menu of many clients is sent with that client's id beside it: while the
+    box still holds the name, the client stays chosen by id (a search for the name would
+    also find every client whose name contains it); other text, or none, is searched.
+    """
+    client_id = _known_id(args.get("client"), client_ids)
+    client_name = _search(args.get("client_name"))
+    if client_id is not None and "client_name" in args:
+        if client_name == _search(chosen_name):
+            client_name = None
+        else:
+            client_id = None
     return Filters(
-        client_id=_known_id(args.get("client"), client_ids),
-        client_name=_search(args.get("client_name")),
+        client_id=client_id,
+        client_name=client_name,
         status=_choice(args.get("status"), STATUS_FILTERS),
         side=_choice(args.get("move"), SIDE_FILTERS),
         risk=_choice(args.get("risk"), RISK_FILTERS),

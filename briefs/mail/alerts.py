@@ -21,6 +21,7 @@ from briefs.mail.digests import DigestRow, digest_row, user_locale
 from briefs.mail.outbox import Draft, told_keys
 from briefs.models import AgencySettings, Brief, User
 from briefs.rules.deadlines import LATE
+from briefs.rules.whose_move import AGENCY
 
 RISK_ALERT = "risk_alert"
 
@@ -111,6 +112,7 @@ def _draft(user: User, entries: list[_Entry], settings: AgencySettings) -> Draft
         "to": [user.email],
         "rendered": rendered,
         "locale": locale,
+        "audience": AGENCY,
     }
     if len(facts) == 1:
         [(brief, data)] = facts

@@ -118,6 +118,7 @@ def batched(kind: str, drafts: list[Draft]) -> Draft:
         locale=first.locale,
         client_id=first.brief.client_id,
         about=tuple((d.brief, {**(d.data or {}), "keys": [d.dedupe_key]}) for d in drafts),
+        audience=first.audience,
     )
 
 

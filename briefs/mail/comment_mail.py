@@ -185,4 +185,5 @@ def _draft(
         locale=locale,
         brief=brief,
         data={"comments": count},
+        audience=audience,
     )

@@ -22,7 +22,7 @@ from briefs.models import AgencySettings, Brief, Client, Contact, RecipientLink,
 from briefs.recipient_links import recipient_links, status_token_sealed
 from briefs.rules.deadlines import AT_RISK, LATE, risk
 from briefs.rules.digest_news import is_news, news_since
-from briefs.rules.whose_move import CLIENT
+from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.rules.working_days import WorkCalendar
 
 #: A brief waiting on the client this long counts as stuck in the agency's digest.
@@ -192,6 +192,7 @@ def agency_digests(
                 to=[user.email],
                 rendered=rendered,
                 locale=locale,
+                audience=AGENCY,
             )
         )
     return drafts

@@ -36,6 +36,7 @@ from briefs.mail.digests import user_locale
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, Brief, BriefField, Event, Message, Review, User
 from briefs.rules.completeness import is_sent_back
+from briefs.rules.whose_move import AGENCY
 
 CHANGES_REQUESTED = "changes_requested"
 SUBMITTED = "submitted"
@@ -262,6 +263,7 @@ def _submitted(chase: BriefChase, user: User, settings: AgencySettings, key: str
         locale=locale,
         brief=brief,
         data={"submitted_at": brief.submitted_at.isoformat()},
+        audience=AGENCY,
     )
 
 
@@ -295,4 +297,5 @@ def _submitted_batch(
             )
             for chase, key in items
         ),
+        audience=AGENCY,
     )

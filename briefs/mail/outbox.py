@@ -22,6 +22,7 @@ from briefs.extensions import db
 from briefs.mail.content import BriefFacts, Rendered
 from briefs.models import Brief, Event, Message
 from briefs.models.outbox import BY_TELEGRAM, QUEUED
+from briefs.rules.whose_move import CLIENT
 from briefs.telegram.alerts import alert_text, queue_copies, route
 from briefs.workflow import SYSTEM, record
 
@@ -51,6 +52,9 @@ class Draft:
     #: Renders the mail when first needed: a reminder folded into a mail about several
     #: briefs is never rendered on its own.
     render: Callable[[], Rendered] | None = None
+    #: Whom it is for: the client's side (CLIENT) or the agency's team (AGENCY). Only mail
+    #: to the team may go to Telegram (telegram.alerts.route).
+    audience: str = CLIENT
 
     @cached_property
     def content(self) -> Rendered:
@@ -140,7 +144,7 @@ def queue_all(drafts: list[Draft], now: datetime) -> list[Message]:
 def _store(draft: Draft, now: datetime) -> Message:
     """Add the message, its Telegram copies and its line on each brief's record (flushed,
     not committed)."""
-    routing = route(draft.kind, draft.dedupe_key, list(draft.to))
+    routing = route(draft.kind, draft.audience, list(draft.to))
     by_telegram_only = bool(draft.to) and not routing.email
     message = Message(
         brief_id=draft.brief.id if draft.brief else None,

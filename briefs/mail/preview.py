@@ -80,7 +80,7 @@ def preview(drafts: list[Draft], due: list[Message]) -> list[PreviewLine]:
 
 def _recipients(draft: Draft) -> list[str]:
     """Return whom a draft would reach: the addresses e-mailed, then those in Telegram."""
-    routing = route(draft.kind, draft.dedupe_key, list(draft.to))
+    routing = route(draft.kind, draft.audience, list(draft.to))
     return routing.email + [f"{address} (Telegram)" for address in routing.in_telegram]
 
 

@@ -17,6 +17,7 @@ from briefs.mail.digests import user_locale
 from briefs.mail.outbox import Draft
 from briefs.models import AgencySettings, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED
+from briefs.rules.whose_move import AGENCY
 
 WEBHOOK_PAUSED = "webhook_paused"
 
@@ -67,6 +68,7 @@ def paused_drafts(endpoint: WebhookEndpoint, settings: AgencySettings) -> list[D
                 ),
                 locale=locale,
                 data={"endpoint": endpoint.id},
+                audience=AGENCY,
             )
         )
     return drafts

@@ -20,9 +20,11 @@ from briefs.extensions import db
 from briefs.links import agency_link, dashboard_link
 from briefs.models import Brief, Message, TelegramBot, TelegramLink, TelegramMessage, User
 from briefs.models.telegram import BOTH, EMAIL, QUEUED
+from briefs.rules.whose_move import AGENCY
 
-#: The alerts to the team that may go to Telegram: at risk, late and reminders ran out
-#: (risk_alert), answers submitted, the daily digest, and comments from the client.
+#: The alerts to the team (a Draft's audience AGENCY) that may go to Telegram: at risk,
+#: late and reminders ran out (risk_alert), answers submitted, the daily digest, and
+#: comments from the client (its copy to the team; the client's copy stays mail).
 ALERT_KINDS = ("risk_alert", "submitted", "agency_digest", "comment_digest")
 #: Telegram refuses longer messages.
 MAX_TEXT = 4096
@@ -39,17 +41,14 @@ class Routing:
     in_telegram: list[str] = field(default_factory=list)
 
 
-def is_team_alert(kind: str, dedupe_key: str) -> bool:
+def is_team_alert(kind: str, audience: str) -> bool:
     """Whether a message is an alert to teammates (comment mail goes to clients too)."""
-    if kind == "comment_digest":
-        # Only the agency's copy: "comment_digest:<brief>:agency:<comment>".
-        return ":agency:" in dedupe_key
-    return kind in ALERT_KINDS
+    return audience == AGENCY and kind in ALERT_KINDS
 
 
-def route(kind: str, dedupe_key: str, to: list[str]) -> Routing:
+def route(kind: str, audience: str, to: list[str]) -> Routing:
     """Split an alert's recipients by their choice (one query, none for other mail)."""
-    if not to or not is_team_alert(kind, dedupe_key):
+    if not to or not is_team_alert(kind, audience):
         return Routing(list(to))
     rows = db.session.execute(
         select(User.email, TelegramLink.user_id, TelegramLink.chat_id, TelegramLink.channel)
