@@ -8,6 +8,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from briefs.extensions import db
+from briefs.models.retry_state import QUEUED, SENDING, RetryState
 from briefs.models.types import UTCDateTime
 
 #: Message kinds.
@@ -23,17 +24,18 @@ MESSAGE_KINDS = (
 )
 
 #: Delivery states: waiting (maybe after a failed attempt), being delivered, done, given up.
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+SENT, FAILED = "sent", "failed"
 #: The message went to the server but its answer never came (a timeout or a dropped
 #: connection after the content was sent, or a run killed then): it may well have been
 #: accepted, so it is never sent again by itself.
 UNCONFIRMED = "unconfirmed"
 #: Nothing to e-mail: every recipient chose Telegram only (see models.telegram).
 BY_TELEGRAM = "telegram"
+STATES = (QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, BY_TELEGRAM, "cancelled")
 
 
-class Message(db.Model):
-    """One e-mail, stored before it is delivered."""
+class Message(RetryState, db.Model):
+    """One e-mail, stored before it is delivered (attempts, next try, lease: RetryState)."""
 
     __tablename__ = "message"
 
@@ -58,18 +60,13 @@ class Message(db.Model):
     #: Stable Message-ID header, so a retried delivery is recognisably the same message.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     locale: Mapped[str] = mapped_column(String(5), default="en")
-    #: QUEUED, SENDING, SENT, UNCONFIRMED, FAILED, BY_TELEGRAM or "cancelled".
+    #: One of STATES. Wider than RetryState's, and indexed on its own.
     status: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    #: Not delivered before this time (backoff after a failure).
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: Which send-due run holds it while SENDING ("<pid>-<random>"), and since when.
+    #: Which send-due run holds it while SENDING ("<pid>-<random>"), and since when. Its
+    #: lease_until may run out and another run take it over, unless the content was
+    #: already sent (data_sent_at).
     claimed_by: Mapped[str] = mapped_column(String(64), default="")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: The claim is the run's until this moment; after it another run may take it over,
-    #: unless the content was already sent (data_sent_at).
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Stamped, under the claim, just before the content goes to the server; cleared when
     #: the server refused it. Set on a SENDING message whose run died: it may have arrived.
     data_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

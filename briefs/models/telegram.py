@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefs.extensions import db
 from briefs.models.agency import User
+from briefs.models.retry_state import QUEUED, SENDING, RetryState
 from briefs.models.types import UTCDateTime
 
 #: Where a teammate's agency alerts go.
@@ -16,7 +17,8 @@ EMAIL, TELEGRAM, BOTH = "email", "telegram", "both"
 ALERT_CHANNELS = (EMAIL, TELEGRAM, BOTH)
 
 #: Message states: waiting (maybe after a failed attempt), being sent, sent, given up.
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+SENT, FAILED = "sent", "failed"
+STATES = (QUEUED, SENDING, SENT, FAILED)
 
 
 class TelegramBot(db.Model):
@@ -60,8 +62,11 @@ class TelegramLink(db.Model):
         return self.chat_id is not None and self.broken_at is None
 
 
-class TelegramMessage(db.Model):
-    """One alert for one teammate's chat, queued with the e-mail it stands beside."""
+class TelegramMessage(RetryState, db.Model):
+    """One alert for one teammate's chat, queued with the e-mail it stands beside.
+
+    Its status is one of QUEUED, SENDING, SENT, FAILED (sent by telegram.delivery).
+    """
 
     __tablename__ = "telegram_message"
     __table_args__ = (
@@ -78,13 +83,5 @@ class TelegramMessage(db.Model):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     #: Plain text, fixed when queued, the same on every attempt.
     text: Mapped[str] = mapped_column(Text)
-    #: One of QUEUED, SENDING, SENT, FAILED.
-    status: Mapped[str] = mapped_column(String(12), default=QUEUED)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: The run holding it while it is sent, and until when (see telegram.delivery).
-    claimed_by: Mapped[str] = mapped_column(String(40), default="")
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str] = mapped_column(Text, default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

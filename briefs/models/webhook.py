@@ -8,10 +8,12 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from briefs.extensions import db
+from briefs.models.retry_state import QUEUED, SENDING, RetryState
 from briefs.models.types import UTCDateTime
 
 #: Delivery states: waiting (maybe after a failed attempt), being posted, answered 2xx.
-QUEUED, SENDING, DELIVERED = "queued", "sending", "delivered"
+DELIVERED = "delivered"
+STATES = (QUEUED, SENDING, DELIVERED)
 
 
 class WebhookEndpoint(db.Model):
@@ -37,8 +39,11 @@ class WebhookEndpoint(db.Model):
         return self.paused_at is not None
 
 
-class WebhookDelivery(db.Model):
-    """One event for one endpoint: its body, fixed when queued, and how posting it went."""
+class WebhookDelivery(RetryState, db.Model):
+    """One event for one endpoint: its body, fixed when queued, and how posting it went.
+
+    Its status is one of QUEUED, SENDING, DELIVERED (posted by webhooks.delivery).
+    """
 
     __tablename__ = "webhook_delivery"
     __table_args__ = (
@@ -61,16 +66,8 @@ class WebhookDelivery(db.Model):
     )
     #: The JSON body posted, byte for byte the same on every attempt.
     body: Mapped[str] = mapped_column(Text)
-    #: One of QUEUED, SENDING, DELIVERED.
-    status: Mapped[str] = mapped_column(String(12), default=QUEUED)
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: The run holding it while it is posted, and until when (see webhooks.delivery).
-    claimed_by: Mapped[str] = mapped_column(String(40), default="")
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: The HTTP status of the last attempt (None: no answer, see last_error).
     last_status: Mapped[int | None] = mapped_column()
-    last_error: Mapped[str] = mapped_column(Text, default="")
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
