@@ -1,11 +1,11 @@
 """Delivering the outbox: nothing lost, nothing twice, no transaction open during SMTP.
 
-Each message goes through three short transactions and an SMTP conversation held with
-nothing open in the database:
+Each message goes through briefs.claims' short transactions and an SMTP conversation
+held with nothing open in the database:
 
-1. claim: one conditional UPDATE stamps the message with the run's id and a lease (a few
-   SMTP timeouts); a queued message that is due, or a "sending" one whose lease ran out
-   before its content went, can be claimed. Two runs cannot both win the same row.
+1. claim: the message is stamped with the run's id and a lease (a few SMTP timeouts); a
+   queued message that is due, or a "sending" one whose lease ran out before its content
+   went, can be claimed.
 2. just before the content (DATA), a second conditional UPDATE, still under the claim,
    stamps data_sent_at and renews the lease. A run that lost its claim stops there, so
    only one run ever sends a message's content per claim.
@@ -27,9 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from briefs import claims
 from briefs.extensions import db
 from briefs.mail.outbox import covered_briefs, record_message
 from briefs.mail.smtp import ClaimLost, MaybeSent, NotSent, Outgoing, SmtpSettings, send
@@ -114,11 +115,10 @@ def deliver_due(
 
 
 def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
-    due = and_(Message.status == QUEUED, Message.next_attempt_at <= now)
     # A claim from before leases (lease_until empty) belongs to no live run either.
     expired = or_(Message.lease_until.is_(None), Message.lease_until < moment)
     abandoned = and_(Message.status == SENDING, expired, Message.data_sent_at.is_(None))
-    return or_(due, abandoned)
+    return or_(claims.due(Message, now), abandoned)
 
 
 def claim_next(
@@ -128,61 +128,33 @@ def claim_next(
 
     `sender` is the From and Reply-To the message goes out with.
     """
-    while True:
-        message_id = db.session.scalar(
-            select(Message.id).where(_claimable(now, moment)).order_by(Message.id).limit(1)
+
+    def read(message: Message) -> Claim:
+        outgoing = Outgoing(
+            sender=sender[0],
+            to=list(message.to_addrs),
+            cc=list(message.cc_addrs),
+            reply_to=sender[1],
+            subject=message.subject,
+            text=message.text_body,
+            html=message.html_body,
+            message_id=message.message_id,
+            date=now,
         )
-        if message_id is None:
-            db.session.commit()
-            return None
-        # The WHERE is checked again on the row itself: of two runs, one wins it.
-        won = db.session.execute(
-            update(Message)
-            .where(Message.id == message_id, _claimable(now, moment))
-            .values(
-                status=SENDING,
-                claimed_by=run_id,
-                claimed_at=moment,
-                lease_until=moment + lease,
-                data_sent_at=None,
-                attempts=Message.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if won == 1:
-            break
-    message = db.session.get(Message, message_id, populate_existing=True)
-    outgoing = Outgoing(
-        sender=sender[0],
-        to=list(message.to_addrs),
-        cc=list(message.cc_addrs),
-        reply_to=sender[1],
-        subject=message.subject,
-        text=message.text_body,
-        html=message.html_body,
-        message_id=message.message_id,
-        date=now,
-    )
-    # Ends the read transaction too: nothing stays open while the server is talked to.
-    db.session.commit()
-    return Claim(message_id, run_id, outgoing)
+        return Claim(message.id, run_id, outgoing)
+
+    claimable = _claimable(now, moment)
+    stamp = {"claimed_at": moment, "data_sent_at": None}
+    return claims.claim_next(Message, claimable, run_id, moment + lease, read, **stamp)
 
 
 def stamp_data_sent(claim: Claim, moment: datetime, lease: timedelta) -> bool:
-    """Mark that the content is about to go, if the claim is still this run's."""
-    stamped = db.session.execute(
-        update(Message)
-        .where(
-            Message.id == claim.message_id,
-            Message.status == SENDING,
-            Message.claimed_by == claim.run_id,
-        )
-        .values(data_sent_at=moment, lease_until=moment + lease)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    """Mark that the content is about to go, if the claim is still this run's; commit."""
+    held = claims.hold(
+        Message, claim.message_id, claim.run_id, lease_until=moment + lease, data_sent_at=moment
+    )
     db.session.commit()
-    return stamped == 1
+    return held
 
 
 def settle_abandoned(now: datetime, moment: datetime) -> int:
@@ -206,21 +178,10 @@ def _settle(
     claim: Claim, now: datetime, outcome: str, error: str, *, lease_before: datetime | None = None
 ) -> bool:
     """Record a delivery's outcome if the message is still held by the claim; commit."""
-    held = [
-        Message.id == claim.message_id,
-        Message.status == SENDING,
-        Message.claimed_by == claim.run_id,
-    ]
+    also = []
     if lease_before is not None:
-        held += [Message.data_sent_at.is_not(None), Message.lease_until < lease_before]
-    # The first write of the transaction: it locks the row (the database on SQLite).
-    if not db.session.execute(
-        update(Message)
-        .where(*held)
-        .values(lease_until=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount:
-        db.session.rollback()
+        also = [Message.data_sent_at.is_not(None), Message.lease_until < lease_before]
+    if not claims.hold(Message, claim.message_id, claim.run_id, *also):
         log.warning("Message %s is no longer this run's; its outcome is left", claim.message_id)
         return False
     message = db.session.get(Message, claim.message_id, populate_existing=True)
@@ -232,8 +193,7 @@ def _settle(
         if message.attempts >= MAX_ATTEMPTS:
             message.status = FAILED
         else:
-            message.status = QUEUED
-            message.next_attempt_at = now + retry_delay(message.attempts)
+            claims.retry(message, now, retry_delay(message.attempts))
         for brief in filter(None, briefs):
             record_message(
                 brief, "message_failed", message, now, error=message.last_error,

@@ -1,10 +1,9 @@
 """Sending due Telegram messages: leased claims, no transaction open during the call.
 
-As in mail.delivery and webhooks.delivery, each message goes through short transactions
-around one sendMessage call made with nothing open in the database:
+Each message goes through briefs.claims' short transactions around one sendMessage call
+made with nothing open in the database:
 
-1. claim: one conditional UPDATE stamps a due message (queued, its time come) or one
-   whose run's lease ran out, with the run's id and a lease. Two runs cannot both win it.
+1. claim: a due message (queued, its time come) or one whose run's lease ran out.
 2. sendMessage, with a short timeout.
 3. the outcome, recorded only while the claim is still the run's: sent; queued again
    after Telegram's `retry_after` (429) or a back-off (5xx, no answer), or failed after
@@ -23,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from briefs import claims
 from briefs.extensions import db
 from briefs.models import TelegramLink, TelegramMessage
-from briefs.models.telegram import FAILED, QUEUED, SENDING, SENT
+from briefs.models.telegram import FAILED, SENT
 from briefs.rules.reminders import retry_delay
 from briefs.telegram.bot_api import TIMEOUT, BotApi, BotApiError
 from briefs.telegram.linking import bot_api, current_bot, poll
@@ -64,43 +64,18 @@ class Claim:
 
 
 def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
-    due = and_(TelegramMessage.status == QUEUED, TelegramMessage.next_attempt_at <= now)
-    abandoned = and_(TelegramMessage.status == SENDING, TelegramMessage.lease_until < moment)
-    return or_(due, abandoned)
+    return or_(claims.due(TelegramMessage, now), claims.lease_ran_out(TelegramMessage, moment))
 
 
 def claim_next(now: datetime, moment: datetime, run_id: str) -> Claim | None:
     """Claim the next due message for this run in a short transaction, or return None."""
-    while True:
-        found = db.session.scalar(
-            select(TelegramMessage.id)
-            .where(_claimable(now, moment))
-            .order_by(TelegramMessage.id)
-            .limit(1)
-        )
-        if found is None:
-            db.session.commit()
-            return None
-        # The WHERE is checked again on the row itself: of two runs, one wins it.
-        won = db.session.execute(
-            update(TelegramMessage)
-            .where(TelegramMessage.id == found, _claimable(now, moment))
-            .values(
-                status=SENDING,
-                claimed_by=run_id,
-                lease_until=moment + LEASE,
-                attempts=TelegramMessage.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if won == 1:
-            break
-    row = db.session.get(TelegramMessage, found, populate_existing=True)
-    claim = Claim(row.id, row.user_id, row.chat_id, row.text)
-    # Ends the read transaction too: nothing stays open while Telegram is called.
-    db.session.commit()
-    return claim
+    return claims.claim_next(
+        TelegramMessage,
+        _claimable(now, moment),
+        run_id,
+        moment + LEASE,
+        lambda row: Claim(row.id, row.user_id, row.chat_id, row.text),
+    )
 
 
 def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) -> bool | None:
@@ -108,18 +83,7 @@ def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) 
 
     Return whether it was sent, or None when another run had taken it over.
     """
-    held = db.session.execute(
-        update(TelegramMessage)
-        .where(
-            TelegramMessage.id == claim.telegram_message_id,
-            TelegramMessage.status == SENDING,
-            TelegramMessage.claimed_by == run_id,
-        )
-        .values(lease_until=None, claimed_by="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not held:
-        db.session.rollback()
+    if not claims.hold(TelegramMessage, claim.telegram_message_id, run_id, claimed_by=""):
         log.warning("Telegram message %s is no longer this run's", claim.telegram_message_id)
         return None
     row = db.session.get(TelegramMessage, claim.telegram_message_id, populate_existing=True)
@@ -138,9 +102,8 @@ def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) 
         if error.permanent or row.attempts >= MAX_ATTEMPTS:
             row.status = FAILED
         else:
-            row.status = QUEUED
             wait = timedelta(seconds=error.retry_after or 0)
-            row.next_attempt_at = now + max(wait, retry_delay(row.attempts))
+            claims.retry(row, now, max(wait, retry_delay(row.attempts)))
     db.session.commit()
     return error is None
 

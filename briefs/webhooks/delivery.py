@@ -1,11 +1,10 @@
 """Posting due webhook deliveries: leased claims, no transaction open during the request.
 
-As in mail.delivery, each delivery goes through short transactions around one HTTP POST
-made with nothing open in the database:
+Each delivery goes through briefs.claims' short transactions around one HTTP POST made
+with nothing open in the database:
 
-1. claim: one conditional UPDATE stamps a due delivery (queued, its endpoint not paused)
-   or one whose run's lease ran out, with the run's id and a lease. Two runs cannot both
-   win the same row.
+1. claim: a due delivery (queued, its endpoint not paused) or one whose run's lease ran
+   out.
 2. the POST, signed (rules.webhook_signing), with a short timeout.
 3. the outcome, recorded only while the claim is still the run's: a 2xx delivers it; any
    other answer or none queues it again with a back-off, and an endpoint failing for
@@ -26,12 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from briefs import claims
 from briefs.extensions import db
 from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from briefs.models.webhook import DELIVERED, QUEUED, SENDING
+from briefs.models.webhook import DELIVERED, QUEUED
 from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, pause_due, retry_delay, signature_header
 from briefs.webhooks.endpoints import UnsafeUrl, check_url
@@ -73,51 +73,25 @@ def _claimable(now: datetime, moment: datetime) -> ColumnElement[bool]:
     live = WebhookDelivery.endpoint_id.in_(
         select(WebhookEndpoint.id).where(WebhookEndpoint.paused_at.is_(None))
     )
-    due = and_(WebhookDelivery.status == QUEUED, WebhookDelivery.next_attempt_at <= now)
-    abandoned = and_(WebhookDelivery.status == SENDING, WebhookDelivery.lease_until < moment)
-    return and_(live, or_(due, abandoned))
+    due = claims.due(WebhookDelivery, now)
+    return and_(live, or_(due, claims.lease_ran_out(WebhookDelivery, moment)))
 
 
 def claim_next(now: datetime, moment: datetime, run_id: str, secret_key: str) -> Attempt | None:
     """Claim the next due delivery for this run in a short transaction, or return None."""
-    while True:
-        delivery_id = db.session.scalar(
-            select(WebhookDelivery.id)
-            .where(_claimable(now, moment))
-            .order_by(WebhookDelivery.id)
-            .limit(1)
+
+    def read(delivery: WebhookDelivery) -> Attempt:
+        endpoint = delivery.endpoint
+        return Attempt(
+            delivery.id,
+            endpoint.id,
+            endpoint.url,
+            unseal(endpoint.secret, secret_key),
+            delivery.body.encode(),
+            delivery.event_uid,
         )
-        if delivery_id is None:
-            db.session.commit()
-            return None
-        # The WHERE is checked again on the row itself: of two runs, one wins it.
-        won = db.session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, _claimable(now, moment))
-            .values(
-                status=SENDING,
-                claimed_by=run_id,
-                lease_until=moment + LEASE,
-                attempts=WebhookDelivery.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if won == 1:
-            break
-    delivery = db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
-    endpoint = delivery.endpoint
-    attempt = Attempt(
-        delivery.id,
-        endpoint.id,
-        endpoint.url,
-        unseal(endpoint.secret, secret_key),
-        delivery.body.encode(),
-        delivery.event_uid,
-    )
-    # Ends the read transaction too: nothing stays open while the receiver is called.
-    db.session.commit()
-    return attempt
+
+    return claims.claim_next(WebhookDelivery, _claimable(now, moment), run_id, moment + LEASE, read)
 
 
 def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[int | None, str]:
@@ -163,25 +137,13 @@ def settle(
 
     Return whether it was delivered, or None when another run had taken it over.
     """
-    held = db.session.execute(
-        update(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == attempt.delivery_id,
-            WebhookDelivery.status == SENDING,
-            WebhookDelivery.claimed_by == run_id,
-        )
-        .values(lease_until=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not held:
-        db.session.rollback()
+    if not claims.hold(WebhookDelivery, attempt.delivery_id, run_id, claimed_by=""):
         log.warning("Webhook delivery %s is no longer this run's", attempt.delivery_id)
         return None
     delivery = db.session.get(WebhookDelivery, attempt.delivery_id, populate_existing=True)
     endpoint = db.session.get(WebhookEndpoint, attempt.endpoint_id, populate_existing=True)
     delivery.last_status = status
     delivery.last_attempt_at = now
-    delivery.claimed_by = ""
     ok = status is not None and 200 <= status < 300
     db.session.add(
         WebhookAttempt(
@@ -199,9 +161,8 @@ def settle(
         delivery.last_error = ""
         endpoint.failing_since = None
     else:
-        delivery.status = QUEUED
         delivery.last_error = error[:2000]
-        delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+        claims.retry(delivery, now, retry_delay(delivery.attempts))
         endpoint.failing_since = endpoint.failing_since or now
         if endpoint.paused_at is None and pause_due(endpoint.failing_since, now):
             endpoint.paused_at = now
