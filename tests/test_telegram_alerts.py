@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from briefs.accounts import agency_settings
 from briefs.extensions import db
 from briefs.mail import send_due
-from briefs.models import Message, TelegramLink, TelegramMessage
+from briefs.models import Event, Message, TelegramLink, TelegramMessage
 from briefs.models.outbox import BY_TELEGRAM, SENT
+from briefs.models.outbox import QUEUED as MAIL_QUEUED
 from briefs.models.telegram import FAILED, QUEUED
 from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.telegram import delivery, linking
@@ -206,9 +207,87 @@ def test_a_blocked_bot_breaks_the_link_and_the_next_alert_is_mailed(
     assert len(fake_telegram.sent) == 1
     _submitted(user, "Braces page", when=WEDNESDAY + timedelta(hours=2))
     send_due.run(WEDNESDAY + timedelta(hours=2, minutes=5))
-    [mail] = _mails_to(smtp_server, user.email)
-    assert mail["Subject"] == "Answers submitted: “Braces page” for Acme Dental"
+    # The alert that met the block came by e-mail after it; the next one is e-mailed.
+    assert [mail["Subject"] for mail in _mails_to(smtp_server, user.email)] == [
+        "Answers submitted: “Teeth whitening page” for Acme Dental",
+        "Answers submitted: “Braces page” for Acme Dental",
+    ]
     assert len(fake_telegram.sent) == 1
+
+
+def _events(brief) -> list[Event]:
+    return list(
+        db.session.scalars(select(Event).where(Event.brief_id == brief.id).order_by(Event.id))
+    )
+
+
+def _text(mail) -> str:
+    return mail.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_alert_that_met_a_blocked_bot_is_mailed_to_the_teammate(
+    app, user, smtp_server, fake_telegram
+):
+    _link(user, "telegram")
+    brief = _submitted(user)
+    fake_telegram.failures = [403]
+    first_run = WEDNESDAY + timedelta(minutes=5)
+    send_due.run(first_run)
+    alert = db.session.scalar(select(Message).where(Message.to_addrs == []))
+    # Queued through the outbox with the failure, the alert's own wording, for them alone.
+    copy = db.session.scalar(select(Message).where(Message.id != alert.id))
+    assert (copy.status, copy.to_addrs, copy.kind) == (MAIL_QUEUED, [user.email], "submitted")
+    assert (copy.subject, copy.text_body, copy.html_body) == (
+        alert.subject,
+        alert.text_body,
+        alert.html_body,
+    )
+    assert copy.brief_id == brief.id and copy.next_attempt_at == first_run
+    assert _mails_to(smtp_server, user.email) == []
+    send_due.run(first_run + timedelta(minutes=1))
+    [mail] = _mails_to(smtp_server, user.email)
+    assert mail["Subject"] == "Answers submitted: “Teeth whitening page” for Acme Dental"
+    assert f"http://127.0.0.1:5000/briefs/{brief.id}" in _text(mail)
+    assert [event.kind for event in _events(brief) if event.data.get("message") == copy.id] == [
+        "message_queued",
+        "message_sent",
+    ]
+    # Once: neither the copy nor the Telegram message goes again.
+    send_due.run(first_run + timedelta(hours=1))
+    assert len(_mails_to(smtp_server, user.email)) == 1 and len(fake_telegram.sent) == 1
+
+
+def test_an_alert_about_several_briefs_is_mailed_in_the_teammates_language(
+    app, user, smtp_server, fake_telegram
+):
+    user.locale = "ru"
+    _link(user, "telegram")
+    first = _submitted(user, "Teeth whitening page")
+    second = _submitted(user, "Braces page")
+    fake_telegram.failures = [403]
+    send_due.run(WEDNESDAY + timedelta(minutes=5))
+    send_due.run(WEDNESDAY + timedelta(minutes=6))
+    [mail] = _mails_to(smtp_server, user.email)
+    [alert] = db.session.scalars(select(Message).where(Message.status == BY_TELEGRAM))
+    assert mail["Subject"] == alert.subject and alert.subject.startswith("Ответы отправлены")
+    text = _text(mail)
+    assert f"/briefs/{first.id}" in text and f"/briefs/{second.id}" in text
+    # Each brief's record says the mail went, as for any mail about several briefs.
+    for brief in (first, second):
+        kinds = [event.kind for event in _events(brief) if event.data.get("message") != alert.id]
+        assert kinds[-2:] == ["message_queued", "message_sent"]
+
+
+def test_a_teammate_who_chose_both_is_not_mailed_the_blocked_alert_twice(
+    app, user, smtp_server, fake_telegram
+):
+    _link(user, "both")
+    _submitted(user)
+    fake_telegram.failures = [403]
+    send_due.run(WEDNESDAY + timedelta(minutes=5))
+    send_due.run(WEDNESDAY + timedelta(minutes=6))
+    assert len(_mails_to(smtp_server, user.email)) == 1
+    assert db.session.scalar(select(func.count(Message.id))) == 1
 
 
 def test_alerts_wait_for_the_bot_and_follow_a_disconnection(app, user, smtp_server, fake_telegram):

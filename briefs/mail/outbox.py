@@ -141,6 +141,35 @@ def queue_all(drafts: list[Draft], now: datetime) -> list[Message]:
     return messages
 
 
+def mail_copy(message: Message, address: str, dedupe_key: str, now: datetime) -> Message | None:
+    """Store the stored message once more for one address (flushed; the caller commits).
+
+    For a teammate whose Telegram copy of an alert could not go (they blocked the bot):
+    the same subject and bodies, in the same language, queued and recorded like any
+    mail. None when a message with that dedupe key was stored before.
+    """
+    if db.session.scalar(select(Message.id).where(Message.dedupe_key == dedupe_key)):
+        return None
+    data = {k: v for k, v in (message.data or {}).items() if k not in ("about", "telegram")}
+    about = tuple(
+        (brief, {k: v for k, v in item.items() if k != "brief"})
+        for item in (message.data or {}).get("about") or ()
+        if (brief := db.session.get(Brief, item["brief"])) is not None
+    )
+    draft = Draft(
+        kind=message.kind,
+        dedupe_key=dedupe_key,
+        to=[address],
+        rendered=Rendered(message.subject, message.text_body, message.html_body),
+        locale=message.locale,
+        brief=db.session.get(Brief, message.brief_id) if message.brief_id else None,
+        client_id=message.client_id,
+        data=data,
+        about=about,
+    )
+    return _store(draft, now)
+
+
 def _store(draft: Draft, now: datetime) -> Message:
     """Add the message, its Telegram copies and its line on each brief's record (flushed,
     not committed)."""

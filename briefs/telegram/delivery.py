@@ -9,7 +9,7 @@ made with nothing open in the database:
    after Telegram's `retry_after` (429) or a back-off (5xx, no answer), or failed after
    MAX_ATTEMPTS; failed at once on a refusal that would repeat (4xx). A 403 means the
    teammate blocked the bot: their link is marked broken, so their next alerts are
-   e-mailed (telegram.alerts.route).
+   e-mailed (telegram.alerts.route), and this one is queued as their e-mail.
 
 At least once: a run that dies after sending leaves the lease to run out, and the next
 run sends the same text again.
@@ -27,7 +27,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from briefs import claims
 from briefs.extensions import db
-from briefs.models import TelegramLink, TelegramMessage
+from briefs.mail.outbox import mail_copy
+from briefs.models import Message, TelegramLink, TelegramMessage, User
 from briefs.models.telegram import FAILED, SENT
 from briefs.rules.reminders import retry_delay
 from briefs.telegram.bot_api import TIMEOUT, BotApi, BotApiError
@@ -94,11 +95,7 @@ def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) 
     else:
         row.last_error = str(error)[:2000]
         if error.blocked:
-            db.session.execute(
-                update(TelegramLink)
-                .where(TelegramLink.user_id == claim.user_id, TelegramLink.broken_at.is_(None))
-                .values(broken_at=now)
-            )
+            _mail_instead(row, now)
         if error.permanent or row.attempts >= MAX_ATTEMPTS:
             row.status = FAILED
         else:
@@ -106,6 +103,28 @@ def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) 
             claims.retry(row, now, max(wait, retry_delay(row.attempts)))
     db.session.commit()
     return error is None
+
+
+def _mail_instead(row: TelegramMessage, now: datetime) -> None:
+    """The teammate blocked the bot: break their link, and queue this alert as their mail.
+
+    Later alerts are e-mailed by the outbox's routing (telegram.alerts.route); this one
+    was already routed to Telegram, so its e-mail is queued here, in the transaction that
+    records the failure, to be delivered by the next run. Nothing is queued when the
+    alert's e-mail went to them already (they chose both).
+    """
+    db.session.execute(
+        update(TelegramLink)
+        .where(TelegramLink.user_id == row.user_id, TelegramLink.broken_at.is_(None))
+        .values(broken_at=now)
+    )
+    alert = db.session.get(Message, row.message_id)
+    user = db.session.get(User, row.user_id)
+    if alert is None or user is None:
+        return
+    if user.email.lower() in (address.lower() for address in alert.to_addrs):
+        return
+    mail_copy(alert, user.email, f"telegram_blocked:{row.id}", now)
 
 
 def deliver_telegram(now: datetime, wall: Callable[[], datetime], run_id: str, api: BotApi) -> Sent:
