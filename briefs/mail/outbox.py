@@ -150,7 +150,9 @@ def mail_copy(message: Message, address: str, dedupe_key: str, now: datetime) ->
     """
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == dedupe_key)):
         return None
-    data = {k: v for k, v in (message.data or {}).items() if k not in ("about", "telegram")}
+    # Who was told where, and what delivery did to the stored copy, are the original's.
+    own = ("about", "telegram", "links_redacted")
+    data = {k: v for k, v in (message.data or {}).items() if k not in own}
     about = tuple(
         (brief, {k: v for k, v in item.items() if k != "brief"})
         for item in (message.data or {}).get("about") or ()
