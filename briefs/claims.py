@@ -110,3 +110,12 @@ def retry(row: RetryState, now: datetime, delay: timedelta) -> None:
     """Queue the row again, to be tried `delay` after `now` (a back-off)."""
     row.status = QUEUED
     row.next_attempt_at = now + delay
+
+
+def release(row: RetryState, now: datetime) -> None:
+    """Queue the row to be tried at `now`, held by no run, whatever became of it (a person
+    asked); a run still holding it can then record nothing."""
+    row.status = QUEUED
+    row.next_attempt_at = now
+    row.claimed_by = ""
+    row.lease_until = None

@@ -88,3 +88,13 @@ def test_a_row_queued_again_waits_for_its_back_off(rows):
     assert _claim("run-b", NOW + timedelta(minutes=1)) == rows[1]
     assert _claim("run-b", NOW + timedelta(minutes=1)) is None
     assert _claim("run-b", NOW + timedelta(minutes=2)) == claimed
+
+
+def test_released_a_row_is_queued_at_once_and_its_run_records_nothing(rows):
+    claimed = _claim("run-a", NOW)
+    message = db.session.get(Message, claimed)
+    claims.release(message, NOW + timedelta(minutes=5))
+    db.session.commit()
+    assert (message.status, message.claimed_by, message.lease_until) == (QUEUED, "", None)
+    assert claims.hold(Message, claimed, "run-a") is False
+    assert _claim("run-b", NOW + timedelta(minutes=5)) == claimed

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from briefs import claims
 from briefs.extensions import db
 from briefs.mail.content import BriefFacts, Rendered
 from briefs.models import Brief, Event, Message
@@ -214,20 +215,14 @@ def _store(draft: Draft, now: datetime) -> Message:
 def due_messages(now: datetime) -> list[Message]:
     """List the messages a run would deliver now (for --dry-run)."""
     return list(
-        db.session.scalars(
-            select(Message)
-            .where(Message.status == QUEUED, Message.next_attempt_at <= now)
-            .order_by(Message.id)
-        )
+        db.session.scalars(select(Message).where(claims.due(Message, now)).order_by(Message.id))
     )
 
 
 def retry(message: Message, now: datetime) -> None:
     """Put a failed message back in the queue at once (a person asked for it)."""
-    message.status = QUEUED
-    message.next_attempt_at = now
+    claims.release(message, now)
     message.attempts = 0
-    message.claimed_by = ""
     message.data_sent_at = None
 
 

@@ -31,7 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from briefs import claims
 from briefs.extensions import db
 from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from briefs.models.webhook import DELIVERED, QUEUED
+from briefs.models.webhook import DELIVERED
 from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, pause_due, retry_delay, signature_header
 from briefs.webhooks.endpoints import UnsafeUrl, check_url
@@ -226,7 +226,4 @@ def trim_log(endpoint_id: int, keep: int = KEEP) -> None:
 
 def send_again(delivery: WebhookDelivery, now: datetime) -> None:
     """Queue a delivery to be posted by the next run, whatever became of it (a person asked)."""
-    delivery.status = QUEUED
-    delivery.next_attempt_at = now
-    delivery.claimed_by = ""
-    delivery.lease_until = None
+    claims.release(delivery, now)
