@@ -23,7 +23,7 @@ from briefs.extensions import db
 from briefs.mail.content import BriefFacts, Rendered
 from briefs.models import Brief, Event, Message
 from briefs.models.outbox import BY_TELEGRAM, QUEUED
-from briefs.rules.whose_move import CLIENT
+from briefs.rules.whose_move import AGENCY, CLIENT
 from briefs.telegram.alerts import alert_text, queue_copies, route
 from briefs.workflow import SYSTEM, record
 
@@ -165,6 +165,8 @@ def mail_copy(message: Message, address: str, dedupe_key: str, now: datetime) ->
         to=[address],
         rendered=Rendered(message.subject, message.text_body, message.html_body),
         locale=message.locale,
+        # The team's: routed again, it is e-mailed now that the teammate's chat is broken.
+        audience=AGENCY,
         brief=db.session.get(Brief, message.brief_id) if message.brief_id else None,
         client_id=message.client_id,
         data=data,
