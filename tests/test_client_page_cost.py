@@ -4,10 +4,14 @@ rendered once per text, repeated words translated once, and compressed when acce
 from __future__ import annotations
 
 import gzip
+import re
 
 import markdown
+import pytest
+from sqlalchemy import event
 
 from briefs import formatting
+from briefs.extensions import db
 from tests.factories import make_brief, make_long_brief, make_template
 
 
@@ -112,7 +116,7 @@ def test_an_autosave_answers_from_memory_in_the_same_queries_for_10_and_60_field
     at_10, at_60 = autosave(short, short_token), autosave(long, long_token)
     assert len(at_10) == len(at_60)
     # Nothing is read again after the commit: the reply is built from what the save had.
-    # The brief is loaded whole in two queries (with its client and recipients; its
+    # The brief is loaded whole in three queries (with its client; its recipients; its
     # sections joined to their fields). The stored summary is counted from those objects
     # (briefs.loaded_state proves them current): no aggregate over the fields, only the
     # comments are read; then its UPDATE is the last statement.
@@ -120,5 +124,71 @@ def test_an_autosave_answers_from_memory_in_the_same_queries_for_10_and_60_field
     assert len([s for s in reads if "FROM brief_section" in s]) == 1
     assert len([s for s in reads if s.startswith("SELECT brief.id, brief.client_id")]) == 1
     assert not [s for s in reads if "FROM brief_field" in s]
-    assert len(reads) == 4, reads  # the brief; its fields; webhook endpoints; comments
+    # The brief; its recipients; its fields; webhook endpoints; comments.
+    assert len(reads) == 5, reads
     assert at_60[-1].startswith("UPDATE brief SET required_count")
+
+
+#: Tables that hold a row or a few whatever the agency's size: reading them whole is fine.
+SMALL_TABLES = {"agency_settings", "chain_head", "webhook_endpoint"}
+
+
+def _plans(app, send) -> dict[str, list[str]]:
+    """Run `send` and return SQLite's plan of each SELECT it made, by statement."""
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("reads SQLite's query plans; PostgreSQL plans by its statistics")
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            send()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        with db.engine.connect() as connection:
+            return {
+                statement: [
+                    row[-1]
+                    for row in connection.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN " + statement, parameters
+                    )
+                ]
+                for statement, parameters in seen
+            }
+
+
+def test_the_client_pages_read_no_growing_table_whole(app, client):
+    """Each query of the form, its autosave and its full save finds its rows by an index:
+    a nested join once had SQLite scan every brief's recipients on each autosave."""
+    brief, token = make_long_brief(12)
+    field = brief.sections[0].fields[0]
+    db.session.commit()
+
+    def send() -> None:
+        assert client.get(f"/c/{token}").status_code == 200
+        saved = client.post(f"/c/{token}/fields/{field.id}", data={f"f-{field.id}": "Yes"})
+        assert saved.status_code == 200
+        assert client.post(f"/c/{token}", data={f"f-{field.id}": "Again"}).status_code == 302
+
+    plans = _plans(app, send)
+    assert plans
+    scans = {
+        statement[:90]: line
+        for statement, lines in plans.items()
+        for line in lines
+        if line.startswith("SCAN ") and _table(line.split()[1]) not in SMALL_TABLES | {None}
+    }
+    assert not scans, scans
+
+
+def _table(name: str) -> str | None:
+    """The table a plan's SCAN reads ("contact_1" is an alias of contact); None for what is
+    not a table: a subquery's own result ("anon_1", "(subquery-1)"), whose reads are planned
+    apart, and SQLite's one constant row."""
+    if name.startswith(("anon_", "(")) or name == "CONSTANT":
+        return None
+    return re.sub(r"_\d+$", "", name)

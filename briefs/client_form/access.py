@@ -81,15 +81,16 @@ class Link:
 
 
 def _load(where) -> Brief | None:
-    """Load the brief whole in two queries: with its client and recipients (a few rows),
-    then its sections joined to their fields."""
+    """Load the brief whole in three queries: with its client; its recipients; its
+    sections joined to their fields. (Recipients joined to the brief would be a nested
+    join SQLite answers by scanning every brief's recipients.)"""
     return (
         db.session.scalars(
             select(Brief)
             .where(where)
             .options(
                 joinedload(Brief.client),
-                joinedload(Brief.recipients),
+                selectinload(Brief.recipients),
                 selectinload(Brief.sections).joinedload(BriefSection.fields),
             )
         )
