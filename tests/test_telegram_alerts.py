@@ -419,3 +419,43 @@ def test_a_dry_run_names_who_would_be_told_in_telegram(app, runner, user, fake_t
         "Answers submitted: “Teeth whitening page” for Acme Dental"
     ) in result.output
     assert db.session.scalar(select(TelegramMessage)) is None and fake_telegram.sent == []
+
+
+def test_an_alert_telegram_refuses_for_good_is_mailed_and_the_link_kept(
+    app, user, smtp_server, fake_telegram
+):
+    """ "Chat not found" is not a blocked bot: the link stays, and the alert is e-mailed."""
+    link = _link(user, "telegram")
+    _submitted(user, "Teeth whitening page")
+    fake_telegram.failures = [400]
+    first_run = WEDNESDAY + timedelta(minutes=5)
+    send_due.run(first_run)
+    row = db.session.scalar(select(TelegramMessage))
+    assert row.status == FAILED and "chat not found" in row.last_error
+    db.session.refresh(link)
+    assert link.broken_at is None
+    send_due.run(first_run + timedelta(minutes=1))
+    [mail] = _mails_to(smtp_server, user.email)
+    assert mail["Subject"] == "Answers submitted: “Teeth whitening page” for Acme Dental"
+
+
+def test_an_alert_given_up_after_every_attempt_is_mailed_once(
+    app, user, smtp_server, fake_telegram
+):
+    _link(user, "telegram")
+    _submitted(user, "Teeth whitening page")
+    fake_telegram.failures = [500] * delivery.MAX_ATTEMPTS
+    when = WEDNESDAY + timedelta(minutes=5)
+    for _ in range(delivery.MAX_ATTEMPTS):
+        send_due.run(when)
+        row = db.session.scalar(select(TelegramMessage))
+        if row.status != QUEUED:
+            break
+        assert _mails_to(smtp_server, user.email) == []  # not while it may still go
+        when = row.next_attempt_at
+    assert row.status == FAILED and row.attempts == delivery.MAX_ATTEMPTS
+    send_due.run(when + timedelta(minutes=1))
+    send_due.run(when + timedelta(hours=1))
+    [mail] = _mails_to(smtp_server, user.email)
+    assert mail["Subject"] == "Answers submitted: “Teeth whitening page” for Acme Dental"
+    assert fake_telegram.delivered() == []

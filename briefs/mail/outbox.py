@@ -24,7 +24,7 @@ from briefs.mail.content import BriefFacts, Rendered
 from briefs.models import Brief, Event, Message
 from briefs.models.outbox import BY_TELEGRAM, QUEUED
 from briefs.rules.whose_move import AGENCY, CLIENT
-from briefs.telegram.alerts import alert_text, queue_copies, route
+from briefs.telegram.alerts import Routing, alert_text, queue_copies, route
 from briefs.workflow import SYSTEM, record
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,8 @@ class Draft:
     #: Whom it is for: the client's side (CLIENT) or the agency's team (AGENCY). Only mail
     #: to the team may go to Telegram (telegram.alerts.route).
     audience: str = CLIENT
+    #: E-mailed whatever the recipients chose: Telegram would not take it (mail_copy).
+    email_only: bool = False
 
     @cached_property
     def content(self) -> Rendered:
@@ -145,9 +147,10 @@ def queue_all(drafts: list[Draft], now: datetime) -> list[Message]:
 def mail_copy(message: Message, address: str, dedupe_key: str, now: datetime) -> Message | None:
     """Store the stored message once more for one address (flushed; the caller commits).
 
-    For a teammate whose Telegram copy of an alert could not go (they blocked the bot):
-    the same subject and bodies, in the same language, queued and recorded like any
-    mail. None when a message with that dedupe key was stored before.
+    For a teammate whose Telegram copy of an alert could not go (they blocked the bot,
+    the chat is gone, Telegram kept failing): the same subject and bodies, in the same
+    language, queued and recorded like any mail, by e-mail whatever they chose. None when
+    a message with that dedupe key was stored before.
     """
     if db.session.scalar(select(Message.id).where(Message.dedupe_key == dedupe_key)):
         return None
@@ -165,8 +168,8 @@ def mail_copy(message: Message, address: str, dedupe_key: str, now: datetime) ->
         to=[address],
         rendered=Rendered(message.subject, message.text_body, message.html_body),
         locale=message.locale,
-        # The team's: routed again, it is e-mailed now that the teammate's chat is broken.
         audience=AGENCY,
+        email_only=True,
         brief=db.session.get(Brief, message.brief_id) if message.brief_id else None,
         client_id=message.client_id,
         data=data,
@@ -178,7 +181,11 @@ def mail_copy(message: Message, address: str, dedupe_key: str, now: datetime) ->
 def _store(draft: Draft, now: datetime) -> Message:
     """Add the message, its Telegram copies and its line on each brief's record (flushed,
     not committed)."""
-    routing = route(draft.kind, draft.audience, list(draft.to))
+    routing = (
+        Routing(list(draft.to))
+        if draft.email_only
+        else route(draft.kind, draft.audience, list(draft.to))
+    )
     by_telegram_only = bool(draft.to) and not routing.email
     message = Message(
         brief_id=draft.brief.id if draft.brief else None,

@@ -7,9 +7,10 @@ made with nothing open in the database:
 2. sendMessage, with a short timeout.
 3. the outcome, recorded only while the claim is still the run's: sent; queued again
    after Telegram's `retry_after` (429) or a back-off (5xx, no answer), or failed after
-   MAX_ATTEMPTS; failed at once on a refusal that would repeat (4xx). A 403 means the
-   teammate blocked the bot: their link is marked broken, so their next alerts are
-   e-mailed (telegram.alerts.route), and this one is queued as their e-mail.
+   MAX_ATTEMPTS; failed at once on a refusal that would repeat (4xx). An alert given up
+   is queued as the teammate's e-mail, so none is lost. A 403 means the teammate blocked
+   the bot: their link is marked broken too, so their next alerts are e-mailed
+   (telegram.alerts.route).
 
 At least once: a run that dies after sending leaves the lease to run out, and the next
 run sends the same text again.
@@ -95,9 +96,11 @@ def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) 
     else:
         row.last_error = str(error)[:2000]
         if error.blocked:
-            _mail_instead(row, now)
+            _break_link(row, now)
         if error.permanent or row.attempts >= MAX_ATTEMPTS:
+            # Given up: the alert still reaches the teammate, by e-mail.
             row.status = FAILED
+            _mail_instead(row, now)
         else:
             wait = timedelta(seconds=error.retry_after or 0)
             claims.retry(row, now, max(wait, retry_delay(row.attempts)))
@@ -105,26 +108,29 @@ def settle(claim: Claim, run_id: str, now: datetime, error: BotApiError | None) 
     return error is None
 
 
-def _mail_instead(row: TelegramMessage, now: datetime) -> None:
-    """The teammate blocked the bot: break their link, and queue this alert as their mail.
-
-    Later alerts are e-mailed by the outbox's routing (telegram.alerts.route); this one
-    was already routed to Telegram, so its e-mail is queued here, in the transaction that
-    records the failure, to be delivered by the next run. Nothing is queued when the
-    alert's e-mail went to them already (they chose both).
-    """
+def _break_link(row: TelegramMessage, now: datetime) -> None:
+    """The teammate blocked the bot: their later alerts are e-mailed (telegram.alerts.route)."""
     db.session.execute(
         update(TelegramLink)
         .where(TelegramLink.user_id == row.user_id, TelegramLink.broken_at.is_(None))
         .values(broken_at=now)
     )
+
+
+def _mail_instead(row: TelegramMessage, now: datetime) -> None:
+    """Queue the alert Telegram would not take as the teammate's e-mail.
+
+    It was routed to Telegram, so its e-mail is queued here, in the transaction that
+    records the failure, to be delivered by the next run. Nothing is queued when the
+    alert's e-mail went to them already (they chose both).
+    """
     alert = db.session.get(Message, row.message_id)
     user = db.session.get(User, row.user_id)
     if alert is None or user is None:
         return
     if user.email.lower() in (address.lower() for address in alert.to_addrs):
         return
-    mail_copy(alert, user.email, f"telegram_blocked:{row.id}", now)
+    mail_copy(alert, user.email, f"telegram_given_up:{row.id}", now)
 
 
 def deliver_telegram(now: datetime, wall: Callable[[], datetime], run_id: str, api: BotApi) -> Sent:
