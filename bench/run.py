@@ -146,13 +146,30 @@ def build(path: Path, open_briefs: int) -> dict:
         )
         mark_sent(blank, actor, IDLE_SENT)
         db.session.commit()
-        clone(blank.id, open_briefs - 2, sent_at=IDLE_SENT, first_client=1)
+        clone(blank.id, open_briefs - 3, sent_at=IDLE_SENT, first_client=1)
+        # The autosave rows type into a brief of their own: the blank one stays blank for
+        # send-due's row to copy (saves are stamped with the real clock, after NOW, and
+        # copies of an answered brief would look answered "later", with nothing due).
+        typed, typed_token = create_brief(
+            template=template,
+            client=client,
+            title="Бриф для автосохранения",
+            locale="ru",
+            recipients=[client.contacts[0]],
+            launch_date=LAUNCH,
+            work_days=5,
+            actor=actor,
+            now=IDLE_SENT,
+            secret_key="bench",
+        )
+        mark_sent(typed, actor, IDLE_SENT)
+        db.session.commit()
         texts = [
-            f for s in blank.sections for f in s.fields if f.type in ("short_text", "long_text")
+            f for s in typed.sections for f in s.fields if f.type in ("short_text", "long_text")
         ]
         return {
             "token": token,
-            "blank_token": blank_token,
+            "typed_token": typed_token,
             "field_id": texts[0].id,
             "text_field_ids": [f.id for f in texts],
         }
@@ -448,7 +465,7 @@ def row_client_page(big_app, facts, count: int) -> None:
 
 def row_autosave(big_app, facts, tmp: Path, count: int) -> None:
     client = big_app.test_client()
-    url = f"/c/{facts['blank_token']}/fields/{facts['field_id']}"
+    url = f"/c/{facts['typed_token']}/fields/{facts['field_id']}"
     key = f"f-{facts['field_id']}"
     state = {"revision": None, "n": 0}
 
@@ -656,7 +673,7 @@ def main() -> None:
         if "weight" in rows:
             row_weight(big_app, facts)
         if "send-due" in rows:
-            row_send_due(big_path, small_path, tmp, count, big_n - 2, small_n - 2)
+            row_send_due(big_path, small_path, tmp, count, big_n, small_n)
         if "served" in rows:
             # Last: its saves are stamped with the real clock, after the bench's NOW, and
             # briefs send-due copies from the blank one would look answered "later".

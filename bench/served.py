@@ -152,7 +152,7 @@ def rows_served(
     log = tmp / "gunicorn.log"
     page_url = f"/c/{facts['token']}"
     saves = [
-        (f"/c/{facts['blank_token']}/fields/{field_id}", f"f-{field_id}")
+        (f"/c/{facts['typed_token']}/fields/{field_id}", f"f-{field_id}")
         for field_id in facts["text_field_ids"][:THREADS]
     ]
     per_volley = 24 if quick else 60
