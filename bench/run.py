@@ -118,51 +118,33 @@ def build(path: Path, open_briefs: int) -> dict:
         db.session.add_all([template, client])
         db.session.flush()
         actor = Actor.user(user)
-        brief, token = create_brief(
-            template=template,
-            client=client,
-            title="Страница услуги",
-            locale="ru",
-            recipients=[client.contacts[0]],
-            launch_date=LAUNCH,
-            work_days=5,
-            actor=actor,
-            now=IDLE_SENT,
-            secret_key="bench",
-        )
-        mark_sent(brief, actor, IDLE_SENT)
+
+        def sent(title: str) -> tuple[Brief, str]:
+            """A brief of the starter for the clinic's contact, sent yesterday."""
+            made, token = create_brief(
+                template=template,
+                client=client,
+                title=title,
+                locale="ru",
+                recipients=[client.contacts[0]],
+                launch_date=LAUNCH,
+                work_days=5,
+                actor=actor,
+                now=IDLE_SENT,
+                secret_key="bench",
+            )
+            mark_sent(made, actor, IDLE_SENT)
+            return made, token
+
+        brief, token = sent("Страница услуги")
         answer_everything(brief, Actor.client("Иван"))
-        blank, blank_token = create_brief(
-            template=template,
-            client=client,
-            title="Пустой бриф",
-            locale="ru",
-            recipients=[client.contacts[0]],
-            launch_date=LAUNCH,
-            work_days=5,
-            actor=actor,
-            now=IDLE_SENT,
-            secret_key="bench",
-        )
-        mark_sent(blank, actor, IDLE_SENT)
+        blank, _blank_token = sent("Пустой бриф")
         db.session.commit()
         clone(blank.id, open_briefs - 3, sent_at=IDLE_SENT, first_client=1)
         # The autosave rows type into a brief of their own: the blank one stays blank for
         # send-due's row to copy (saves are stamped with the real clock, after NOW, and
         # copies of an answered brief would look answered "later", with nothing due).
-        typed, typed_token = create_brief(
-            template=template,
-            client=client,
-            title="Бриф для автосохранения",
-            locale="ru",
-            recipients=[client.contacts[0]],
-            launch_date=LAUNCH,
-            work_days=5,
-            actor=actor,
-            now=IDLE_SENT,
-            secret_key="bench",
-        )
-        mark_sent(typed, actor, IDLE_SENT)
+        typed, typed_token = sent("Бриф для автосохранения")
         db.session.commit()
         texts = [
             f for s in typed.sections for f in s.fields if f.type in ("short_text", "long_text")
