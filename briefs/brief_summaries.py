@@ -35,7 +35,15 @@ from briefs import loaded_state
 from briefs.brief_tallies import summaries_where
 from briefs.chase_policy import calendar
 from briefs.extensions import db
-from briefs.models import AgencySettings, Brief, BriefField, BriefSection, Comment, Event
+from briefs.models import (
+    AgencySettings,
+    Answer,
+    Brief,
+    BriefField,
+    BriefSection,
+    Comment,
+    Event,
+)
 from briefs.overview import brief_fields, comments_by_brief, load_telling, summarize
 from briefs.rules.completeness import is_sent_back
 from briefs.rules.deadlines import info_due_date
@@ -43,7 +51,7 @@ from briefs.rules.deadlines import info_due_date
 #: The brief's own columns its summary reads; a change to any other one changes nothing.
 _BRIEF_FACTS = ("status", "created_at", "sent_at", "submitted_at", "launch_date", "work_days")
 #: Rows whose change may change their brief's summary.
-_BRIEF_PARTS = (BriefField, BriefSection, Comment, Event)
+_BRIEF_PARTS = (Answer, BriefField, BriefSection, Comment, Event)
 #: Where the session keeps what it flushed since the last `settle`.
 _PENDING = "briefs_to_summarize"
 #: Where it keeps the briefs whose sections or fields it added, removed or moved: their
@@ -67,6 +75,11 @@ COLUMNS = (
     "last_client_at",
     "info_due",
 )
+
+
+# The SET clause comes from the rows' keys other than the id's. Built once: every save
+# writes a summary.
+_UPDATE_BY_ID = update(Brief.__table__).where(Brief.__table__.c.id == bindparam("b_id"))
 
 
 def _note(session: Session, _context, _instances) -> None:
@@ -274,9 +287,7 @@ def _row(summary, calendars: _Calendars | None = None) -> dict:
 
 def _write(rows: list[dict], columns: tuple[str, ...] = COLUMNS) -> None:
     """Store the rows in one statement, and in the briefs this session already holds."""
-    table = Brief.__table__
-    # The SET clause comes from the rows' keys other than the id's.
-    db.session.execute(update(table).where(table.c.id == bindparam("b_id")), rows)
+    db.session.execute(_UPDATE_BY_ID, rows)
     identity = db.session.identity_map
     for row in rows:
         held = identity.get(identity_key(Brief, row["b_id"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,6 +16,22 @@ from sqlalchemy.orm.attributes import set_committed_value
 from briefs.extensions import db
 from briefs.models import Answer, BriefField, ChainHead, Comment, Event, Review
 from briefs.rules.event_chain import Report, check_chain, check_values, event_hash
+
+# Built once: every save runs them (as briefs.whole_brief says, building a statement and its
+# cache key on each call costs more than running it).
+_EVENTS, _HEADS = Event.__table__, ChainHead.__table__
+_BUMP_HEAD = (
+    update(_HEADS)
+    .where(_HEADS.c.id == 1)
+    .values(seq=_HEADS.c.seq + 1)
+    .returning(_HEADS.c.seq, _HEADS.c.hash)
+)
+_PLACE_EVENT = (
+    update(_EVENTS)
+    .where(_EVENTS.c.id == bindparam("b_id"))
+    .values(seq=bindparam("b_seq"), prev_hash=bindparam("b_prev"), hash=bindparam("b_hash"))
+)
+_MOVE_HEAD_HASH = update(_HEADS).where(_HEADS.c.id == 1).values(hash=bindparam("b_hash"))
 
 
 def chain(event: Event) -> None:
@@ -46,9 +62,11 @@ def chain(event: Event) -> None:
     )
     # Written straight to the tables (no second flush of the session for three columns),
     # and set on the event as the database now holds them.
-    events, heads = Event.__table__, ChainHead.__table__
-    db.session.execute(update(events).where(events.c.id == event.id).values(**placed))
-    db.session.execute(update(heads).where(heads.c.id == 1).values(hash=placed["hash"]))
+    db.session.execute(
+        _PLACE_EVENT,
+        {"b_id": event.id, "b_seq": head.seq, "b_prev": head.hash, "b_hash": placed["hash"]},
+    )
+    db.session.execute(_MOVE_HEAD_HASH, {"b_hash": placed["hash"]})
     for name, value in placed.items():
         set_committed_value(event, name, value)
 
@@ -66,17 +84,10 @@ def _lock_head() -> _Head:
 
     One statement: the UPDATE hands back the moved head (RETURNING, on SQLite since 3.35).
     """
-    heads = ChainHead.__table__
-    bump = (
-        update(heads)
-        .where(heads.c.id == 1)
-        .values(seq=heads.c.seq + 1)
-        .returning(heads.c.seq, heads.c.hash)
-    )
-    moved = db.session.execute(bump).first()
+    moved = db.session.execute(_BUMP_HEAD).first()
     if moved is None:
         _start_head()
-        moved = db.session.execute(bump).one()
+        moved = db.session.execute(_BUMP_HEAD).one()
     return _Head(moved.seq, moved.hash)
 
 

@@ -16,7 +16,7 @@ benchmark and test factories) make new briefs, which start at version 0 with no 
 
 from __future__ import annotations
 
-from sqlalchemy import event, inspect, update
+from sqlalchemy import bindparam, event, inspect, update
 from sqlalchemy.orm import Session
 
 from briefs import loaded_state
@@ -37,6 +37,16 @@ from briefs.models import (
 _PAGE_PARTS = (BriefSection, BriefField, Answer, Review, Upload, Comment, Handover, RecipientLink)
 #: The brief's own columns the page never shows: changing them keeps its pages.
 _BOOKKEEPING = frozenset({"next_due_at", "risk_notified", "page_version", *SUMMARY_COLUMNS})
+
+
+_BRIEFS = Brief.__table__
+# Built once (it runs after every flush that changes a page).
+_RAISE = (
+    update(_BRIEFS)
+    .where(_BRIEFS.c.id.in_(bindparam("ids", expanding=True)))
+    .values(page_version=_BRIEFS.c.page_version + 1)
+    .returning(_BRIEFS.c.id, _BRIEFS.c.page_version)
+)
 
 
 def _changed_brief(brief: Brief) -> bool:
@@ -62,13 +72,7 @@ def changed_briefs(session: Session) -> set[int]:
 def _after_flush(session: Session, _context) -> None:
     ids = changed_briefs(session)
     if ids:
-        table = Brief.__table__
-        raised = session.connection().execute(
-            update(table)
-            .where(table.c.id.in_(sorted(ids)))
-            .values(page_version=table.c.page_version + 1)
-            .returning(table.c.id, table.c.page_version)
-        )
+        raised = session.connection().execute(_RAISE, {"ids": sorted(ids)})
         # The versions handed back prove (or not) that the briefs held are current.
         loaded_state.note_raised(session, [tuple(row) for row in raised])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.applies_changes import applies_changes
@@ -96,6 +96,8 @@ class Actor:
 
 
 SYSTEM = Actor("system", "Briefs")
+#: A column not loaded in memory.
+_UNKNOWN = object()
 
 
 def record(
@@ -120,7 +122,10 @@ def record(
     )
     db.session.add(event)
     # Whatever changed, the next `send-due` run looks at the brief again (mail/due_briefs).
-    brief.next_due_at = None
+    # Left alone when it is known to be None already: a brief marked changed costs every
+    # flush hook a look at all its columns (an expired one is set without being read).
+    if brief.__dict__.get("next_due_at", _UNKNOWN) is not None:
+        brief.next_due_at = None
     chain(event)
     queue_event(event, brief, now)
     return event
@@ -245,6 +250,34 @@ def note_link_opened(brief: Brief, now: datetime, contact: Contact | None = None
     return True
 
 
+#: What a new answer sets on its field (a review is about one revision: a new answer needs
+#: a new look; an agency user's answer is a suggestion the client is asked to confirm).
+_ANSWER_COLUMNS = (
+    "value",
+    "not_applicable",
+    "answered_at",
+    "answered_by",
+    "answer_user_id",
+    "review_verdict",
+    "review_comment",
+    "reviewed_at",
+)
+# Built once: every save runs it. The claim and the answer in one statement, so the field
+# is not left changed in the session for a second UPDATE at the flush.
+_CLAIM_REVISION = (
+    update(BriefField)
+    .where(BriefField.id == bindparam("b_id"), BriefField.revision == bindparam("b_seen"))
+    .values(
+        revision=BriefField.revision + 1,
+        **{
+            name: bindparam(f"b_{name}", type_=getattr(BriefField, name).type)
+            for name in _ANSWER_COLUMNS
+        },
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def save_answer(
     field: BriefField,
     value: str,
@@ -267,11 +300,20 @@ def save_answer(
         return None
     # Compare-and-set: of two saves that started from the same revision, only the first
     # gets to write the next one; the other learns it would overwrite a newer answer.
+    answered = {
+        "value": value,
+        "not_applicable": not_applicable,
+        "answered_at": now,
+        "answered_by": actor.label,
+        "answer_user_id": actor.user_id,
+        "review_verdict": None,
+        "review_comment": "",
+        "reviewed_at": None,
+    }
     claimed = db.session.execute(
-        update(BriefField)
-        .where(BriefField.id == field.id, BriefField.revision == field.revision)
-        .values(revision=field.revision + 1)
-        .execution_options(synchronize_session=False)
+        _CLAIM_REVISION,
+        {"b_id": field.id, "b_seen": field.revision}
+        | {f"b_{name}": answered[name] for name in _ANSWER_COLUMNS},
     ).rowcount
     if claimed != 1:
         latest = db.session.execute(
@@ -287,7 +329,12 @@ def save_answer(
             set_committed_value(field, "not_applicable", latest.not_applicable)
             return None
         raise RevisionConflict(field.id)
+    # The field in memory as the database now holds it; the Answer row added below is what
+    # raises the page version and has the summary recounted (briefs.page_versions,
+    # briefs.brief_summaries).
     set_committed_value(field, "revision", field.revision + 1)
+    for name, column_value in answered.items():
+        set_committed_value(field, name, column_value)
     answer = Answer(
         brief_id=field.brief_id,
         field_id=field.id,
@@ -299,16 +346,6 @@ def save_answer(
         created_at=now,
     )
     db.session.add(answer)
-    field.value = value
-    field.not_applicable = not_applicable
-    field.answered_at = now
-    field.answered_by = actor.label
-    # An agency user's answer is a suggestion the client is asked to confirm.
-    field.answer_user_id = actor.user_id
-    # A review is about one revision; a new answer needs a new look.
-    field.review_verdict = None
-    field.review_comment = ""
-    field.reviewed_at = None
     return answer
 
 

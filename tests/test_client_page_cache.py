@@ -243,8 +243,8 @@ def test_a_kept_page_costs_the_same_three_queries_for_10_and_60_fields(client, c
 #: still moves: the session raises it only for what it flushes (briefs.page_versions).
 #: A table taken by `Model.__table__` is listed as `Model.__table__`.
 WRITES_PAST_THE_SESSION = {
-    # The revision's compare-and-set; the answer itself is then set on the field and
-    # flushed in the same transaction, which raises the version.
+    # The revision's compare-and-set, which writes the answer on the field too: the
+    # Answer row added with it in the same transaction raises the version.
     ("briefs/workflow.py", "update(BriefField)"),
     # Links of contacts taken off the recipients: the recipients change on the brief in
     # the same transaction, which raises the version.

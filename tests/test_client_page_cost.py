@@ -116,16 +116,17 @@ def test_an_autosave_answers_from_memory_in_the_same_queries_for_10_and_60_field
     at_10, at_60 = autosave(short, short_token), autosave(long, long_token)
     assert len(at_10) == len(at_60)
     # Nothing is read again after the commit: the reply is built from what the save had.
-    # The brief is loaded whole in three queries (with its client; its recipients; its
-    # sections joined to their fields). The stored summary is counted from those objects
-    # (briefs.loaded_state proves them current): no aggregate over the fields, only the
-    # comments are read; then its UPDATE is the last statement.
+    # The brief is loaded whole in four queries (with its client; its recipients; its
+    # sections; their fields: briefs.whole_brief). The stored summary is counted from those
+    # objects (briefs.loaded_state proves them current): the fields are read once, by the
+    # load, with no aggregate over them; only the comments are read; then its UPDATE is the
+    # last statement.
     reads = [s for s in at_60 if s.lstrip().upper().startswith("SELECT")]
     assert len([s for s in reads if "FROM brief_section" in s]) == 1
     assert len([s for s in reads if s.startswith("SELECT brief.id, brief.client_id")]) == 1
-    assert not [s for s in reads if "FROM brief_field" in s]
-    # The brief; its recipients; its fields; webhook endpoints; comments.
-    assert len(reads) == 5, reads
+    assert len([s for s in reads if "FROM brief_field" in s]) == 1
+    # The brief; its recipients; its sections; its fields; webhook endpoints; comments.
+    assert len(reads) == 6, reads
     assert at_60[-1].startswith("UPDATE brief SET required_count")
 
 

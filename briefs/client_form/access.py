@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from flask import abort, g, make_response, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
 
 from briefs.accounts import agency_settings
 from briefs.extensions import db
@@ -21,7 +20,12 @@ from briefs.models import Brief, BriefField, BriefSection, Contact, Handover, Re
 from briefs.response_format import wants_json
 from briefs.rules.conditions import hidden_keys
 from briefs.rules.tokens import hash_token
+from briefs.whole_brief import BY_ID, BY_TOKEN_HASH, load_whole, whole
 from briefs.workflow import Actor
+
+# Built once: every request of the client's form runs them (briefs.whole_brief says why).
+_RECIPIENT_LINK = select(RecipientLink).where(RecipientLink.token_hash == bindparam("digest"))
+_HANDOVER = select(Handover).where(Handover.token_hash == bindparam("digest"))
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Link:
         scope = self.scope
         return [
             field
-            for section in self.brief.sections
+            for section in whole(self.brief).sections
             for field in section.fields
             if scope is None or field.key in scope
         ]
@@ -57,14 +61,16 @@ class Link:
     @property
     def hidden(self) -> frozenset[str]:
         """Keys of the questions hidden by their conditions, judged on the whole brief."""
-        return hidden_keys(field for section in self.brief.sections for field in section.fields)
+        return hidden_keys(
+            field for section in whole(self.brief).sections for field in section.fields
+        )
 
     @property
     def sections(self) -> list[tuple[BriefSection, list[BriefField]]]:
         """Sections with their fields in scope; sections with none are left out."""
         scope = self.scope
         shown = []
-        for section in self.brief.sections:
+        for section in whole(self.brief).sections:
             fields = [f for f in section.fields if scope is None or f.key in scope]
             if fields:
                 shown.append((section, fields))
@@ -80,40 +86,21 @@ class Link:
         return client_actor(self.brief)
 
 
-def _load(where) -> Brief | None:
-    """Load the brief whole in three queries: with its client; its recipients; its
-    sections joined to their fields. (Recipients joined to the brief would be a nested
-    join SQLite answers by scanning every brief's recipients.)"""
-    return (
-        db.session.scalars(
-            select(Brief)
-            .where(where)
-            .options(
-                joinedload(Brief.client),
-                selectinload(Brief.recipients),
-                selectinload(Brief.sections).joinedload(BriefSection.fields),
-            )
-        )
-        .unique()
-        .one_or_none()
-    )
-
-
 def open_link(token: str) -> Link:
     """Return what the token opens and switch the page to its language, else 404."""
     digest = hash_token(token)
     handover = contact = None
-    brief = _load(Brief.token_hash == digest)
+    brief = load_whole(BY_TOKEN_HASH, digest)
     if brief is None:
-        own = db.session.scalar(select(RecipientLink).where(RecipientLink.token_hash == digest))
+        own = db.session.scalar(_RECIPIENT_LINK, {"digest": digest})
         if own is not None:
-            brief = _load(Brief.id == own.brief_id)
+            brief = load_whole(BY_ID, own.brief_id)
             # Only while the contact is still a recipient; editing deletes the link too.
             contact = next((c for c in brief.recipients if c.id == own.contact_id), None)
             brief = brief if contact is not None else None
         else:
-            handover = db.session.scalar(select(Handover).where(Handover.token_hash == digest))
-            brief = _load(Brief.id == handover.brief_id) if handover else None
+            handover = db.session.scalar(_HANDOVER, {"digest": digest})
+            brief = load_whole(BY_ID, handover.brief_id) if handover else None
             if handover is not None and handover.revoked_at is not None:
                 _dead_link(brief)
     # Unknown and regenerated links look the same: nothing to learn from them. A link

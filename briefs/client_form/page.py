@@ -32,6 +32,7 @@ from briefs.rules.completeness import (
 from briefs.rules.deadlines import info_due_date
 from briefs.rules.handover_limits import MAX_NOTE
 from briefs.uploads import uploads_by_field
+from briefs.whole_brief import whole
 
 #: File types the picker suggests; the server still sniffs every file's content.
 ACCEPT = ".jpg,.jpeg,.png,.gif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.pptx,.odt,.ods,.zip"
@@ -310,7 +311,8 @@ def build_page(
     confirm_submit: bool = False,
 ) -> FormPage:
     """Assemble the form page for a link, with refused values shown as typed."""
-    brief, token = link.brief, link.token
+    # Whole again if a commit expired it (briefs.whole_brief): read below by other modules.
+    brief, token = whole(link.brief), link.token
     errors, typed, conflicts = errors or {}, typed or {}, conflicts or {}
     uploads = uploads_by_field(brief)
     comments = comments_by_field(brief.id)

@@ -104,6 +104,10 @@ def payload(event: Event, brief: Brief, name: str, uid: str, now: datetime) -> d
     }
 
 
+# Built once: every recorded event asks.
+_ENDPOINTS = select(WebhookEndpoint.id, WebhookEndpoint.events).order_by(WebhookEndpoint.id)
+
+
 def endpoint_events() -> list[tuple[int, list[str]]]:
     """Return each endpoint's id and chosen events, read once per transaction."""
     session = db.session()  # the request's own session, behind the scoped proxy
@@ -112,10 +116,7 @@ def endpoint_events() -> list[tuple[int, list[str]]]:
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1]
     rows = [
-        (endpoint_id, list(events or []))
-        for endpoint_id, events in db.session.execute(
-            select(WebhookEndpoint.id, WebhookEndpoint.events).order_by(WebhookEndpoint.id)
-        )
+        (endpoint_id, list(events or [])) for endpoint_id, events in db.session.execute(_ENDPOINTS)
     ]
     session.info[_CACHE_KEY] = (session.get_transaction(), rows)
     return rows
