@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Comment, Event
@@ -298,17 +298,23 @@ def load_telling(fields: Iterable[BriefField]) -> dict[int, Telling]:
     }
 
 
+_COMMENT_FACTS = select(
+    Comment.brief_id, Comment.field_id, Comment.side, Comment.created_at
+).order_by(Comment.id)
+_COMMENTS_OF = _COMMENT_FACTS.where(Comment.brief_id.in_(bindparam("brief_ids", expanding=True)))
+
+
 def comments_by_brief(brief_ids: list[int] | Select) -> defaultdict[int, list[CommentFact]]:
     """Fetch who commented on which field when, for many briefs, oldest first (one query).
 
     The briefs are given by id, or as a query selecting their ids.
     """
     by_brief: defaultdict[int, list[CommentFact]] = defaultdict(list)
-    for row in db.session.execute(
-        select(Comment.brief_id, Comment.field_id, Comment.side, Comment.created_at)
-        .where(Comment.brief_id.in_(brief_ids))
-        .order_by(Comment.id)
-    ):
+    if isinstance(brief_ids, Select):
+        rows = db.session.execute(_COMMENT_FACTS.where(Comment.brief_id.in_(brief_ids)))
+    else:  # every save asks for its brief's: the statement built once (briefs.whole_brief)
+        rows = db.session.execute(_COMMENTS_OF, {"brief_ids": list(brief_ids)})
+    for row in rows:
         by_brief[row.brief_id].append(CommentFact(row.field_id, row.side, row.created_at))
     return by_brief
 
