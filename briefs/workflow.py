@@ -313,7 +313,7 @@ def save_answer(
     claimed = db.session.execute(
         _CLAIM_REVISION,
         {"b_id": field.id, "b_seen": field.revision}
-        | {f"b_{name}": answered[name] for name in _ANSWER_COLUMNS},
+        | {f"b_{name}": column_value for name, column_value in answered.items()},
     ).rowcount
     if claimed != 1:
         latest = db.session.execute(

@@ -267,8 +267,9 @@ def save_field(token: str, field_id: int):
         return _conflict_answer(link, saved)
     if saved:
         workflow.record_answers_saved(link.brief, [field], actor, now)
-    # Built before the commit, from what the save has in memory: the commit expires the
-    # session, and reading the reply after it would load the whole brief again.
+        _commit_kept()
+    # From what the save holds in memory, as committed: built after the commit, so the
+    # database's write lock is not held while it is.
     body = {
         "ok": True,
         "revision": field.revision,
@@ -278,15 +279,13 @@ def save_field(token: str, field_id: int):
         "note": cleaning_note(field, posted),
         **state_json(link),
     }
-    if saved:
-        _commit_and_end()
     return jsonify(body)
 
 
-def _commit_and_end() -> None:
-    """Commit without expiring what the session holds: the reply is built and the request
-    ends here, so reading it all again would be work thrown away (about 45 objects a save).
-    The session is the request's own and is closed with it."""
+def _commit_kept() -> None:
+    """Commit without expiring what the session holds, which is what it committed: the
+    reply is read from it (about 45 objects a save; expired, they would all be loaded
+    again). The session is the request's own and is closed with it."""
     session = db.session()
     session.expire_on_commit = False
     try:
