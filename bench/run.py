@@ -140,21 +140,30 @@ def build(path: Path, open_briefs: int) -> dict:
         answer_everything(brief, Actor.client("Иван"))
         blank, _blank_token = sent("Пустой бриф")
         db.session.commit()
-        clone(blank.id, open_briefs - 3, sent_at=IDLE_SENT, first_client=1)
+        clone(blank.id, open_briefs - 3 - len(OWN_BRIEFS), sent_at=IDLE_SENT, first_client=1)
         # The autosave rows type into a brief of their own: the blank one stays blank for
         # send-due's row to copy (saves are stamped with the real clock, after NOW, and
         # copies of an answered brief would look answered "later", with nothing due).
         typed, typed_token = sent("Бриф для автосохранения")
+        # And, for the served diagnostic row, clients typing at once each in their own brief.
+        own = [sent(title) for title in OWN_BRIEFS]
         db.session.commit()
-        texts = [
-            f for s in typed.sections for f in s.fields if f.type in ("short_text", "long_text")
-        ]
         return {
             "token": token,
             "typed_token": typed_token,
-            "field_id": texts[0].id,
-            "text_field_ids": [f.id for f in texts],
+            "field_id": _texts(typed)[0].id,
+            "text_field_ids": [f.id for f in _texts(typed)],
+            "own_saves": [(own_token, _texts(made)[0].id) for made, own_token in own],
         }
+
+
+#: The briefs the served rows' clients type into, one each, when not all in one.
+OWN_BRIEFS = tuple(f"Бриф клиента {n} для автосохранения" for n in range(1, 5))
+
+
+def _texts(brief: Brief) -> list:
+    """The brief's text questions, in order: what an autosave row types into."""
+    return [f for s in brief.sections for f in s.fields if f.type in ("short_text", "long_text")]
 
 
 def clone(brief_id: int, copies: int, *, sent_at: datetime, first_client: int) -> None:

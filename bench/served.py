@@ -155,6 +155,10 @@ def rows_served(
         (f"/c/{facts['typed_token']}/fields/{field_id}", f"f-{field_id}")
         for field_id in facts["text_field_ids"][:THREADS]
     ]
+    own_saves = [
+        (f"/c/{token}/fields/{field_id}", f"f-{field_id}")
+        for token, field_id in facts["own_saves"][:THREADS]
+    ]
     per_volley = 24 if quick else 60
     per_lane = per_volley // THREADS
     with gunicorn(app_spec(database), log) as (app_port, app_pid):
@@ -174,10 +178,10 @@ def rows_served(
             def bare_get() -> None:
                 assert request(bare_port, "GET", "/")[0] == 200
 
-            def app_saves(n: int) -> Callable[[], None]:
+            def app_saves(n: int, lanes: list[tuple[str, str]] = saves) -> Callable[[], None]:
                 # One thread per question, saving it again and again as a client types:
                 # two saves of one question at once would be a conflict, not a save.
-                url, key = saves[n]
+                url, key = lanes[n]
 
                 def save() -> None:
                     for _ in range(per_lane):
@@ -202,13 +206,16 @@ def rows_served(
 
             # Warm both servers' workers (imports, templates, connections).
             volley([app_get, bare_get] * THREADS * 2)
-            times = {"page": ([], []), "save": ([], [])}
+            times = {"page": ([], []), "save": ([], []), "own": ([], [])}
             for _ in range(count):
                 times["page"][0].append(volley([app_get] * per_volley))
                 times["page"][1].append(volley([bare_get] * per_volley))
                 lanes = [app_saves(n) for n in range(len(saves))]
                 times["save"][0].append(volley(lanes, per_lane))
                 times["save"][1].append(volley([bare_save] * per_volley))
+                own = [app_saves(n, own_saves) for n in range(len(own_saves))]
+                times["own"][0].append(volley(own, per_lane))
+                times["own"][1].append(volley([bare_save] * per_volley))
             report(
                 f"gunicorn ({WORKERS} sync workers, {THREADS} client threads): client page GET "
                 f"({len(page):,} bytes) vs a bare page of {len(bare_page):,} bytes",
@@ -223,6 +230,14 @@ def rows_served(
                 *times["save"],
                 ratio="b/a",
                 goal="≥ 0.5×",
+                note=f"(time per request; {per_volley} saves per timing)",
+            )
+            report(
+                f"gunicorn ({WORKERS} sync workers, {THREADS} client threads): autosave POST, "
+                "each client in a brief of their own, vs a bare validated one-row write",
+                *times["own"],
+                ratio="b/a",
+                goal="none (tells saves into one brief at once from saves apart)",
                 note=f"(time per request; {per_volley} saves per timing)",
             )
         row_memory(app_port, app_pid, password)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from briefs import loaded_state
+from briefs import loaded_state, whole_brief
 from briefs.brief_tallies import summaries_where
 from briefs.chase_policy import calendar
 from briefs.extensions import db
@@ -157,12 +157,20 @@ def _ids(noted: list) -> set[int]:
 
 
 def _held(session: Session, ids: set[int]) -> dict[int, Brief]:
-    """The briefs among these held in memory, whole and provably current (loaded_state)."""
+    """The briefs among these held in memory, whole, and current: provably so
+    (loaded_state.in_step), or read again because no one else can change them now
+    (loaded_state.locked; two clients typing in one brief at once). The others are
+    counted in SQL, which costs several times more for one brief."""
     held = {}
     for brief_id in ids:
         brief = session.identity_map.get(identity_key(Brief, brief_id))
-        if brief is not None and loaded_state.in_step(session, brief):
-            held[brief_id] = brief
+        if brief is None or not loaded_state.whole(brief):
+            continue
+        if not loaded_state.in_step(session, brief):
+            if not loaded_state.locked(session, brief_id):
+                continue
+            whole_brief.read_again(session, brief)
+        held[brief_id] = brief
     return held
 
 

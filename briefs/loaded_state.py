@@ -8,7 +8,8 @@ versions this transaction's raises handed back are exactly the version the brief
 loaded at plus the raises themselves, no other transaction changed the brief between the
 load and the lock, and none can until the commit: what the session holds is the truth.
 Anything else (another writer in between, a brief loaded after a raise, a brief this
-transaction did not raise) proves nothing, and the caller reads the database instead.
+transaction did not raise) proves nothing, and the caller reads the database instead: the
+brief again (it is `locked`, so what is read stays true), or an aggregate in SQL.
 """
 
 from __future__ import annotations
@@ -30,20 +31,34 @@ def note_raised(session: Session, versions: list[tuple[int, int]]) -> None:
         raised[brief_id] = (count + 1, version)
 
 
-def in_step(session: Session, brief: Brief) -> bool:
-    """Tell whether the brief held in memory, sections and fields loaded, is the database's.
+def whole(brief: Brief) -> bool:
+    """Tell whether the session holds the brief's sections and all their fields.
 
     Collections that were never loaded, or were expired, would be read again: no proof.
     """
     state = brief.__dict__
-    loaded = state.get("page_version")
+    return "sections" in state and all("fields" in s.__dict__ for s in state["sections"])
+
+
+def in_step(session: Session, brief: Brief) -> bool:
+    """Tell whether the brief held in memory, sections and fields loaded, is the database's."""
+    loaded = brief.__dict__.get("page_version")
     raised = session.info.get(_RAISED, {}).get(brief.id)
-    if loaded is None or raised is None or "sections" not in state:
+    if loaded is None or raised is None or not whole(brief):
         return False
     count, last = raised
-    if last != loaded + count:
-        return False
-    return all("fields" in section.__dict__ for section in state["sections"])
+    return last == loaded + count
+
+
+def locked(session: Session, brief_id: int) -> bool:
+    """Tell whether this transaction raised the brief's page version.
+
+    Every change to what the brief's summary counts raises it too, so no other transaction
+    can change the brief until this one ends: the UPDATE locked its row (PostgreSQL) or
+    the database (SQLite). Whatever is read of the brief from now on stays true until the
+    commit, even when what was held before it is not.
+    """
+    return brief_id in session.info.get(_RAISED, {})
 
 
 def _forget(session: Session, *_args) -> None:

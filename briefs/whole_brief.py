@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from briefs.extensions import db
@@ -79,3 +79,23 @@ def whole(brief: Brief) -> Brief:
         for section in sections:
             set_committed_value(section, "fields", by_section[section.id])
     return brief
+
+
+def read_again(session: Session, brief: Brief) -> None:
+    """Read the brief's row, sections and fields again over what the session holds.
+
+    For a brief this transaction holds but cannot prove current (another writer changed it
+    between the load and the lock; briefs.loaded_state): the rows overwrite the objects and
+    the collections are set anew, so sections or fields added or removed meanwhile show.
+    Anything unflushed would be lost: the caller flushes first.
+    """
+    params = {"key": brief.id, "brief_id": brief.id}
+    fresh = {"populate_existing": True}
+    session.scalars(BY_ID, params, execution_options=fresh).one()
+    sections = session.scalars(_SECTIONS, params, execution_options=fresh).all()
+    by_section = defaultdict(list)
+    for field in session.scalars(_FIELDS, params, execution_options=fresh):
+        by_section[field.section_id].append(field)
+    set_committed_value(brief, "sections", sections)
+    for section in sections:
+        set_committed_value(section, "fields", by_section[section.id])

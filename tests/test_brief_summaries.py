@@ -308,25 +308,79 @@ def test_a_save_to_a_brief_held_whole_is_counted_from_memory(app, count_queries)
     assert stored(brief.id)["missing_count"] == 1  # "where" is left; "area" is hidden
 
 
-def test_a_brief_another_writer_changed_meanwhile_is_counted_in_sql(app):
+def _held_whole(brief_id: int) -> Brief:
+    brief = db.session.get(Brief, brief_id)
+    [field.key for section in brief.sections for field in section.fields]  # load them all
+    return brief
+
+
+#: What only the SQL count of briefs.brief_tallies sends.
+_AGGREGATE = "sum(CASE"
+
+
+def test_a_brief_another_writer_changed_meanwhile_is_read_again(app, count_queries):
     """Memory proves nothing once another transaction answered between the load and the
-    save: the summary must count both answers, not only the ones this session holds."""
+    save: the summary must count both answers, not only the ones this session holds. The
+    save's raise locked the brief, so it is read again (not counted in SQL)."""
     brief, _ = make_brief(make_template("Visits", sections=CONDITIONAL), make_client())
     mark_sent(brief, AGENCY, NOW)
     db.session.commit()
     brief_id = brief.id
-    mine = db.session.get(Brief, brief_id)
-    [field.key for section in mine.sections for field in section.fields]
+    mine = _held_whole(brief_id)
     with app.app_context():  # another request, in its own session and transaction
         theirs = db.session.get(Brief, brief_id)
         _answer(theirs, "where", "In the clinic")
         db.session.commit()
-    _answer(mine, "name", "Whitening")
-    db.session.commit()
+    with count_queries() as statements:
+        _answer(mine, "name", "Whitening")
+        db.session.commit()
     after = stored(brief_id)
     assert after["missing_count"] == 0
+    assert not [s for s in statements if _AGGREGATE in s]
+    assert len([s for s in statements if s.startswith("SELECT brief_field.id")]) == 1
+    # What the session holds is now what the database holds.
+    assert next(f for s in mine.sections for f in s.fields if f.key == "where").value
     db.session.expire_all()
     assert after == fresh(db.session.get(Brief, brief_id))
+
+
+def test_questions_another_writer_added_meanwhile_are_counted(app):
+    """Read again, the brief's collections are set anew: questions the agency added
+    between the client's load and save count, and one it removed does not."""
+    brief, _ = make_brief(make_template(), make_client())
+    mark_sent(brief, AGENCY, NOW)
+    db.session.commit()
+    brief_id = brief.id
+    before = stored(brief_id)["required_count"]
+    mine = _held_whole(brief_id)
+    first, last = mine.sections[0].fields[0], mine.sections[-1].fields[-1]
+    assert last.required and last is not first
+    removed = last.key
+    with app.app_context():
+        section = db.session.get(Brief, brief_id).sections[0]
+        for n in (1, 2):
+            db.session.add(
+                BriefField(
+                    brief_id=brief_id,
+                    section_id=section.id,
+                    position=90 + n,
+                    key=f"added{n}",
+                    label="Added meanwhile",
+                    type="short_text",
+                    required=True,
+                )
+            )
+        db.session.delete(db.session.get(BriefField, last.id))
+        db.session.commit()
+    _answer(mine, first.key, "Changed")
+    brief_summaries.settle()
+    # Before the commit: what the session holds was set anew from the rows.
+    keys = [f.key for s in mine.sections for f in s.fields]
+    assert {"added1", "added2"} <= set(keys) and removed not in keys
+    db.session.commit()
+    assert stored(brief_id)["required_count"] == before + 1
+    db.session.expire_all()
+    assert stored(brief_id) == fresh(db.session.get(Brief, brief_id))
 
 
 def test_a_new_question_in_a_held_brief_is_counted_in_sql(app):
