@@ -17,6 +17,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from briefs import loaded_state
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, BriefSection, Contact
 from briefs.models.brief import brief_recipient
@@ -63,9 +64,8 @@ def whole(brief: Brief) -> Brief:
     loaders would keep them: they may hold changes not yet flushed.
     """
     state = brief.__dict__
-    if "recipients" in state and "sections" in state:
-        if all("fields" in section.__dict__ for section in state["sections"]):
-            return brief
+    if "recipients" in state and loaded_state.whole(brief):
+        return brief
     params = {"brief_id": brief.id}
     if "recipients" not in state:
         set_committed_value(brief, "recipients", db.session.scalars(_RECIPIENTS, params).all())
@@ -73,11 +73,7 @@ def whole(brief: Brief) -> Brief:
         set_committed_value(brief, "sections", db.session.scalars(_SECTIONS, params).all())
     sections = [section for section in brief.sections if "fields" not in section.__dict__]
     if sections:
-        by_section = defaultdict(list)
-        for field in db.session.scalars(_FIELDS, params):
-            by_section[field.section_id].append(field)
-        for section in sections:
-            set_committed_value(section, "fields", by_section[section.id])
+        _set_fields(db.session, sections, params)
     return brief
 
 
@@ -90,12 +86,20 @@ def read_again(session: Session, brief: Brief) -> None:
     Anything unflushed would be lost: the caller flushes first.
     """
     params = {"key": brief.id, "brief_id": brief.id}
-    fresh = {"populate_existing": True}
-    session.scalars(BY_ID, params, execution_options=fresh).one()
-    sections = session.scalars(_SECTIONS, params, execution_options=fresh).all()
-    by_section = defaultdict(list)
-    for field in session.scalars(_FIELDS, params, execution_options=fresh):
-        by_section[field.section_id].append(field)
+    session.scalars(BY_ID, params, execution_options=_FRESH).one()
+    sections = session.scalars(_SECTIONS, params, execution_options=_FRESH).all()
     set_committed_value(brief, "sections", sections)
+    _set_fields(session, sections, params, _FRESH)
+
+
+#: Rows read over the objects the session holds.
+_FRESH = {"populate_existing": True}
+
+
+def _set_fields(session, sections: list[BriefSection], params: dict, options=None) -> None:
+    """Read the brief's fields and set each of these sections' collection to its own."""
+    by_section = defaultdict(list)
+    for field in session.scalars(_FIELDS, params, execution_options=options or {}):
+        by_section[field.section_id].append(field)
     for section in sections:
         set_committed_value(section, "fields", by_section[section.id])
