@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from briefs.extensions import db
 from briefs.models import Brief, Template, TemplateField, TemplateSection
-from briefs.models.types import CHOICE_TYPES
-from briefs.rules.conditions import dependents, reference_problems
+from briefs.models.types import CHOICE_TYPES, fixed_answers
+from briefs.rules.conditions import dependents, foreign_values, reference_problems
 from briefs.template_yaml import MAX_KEY, MAX_NAME, FieldData, SectionData, TemplateData
 
 
@@ -117,6 +117,32 @@ def depending_on(template: Template, keys: set[str], *, besides=()) -> list[str]
     pairs = [(key, condition) for key, condition, _item in items]
     found = sorted({i for key in keys for i in dependents(pairs, key)})
     return [_name(items[i][2]) for i in found]
+
+
+@dataclass(frozen=True)
+class LostAnswer:
+    """A condition comparing a question's answer with one it could no longer be given."""
+
+    #: The question (label) or section (title) whose condition it is.
+    name: str
+    value: str
+
+
+def lost_answers(field: TemplateField, field_type: str, options) -> list[LostAnswer]:
+    """What other conditions compare `field`'s answer with, that a question of this type
+    and these options can never be given (an option taken out, a type changed).
+
+    Such a condition never holds again, so what it shows would be hidden in every brief
+    made from the template; the editor refuses the change until the condition is mended.
+    """
+    answers = fixed_answers(field_type, options)
+    if answers is None:
+        return []
+    return [
+        LostAnswer(_name(item), value)
+        for _key, condition, item in _in_order(field.section.template)
+        for _on, value in foreign_values(condition, {field.key: answers})
+    ]
 
 
 def set_condition(target: TemplateField | TemplateSection, condition: dict | None, now) -> None:
@@ -243,13 +269,18 @@ def update_field(
     """Change a question; given another section of the template, move it to that one's end.
 
     A new key, or a move, that would break another question's condition raises
-    DependencyError after the change: the caller rolls back.
+    DependencyError after the change: the caller rolls back. A type or options that would
+    leave another condition comparing with an answer it can no longer be raise it before
+    any change (the form names them first: FieldForm).
     """
     old_key = field.key
     if values.key != old_key:
         names = depending_on(field.section.template, {old_key}, besides={field})
         if names:
             raise DependencyError(names)
+    lost = lost_answers(field, values.type, values.options)
+    if lost:
+        raise DependencyError(list(dict.fromkeys(item.name for item in lost)))
     _apply(field, values)
     if section is not None and section.id != field.section_id:
         if section.template_id != field.template_id:

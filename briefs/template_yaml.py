@@ -13,8 +13,14 @@ import yaml
 from flask_babel import lazy_gettext as _l
 
 from briefs.condition_words import condition_problem
-from briefs.models.types import CHOICE_TYPES, FIELD_TYPES
-from briefs.rules.conditions import ConditionError, dump, parse, reference_problems
+from briefs.models.types import CHOICE_TYPES, FIELD_TYPES, fixed_answers
+from briefs.rules.conditions import (
+    ConditionError,
+    dump,
+    foreign_values,
+    parse,
+    reference_problems,
+)
 
 #: The value of the `format` key this module reads and writes.
 FORMAT = "briefs-template/1"
@@ -245,6 +251,9 @@ class _Reader:
         #: Sections (key None) and fields in order, with their conditions, for the check
         #: that each refers only to an earlier question.
         self.conditions: list[tuple[str | None, dict | None, str]] = []
+        #: By key, every answer a question with a fixed list can be given, for the check
+        #: that no condition waits for an answer that cannot come.
+        self.answers: dict[str, tuple[str, ...]] = {}
 
     def line_of(self, where: str) -> str:
         """Return `where` with the line it starts on, e.g. "line 12 (sections[1].show_when)"."""
@@ -295,6 +304,18 @@ class _Reader:
                     key=problem.key,
                 )
             self.problem(where, message)
+        for _owner, condition, where in self.conditions:
+            for key, value in foreign_values(condition, self.answers):
+                self.problem(
+                    self.line_of(f"{where}.show_when"),
+                    _l(
+                        "'%(key)s' cannot be answered '%(value)s' (its answers: %(answers)s), "
+                        "so this would never be shown",
+                        key=key,
+                        value=value,
+                        answers=", ".join(self.answers[key]),
+                    ),
+                )
 
     def problem(self, where: str, message) -> None:
         self.problems.append(Problem(where, message))
@@ -413,6 +434,9 @@ class _Reader:
             required = False
         options = self.options(f"{where}.options", raw.get("options"))
         condition = self.condition(where, raw, key or None)
+        answers = fixed_answers(kind, options)
+        if key and answers is not None:
+            self.answers[key] = answers
         if kind in CHOICE_TYPES and not raw.get("options"):
             self.problem(f"{where}.options", _l("a choice question needs a list of options"))
         elif kind in FIELD_TYPES and kind not in CHOICE_TYPES and raw.get("options"):

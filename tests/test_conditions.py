@@ -12,6 +12,7 @@ from briefs.rules.conditions import (
     combine,
     dependents,
     dump,
+    foreign_values,
     hidden_keys,
     keys_of,
     parse,
@@ -243,3 +244,29 @@ def test_dependents_names_the_items_that_refer_to_a_question():
     ]
     assert dependents(items, "place") == [1, 3]
     assert dependents(items, "b") == []
+
+
+def test_foreign_values_are_answers_a_question_can_never_be_given():
+    condition = {
+        "any": [
+            {"key": "place", "op": "equals", "value": "At home"},
+            {
+                "all": [
+                    {"key": "place", "op": "one_of", "values": ["Online", "By post"]},
+                    {"key": "site", "op": "answered"},
+                ]
+            },
+            {"key": "topics", "op": "contains", "value": "price"},
+            {"key": "free_text", "op": "equals", "value": "anything"},
+        ]
+    }
+    answers = {"place": ("Online",), "topics": ("Prices", "Photos"), "site": ("yes", "no")}
+    # Nested rules are found; "answered" compares with nothing; a question not listed
+    # (any text) has none; "includes" only needs to be part of one answer.
+    assert foreign_values(condition, answers) == [("place", "At home"), ("place", "By post")]
+    assert foreign_values(condition, {"topics": ("Photos",)}) == [("topics", "price")]
+    assert foreign_values({"key": "place", "op": "equals", "value": "At home"}, answers) == [
+        ("place", "At home")
+    ]
+    assert foreign_values(None, answers) == []
+    assert foreign_values({"all": "not a list"}, answers) == []

@@ -141,24 +141,59 @@ def test_moving_a_section_below_its_dependents_is_refused(auth_client):
     assert db.session.get(Template, template.id).sections[0].id == first.id
 
 
+def edit_place(auth_client, template: Template, **changes):
+    """Post the "place" question's edit form, as it stands but for `changes`."""
+    place = fields(template)["place"]
+    data = {
+        "label": place.label,
+        "key": "place",
+        "type": "single_choice",
+        "options": f"{HOME}\n{ONLINE}",
+        "help": "",
+        "example": "",
+        "section_id": str(place.section_id),
+        "required": "y",
+    }
+    return auth_client.post(f"/templates/{template.id}/fields/{place.id}/edit", data=data | changes)
+
+
 def test_renaming_a_key_others_depend_on_is_refused(auth_client):
     template = service_template()
-    place = fields(template)["place"]
-    response = auth_client.post(
-        f"/templates/{template.id}/fields/{place.id}/edit",
-        data={
-            "label": place.label,
-            "key": "where",
-            "type": "single_choice",
-            "options": f"{HOME}\n{ONLINE}",
-            "help": "",
-            "example": "",
-            "section_id": str(place.section_id),
-            "required": "y",
-        },
-    )
+    response = edit_place(auth_client, template, key="where")
     assert response.status_code == 302
     assert "place" in fields(template)
+
+
+def test_taking_out_an_option_a_condition_waits_for_is_refused_keeping_the_form(auth_client):
+    template = service_template()
+    response = edit_place(
+        auth_client, template, label="Where, exactly?", options=f"{ONLINE}\nIn the salon"
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert (
+        "«Which districts?» is shown when this answer is «At the customer&#39;s home», which "
+        "would no longer be an option." in body
+    )
+    # What was typed is all still in the form; nothing was saved.
+    assert 'value="Where, exactly?"' in body and f"{ONLINE}\nIn the salon</textarea>" in body
+    assert fields(template)["place"].options == [HOME, ONLINE]
+    # Kept, the option may be renamed around it; "any text" keeps the condition meaningful.
+    assert edit_place(auth_client, template, options=f"{HOME}\nIn the salon").status_code == 302
+    assert edit_place(auth_client, template, type="short_text", options="").status_code == 302
+    assert fields(template)["place"].type == "short_text"
+
+
+def test_a_type_that_cannot_give_the_answer_is_refused_at_the_type(auth_client, user):
+    user.locale = "ru"
+    db.session.commit()
+    template = service_template()
+    response = edit_place(auth_client, template, type="yes_no", options="")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "«Which districts?» показывается, когда здесь ответ «At the customer&#39;s home»" in body
+    assert "с таким типом ответа его не дать" in body
+    assert fields(template)["place"].type == "single_choice"
 
 
 def test_export_then_import_keeps_the_conditions(auth_client):

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+import pytest
+
 from briefs import template_editing as editing
 from briefs.extensions import db
 from briefs.models import Template, TemplateField
@@ -131,3 +133,28 @@ def test_editing_a_template_never_changes_a_brief(app):
     db.session.commit()
     labels = [f.label for s in brief.sections for f in s.fields]
     assert labels[0] == "Service name" and len(labels) == 5
+
+
+def test_update_field_refuses_options_a_condition_could_no_longer_be_met_by(app):
+    template = make_template(
+        sections=[
+            (
+                "S",
+                [
+                    {"key": "place", "label": "Place", "type": "single_choice",
+                     "options": ["Home", "Online"]},
+                    {"key": "area", "label": "Districts",
+                     "condition": {"all": [{"key": "place", "op": "equals", "value": "Home"}]}},
+                ],
+            )
+        ]
+    )  # fmt: skip
+    place = template.sections[0].fields[0]
+    online_only = FieldData(key="place", label="Place", type="single_choice", options=("Online",))
+    assert editing.lost_answers(place, online_only.type, online_only.options) == [
+        editing.LostAnswer("Districts", "Home")
+    ]
+    with pytest.raises(editing.DependencyError) as refused:
+        editing.update_field(place, online_only, LATER)
+    assert refused.value.names == ["Districts"]
+    assert place.options == ["Home", "Online"] and template.updated_at != LATER

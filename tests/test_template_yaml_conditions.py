@@ -106,3 +106,38 @@ def test_a_sections_condition_on_a_later_question_is_refused():
     with pytest.raises(TemplateFormatError) as caught:
         load_template(text)
     assert "line 6 (sections[0].show_when): 'parking' comes later" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "show_when", "says"),
+    [
+        (
+            "    type: single_choice\n    options: [Home, Online]",
+            "all:\n- key: place\n  op: one_of\n  values: [Online, Salon]",
+            "'place' cannot be answered 'Salon' (its answers: Home, Online)",
+        ),
+        (
+            "    type: yes_no",
+            "all:\n- key: place\n  op: equals\n  value: 'Yes'",
+            "'place' cannot be answered 'Yes' (its answers: yes, no)",
+        ),
+    ],
+)
+def test_a_condition_waiting_for_an_answer_that_cannot_come_is_refused(field, show_when, says):
+    text = _file(show_when, "tool").replace("    label: Place\n", f"    label: Place\n{field}\n")
+    with pytest.raises(TemplateFormatError) as caught:
+        load_template(text)
+    assert says in str(caught.value)
+    assert "so this would never be shown" in str(caught.value)
+
+
+def test_a_condition_on_any_text_or_part_of_an_option_is_kept():
+    for field, show_when in (
+        ("", "all:\n- key: place\n  op: equals\n  value: Salon"),
+        (
+            "    type: multiple_choice\n    options: [Prices, Photos]\n",
+            "all:\n- key: place\n  op: contains\n  value: price",
+        ),
+    ):
+        text = _file(show_when, "tool").replace("    label: Place\n", f"    label: Place\n{field}")
+        assert load_template(text).sections[0].fields[2].condition is not None

@@ -11,8 +11,9 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from briefs.labels import FIELD_TYPE_LABELS, LANGUAGE_LABELS
+from briefs.models import TemplateField
 from briefs.models.types import CHOICE_TYPES, FIELD_TYPES
-from briefs.template_editing import suggest_key, template_keys
+from briefs.template_editing import lost_answers, suggest_key, template_keys
 from briefs.template_yaml import (
     KEY_PATTERN,
     LANGUAGES,
@@ -74,10 +75,38 @@ class FieldForm(FlaskForm):
     template_id: int
     field_id: int | None = None
 
-    def __init__(self, *args, template_id: int, field_id: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, template_id: int, field: TemplateField | None = None, **kwargs):
+        super().__init__(*args, obj=field, **kwargs)
         self.template_id = template_id
-        self.field_id = field_id
+        self.edited = field
+        self.field_id = field.id if field else None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Also refuse, with what typed kept, a type or options that another question's
+        condition could no longer be met by (template_editing.lost_answers)."""
+        if not super().validate(extra_validators):
+            return False
+        if self.edited is None:
+            return True
+        lost = lost_answers(self.edited, self.type.data, self.option_list())
+        choice = self.type.data in CHOICE_TYPES
+        for item in lost:
+            words = {"name": item.name, "value": item.value}
+            if choice:
+                message = _(
+                    "«%(name)s» is shown when this answer is «%(value)s», which would no "
+                    "longer be an option. Keep that option, or change that condition first.",
+                    **words,
+                )
+            else:
+                message = _(
+                    "«%(name)s» is shown when this answer is «%(value)s», which this type of "
+                    "answer cannot give. Keep the type, or change that condition first.",
+                    **words,
+                )
+            # Said at the options when the type keeps a list, else at the type that took it.
+            (self.options if choice else self.type).errors.append(message)
+        return not lost
 
     def option_list(self) -> list[str]:
         """Return the options, one a line, without blank lines."""

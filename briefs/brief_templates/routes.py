@@ -363,8 +363,8 @@ def move_section(template_id: int, section_id: int, direction: str):
 # -- Questions ---------------------------------------------------------------------------
 
 
-def _field_form(template: Template, field: TemplateField | None, **kwargs) -> FieldForm:
-    form = FieldForm(template_id=template.id, field_id=field.id if field else None, **kwargs)
+def _field_form(template: Template, field: TemplateField | None) -> FieldForm:
+    form = FieldForm(template_id=template.id, field=field)
     form.section_id.choices = [(section.id, section.title) for section in template.sections]
     return form
 
@@ -395,7 +395,7 @@ def edit_field(template_id: int, field_id: int):
     """Change a question, or move it to another section."""
     template = _template(template_id)
     field = _field(template, field_id)
-    form = _field_form(template, field, obj=field)
+    form = _field_form(template, field)
     if request.method == "GET":
         form.options.data = "\n".join(field.options or [])
     if form.validate_on_submit():

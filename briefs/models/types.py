@@ -42,3 +42,15 @@ FIELD_TYPES = (
 
 #: Field types whose answer is picked from the field's options.
 CHOICE_TYPES = ("single_choice", "multiple_choice")
+
+#: What a yes/no question stores as its answer.
+YES_NO_ANSWERS = ("yes", "no")
+
+
+def fixed_answers(field_type: str, options) -> tuple[str, ...] | None:
+    """The only answers a question of this type and options can be given; None for any text."""
+    if field_type == "yes_no":
+        return YES_NO_ANSWERS
+    if field_type in CHOICE_TYPES:
+        return tuple(options or ())
+    return None

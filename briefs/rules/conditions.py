@@ -18,7 +18,7 @@ to an earlier question, which rules out cycles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -183,6 +183,43 @@ def keys_of(group: Group | None) -> list[str]:
         for key in keys_of(item) if isinstance(item, Group) else [item.key]:
             if key not in found:
                 found.append(key)
+    return found
+
+
+def _rules(group: Group | None) -> Iterable[Rule]:
+    """Every rule of a condition, nested groups walked, in order."""
+    for item in group.items if group else ():
+        if isinstance(item, Group):
+            yield from _rules(item)
+        else:
+            yield item
+
+
+def foreign_values(raw: object, answers: Mapping[str, Collection[str]]) -> list[tuple[str, str]]:
+    """Return the (key, value) pairs a condition compares a question's answer with that it
+    can never be given, for the questions in `answers`: by key, all the answers one can be
+    given (its options, or yes and no); each pair once, in order.
+
+    Such a rule never holds, so whatever it shows would stay hidden for good. "Includes"
+    also matches part of a longer answer: its value only has to appear in one of them.
+    A malformed condition has none here (it is refused where it is read).
+    """
+    try:
+        group = parse(raw)
+    except ConditionError:
+        return []
+    found: list[tuple[str, str]] = []
+    for rule in _rules(group):
+        given = answers.get(rule.key)
+        if given is None or rule.op in STATE_OPS:
+            continue
+        for value in rule.values:
+            if rule.op == CONTAINS:
+                reachable = any(value.casefold() in answer.casefold() for answer in given)
+            else:
+                reachable = value in given
+            if not reachable and (rule.key, value) not in found:
+                found.append((rule.key, value))
     return found
 
 
