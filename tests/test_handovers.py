@@ -310,3 +310,22 @@ def test_the_agency_sees_the_refused_attempt_on_the_timeline(client, auth_client
         hand_choices_section(client, brief, token, **{f"ho-email-{scope}": f"p{n}@x.example"})
     page = html.unescape(auth_client.get(f"/briefs/{brief.id}/timeline").get_data(as_text=True))
     assert "tried to hand questions over to p10@x.example and was refused" in page
+
+
+def test_control_characters_are_taken_out_of_the_name_and_note(client):
+    """They would break the colleague's e-mail, and PostgreSQL refuses a NUL outright."""
+    brief, token = make_full_brief()
+    scope = f"s-{_section_id(brief, 'Choices')}"
+    response = hand_choices_section(
+        client,
+        brief,
+        token,
+        **{
+            f"ho-name-{scope}": "Maria\x00\r\nMarketing\x1b",
+            f"ho-note-{scope}": "You know\x00 our\r\nchannels.\x07",
+        },
+    )
+    assert response.status_code == 302
+    handover = db.session.scalars(select(Handover)).one()
+    assert handover.name == "Maria Marketing"
+    assert handover.note == "You know our\nchannels."
