@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import io
+import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from briefs.extensions import db
@@ -329,3 +332,30 @@ def test_control_characters_are_taken_out_of_the_name_and_note(client):
     handover = db.session.scalars(select(Handover)).one()
     assert handover.name == "Maria Marketing"
     assert handover.note == "You know our\nchannels."
+
+
+def test_hand_overs_posted_at_once_still_stop_at_the_daily_limit(live_server):
+    """Each check counted the others' hand-overs before any was written: 30 posts at once
+    sent 20 mails to addresses the link holder chose."""
+    brief, token = make_full_brief()
+    scope = f"f-{fields_by_key(brief)['name'].id}"
+    url = f"{live_server}/c/{token}"
+    opened = requests.get(url)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', opened.text).group(1)
+
+    def hand_over(n: int) -> int:
+        data = {
+            "csrf_token": csrf,
+            "handover": scope,
+            f"ho-name-{scope}": f"Person {n}",
+            f"ho-email-{scope}": f"p{n}@x.example",
+        }
+        response = requests.post(url, data=data, cookies=opened.cookies, allow_redirects=False)
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=15) as pool:
+        codes = list(pool.map(hand_over, range(30)))
+    assert sorted(codes) == [302] * DAILY_LIMIT + [422] * (30 - DAILY_LIMIT)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Handover.id))) == DAILY_LIMIT
+    assert _handover_mails() == DAILY_LIMIT
