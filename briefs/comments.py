@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from briefs.extensions import db
 from briefs.models import Brief, BriefField, Comment
+from briefs.rules.answers import plain_text
 from briefs.rules.event_chain import comment_digest
 from briefs.workflow import Actor, record, refuse_if_closed
 
@@ -69,8 +70,12 @@ def comments_by_field(brief_id: int) -> dict[int, list[Comment]]:
 
 
 def clean_body(raw: str | None) -> str | None:
-    """Return the comment text to store, or None when it is empty or too long."""
-    body = (raw or "").replace("\r\n", "\n").strip()
+    """Return the comment text to store, or None when it is empty or too long.
+
+    Invisible control characters go, as from answers: PostgreSQL refuses a NUL, and the
+    rest only garble the thread and the e-mails that quote it.
+    """
+    body = plain_text(raw or "").strip()
     if not body or len(body) > MAX_COMMENT:
         return None
     return body

@@ -35,6 +35,11 @@ def load(app: Flask, test_config: dict | None) -> None:
         # "database" (the stored_file table, seen by every app server sharing the database).
         UPLOAD_STORAGE=os.environ.get("UPLOAD_STORAGE", "local"),
         MAX_CONTENT_LENGTH=30 * 1024 * 1024,
+        # One text part of a multipart form (the client's form is one: it has file inputs)
+        # may be as large as the whole request, as in a plain form. Werkzeug's 500 kB
+        # default answered a long paste with a bare 413 that lost every answer typed with
+        # it; now the answer's own limit refuses it politely and keeps what was typed.
+        MAX_FORM_MEMORY_SIZE=30 * 1024 * 1024,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="UTC",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),

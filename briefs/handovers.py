@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from briefs.extensions import db
 from briefs.links import client_link
@@ -88,11 +88,24 @@ def hand_over(
     return handover, token
 
 
+#: Writes nothing, but takes the lock a write takes: the row's on PostgreSQL, the
+#: database's on SQLite (whose plain reads take none), held until the transaction ends.
+_HOLD_BRIEF = (
+    update(Brief)
+    .where(Brief.id == bindparam("brief_id"))
+    .values(page_version=Brief.page_version)
+    .execution_options(synchronize_session=False)
+)
+
+
 def client_refusal(brief: Brief, email: str, fields: list[BriefField], now: datetime) -> str | None:
     """Return why the brief's client links may not hand these fields over now, or None.
 
-    Hand-overs the agency made do not count; see rules.handover_limits.
+    Hand-overs the agency made do not count; see rules.handover_limits. The brief's row is
+    held first, until the transaction ends, so hand-overs posted at once are counted one
+    after another: else each counts the others before any is written, and all pass.
     """
+    db.session.execute(_HOLD_BRIEF, {"brief_id": brief.id})
     earlier = [
         Earlier(h.created_at, h.email, tuple(h.field_keys), h.revoked_at is None)
         for h in db.session.scalars(

@@ -40,16 +40,33 @@ ALLOWED_EXTENSIONS = frozenset(
     {"jpg", "png", "gif", "webp", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "doc", "xls", "zip"}
 )
 
+#: Extensions a file's name may end in for each sniffed type; any other name gets the
+#: sniffed type's extension added, so a PNG sent as "invoice.hta" is saved, shown and
+#: downloaded as "invoice.hta.png" and never opens on the agency's computer as a program.
+#: ZIP-based and OLE2-based office files sniff as one another, so each family is one set.
+_ZIPPED = frozenset({"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"})
+_OLE2 = frozenset({"doc", "xls", "ppt"})
+NAME_EXTENSIONS = {
+    "jpg": frozenset({"jpg", "jpeg", "jpe", "jfif"}),
+    **{ext: _ZIPPED for ext in _ZIPPED},
+    **{ext: _OLE2 for ext in _OLE2},
+}
+
 #: Default per-file limit when UPLOAD_MAX_BYTES is not configured.
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 #: Default limit of all of a brief's current files when UPLOAD_MAX_BRIEF_BYTES is not set.
 DEFAULT_MAX_BRIEF_BYTES = 250 * 1024 * 1024
+#: Default number of current files one field may hold (UPLOAD_MAX_FIELD_FILES): every file
+#: is a row, an event and a line on the pages, so one request of a thousand tiny files
+#: must not become a thousand of each.
+DEFAULT_MAX_FIELD_FILES = 100
 
 # Error codes; answer_messages turns each into a sentence in the client's language.
 EMPTY_FILE = "empty_file"
 TOO_BIG = "too_big"
 BRIEF_FULL = "brief_full"
 TYPE_NOT_ALLOWED = "type_not_allowed"
+FIELD_FULL = "field_full"
 
 _CHUNK = 64 * 1024
 _SNIFF_BYTES = 8192
@@ -79,6 +96,20 @@ def max_brief_bytes() -> int:
     return int(current_app.config.get("UPLOAD_MAX_BRIEF_BYTES", DEFAULT_MAX_BRIEF_BYTES))
 
 
+def max_field_files() -> int:
+    """Return how many current files one field may hold."""
+    return int(current_app.config.get("UPLOAD_MAX_FIELD_FILES", DEFAULT_MAX_FIELD_FILES))
+
+
+def field_files(field_id: int) -> int:
+    """Return how many current files a field holds."""
+    return db.session.scalar(
+        select(func.count(Upload.id)).where(
+            Upload.field_id == field_id, Upload.removed_at.is_(None)
+        )
+    )
+
+
 def brief_bytes(brief_id: int) -> int:
     """Return the size of a brief's current files together: all it holds in storage."""
     return db.session.scalar(
@@ -98,12 +129,22 @@ def display_name(filename: str | None) -> str:
     return name or "file"
 
 
+def named_for(name: str, extension: str) -> str:
+    """Return the name ending in an extension of the type the content was sniffed as."""
+    stem, dot, given = name.rpartition(".")
+    if dot and stem and given.lower() in NAME_EXTENSIONS.get(extension, {extension}):
+        return name
+    return f"{name}.{extension}"
+
+
 def store_upload(
     field: BriefField, stream: BinaryIO, filename: str | None, *, actor: Actor, now: datetime
 ) -> Upload:
     """Store one uploaded file and record it; raise UploadError if refused."""
     refuse_if_closed(field.brief, "upload")
     name = display_name(filename)
+    if field_files(field.id) >= max_field_files():
+        raise UploadError(FIELD_FULL, name)
     storage = get_storage()
     stored_name = secrets.token_hex(16)
     limit = max_bytes()
@@ -129,6 +170,7 @@ def store_upload(
         kind = filetype.guess(head)
         if kind is None or kind.extension not in ALLOWED_EXTENSIONS:
             raise UploadError(TYPE_NOT_ALLOWED, name)
+    name = named_for(name, kind.extension)
     upload = Upload(
         brief_id=field.brief_id,
         field_id=field.id,

@@ -190,9 +190,9 @@ def _buffered(wsgi_app):
     return app
 
 
-@pytest.fixture
-def live_server(app):
-    """Serve the app over real HTTP on a free local port; yields the base URL."""
+@contextmanager
+def _serving(app) -> Iterator[str]:
+    """Serve the app over real HTTP on a free local port; yield the base URL."""
     app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -203,6 +203,21 @@ def live_server(app):
     yield base_url
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app over real HTTP on a free local port; yields the base URL."""
+    with _serving(app) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def limited_live_server(limited_app):
+    """Like `live_server`, with the rate limits on. Each request has a context of its own,
+    as in production (the test client's requests share the test's, and so its `g`)."""
+    with _serving(limited_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
 import pytest
+import requests
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import encode_multipart
 
 from briefs.extensions import db
 from briefs.models import Answer, Event
@@ -269,6 +273,34 @@ def test_too_long_answer_is_refused(client, frozen_clock):
     assert ok.status_code == 302
 
 
+def test_a_megabyte_pasted_into_the_form_is_refused_politely_and_kept(client, frozen_clock):
+    """The page's form is multipart (it has file inputs): a part over Werkzeug's default
+    500 kB was a bare 413 page, and every answer typed with it was lost."""
+    brief, token = make_full_brief(locale="ru")
+    fields = fields_by_key(brief)
+    name, what = fields["name"], fields["what"]
+    pasted = "я" * 1_000_000  # 2 MB in UTF-8, on one line
+    # Encoded in memory: the test client would spool so large a body to a file it leaves open.
+    boundary, body = encode_multipart(
+        MultiDict(
+            [
+                ("seen", str(name.id)),
+                ("seen", str(what.id)),
+                (f"f-{name.id}", pasted),
+                (f"f-{what.id}", "Two visits."),
+            ]
+        )
+    )
+    response = client.post(
+        f"/c/{token}", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Ответ длиннее 20" in page
+    assert pasted in page
+    assert what.value == "Two visits."
+
+
 def test_does_not_apply_counts_as_answered(client, frozen_clock):
     brief, token = make_brief()
     response = client.post(f"/c/{token}", data=form_data(brief, name="Whitening", na_who="1"))
@@ -491,3 +523,62 @@ def test_posts_are_rate_limited(tmp_path, frozen_clock):
         assert client.get(f"/c/{token}").status_code == 200  # reading is not limited
         db.session.remove()
         db.engine.dispose()
+
+
+#: A browser set to the other language, so only the link can have chosen the page's.
+OTHER_LANGUAGE = {"en": "ru-RU,ru;q=0.9", "ru": "en-US,en;q=0.9"}
+HELD_BACK = {
+    "en": "You are saving very often. Please wait a minute, then press the button again: "
+    "what you typed is still here.",
+    "ru": "Сохранений было слишком много подряд. Пожалуйста, подождите минуту и нажмите "
+    "кнопку ещё раз — всё, что вы ввели, осталось на странице.",
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_a_held_back_save_keeps_what_was_typed_in_the_links_language(
+    limited_live_server, frozen_clock, locale
+):
+    brief, token = make_full_brief(locale=locale)
+    fields = fields_by_key(brief)
+    name, what = fields["name"].id, fields["what"].id
+    url = f"{limited_live_server}/c/{token}"
+    browser = requests.Session()
+    browser.headers["Accept-Language"] = OTHER_LANGUAGE[locale]
+    page = browser.get(url).text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    autosave = {"X-CSRFToken": csrf, "Accept": "application/json"}
+    for i in range(120):  # the link's limit, from a script
+        browser.post(f"{url}/fields/{name}", data={f"f-{name}": str(i)}, headers=autosave)
+    held = browser.post(f"{url}/fields/{name}", data={f"f-{name}": "x"}, headers=autosave)
+    assert held.status_code == 429
+    assert held.json()["error"] == HELD_BACK[locale]
+
+    for _i in range(120):
+        browser.post(url, data={"csrf_token": csrf, "seen": [str(name)], f"f-{name}": "x"})
+    typed = {f"f-{name}": "Whitening <at> home", f"f-{what}": "Two visits,\nthen a check-up."}
+    response = browser.post(url, data={"csrf_token": csrf, "seen": [str(name), str(what)], **typed})
+    assert response.status_code == 429
+    page = response.text
+    assert f'<html lang="{locale}"' in page
+    assert HELD_BACK[locale] in html.unescape(page)
+    assert 'value="Whitening &lt;at&gt; home"' in page
+    assert ">Two visits,\nthen a check-up.</textarea>" in page
+    db.session.expire_all()
+    assert fields["what"].value == ""  # held back, so not saved either
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_too_large_a_post_is_refused_in_the_links_language(limited_live_server, locale):
+    brief, token = make_full_brief(locale=locale)
+    photos = fields_by_key(brief)["photos"].id
+    url = f"{limited_live_server}/c/{token}"
+    browser = requests.Session()
+    browser.headers["Accept-Language"] = OTHER_LANGUAGE[locale]
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', browser.get(url).text).group(1)
+    huge = b"\x89PNG" + b"\0" * (31 * 1024 * 1024)
+    response = browser.post(
+        url, data={"csrf_token": csrf}, files={f"files-{photos}": ("huge.png", huge)}
+    )
+    assert response.status_code == 413
+    assert f'<html lang="{locale}"' in response.text

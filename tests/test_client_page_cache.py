@@ -256,6 +256,8 @@ WRITES_PAST_THE_SESSION = {
     ("briefs/brief_summaries.py", "Brief.__table__"),
     # The version itself.
     ("briefs/page_versions.py", "Brief.__table__"),
+    # Holds the brief's row while a hand-over is counted; sets the version to itself.
+    ("briefs/handovers.py", "update(Brief)"),
 }
 _PAGE_TABLES = "Brief|BriefSection|BriefField|Answer|Review|Upload|Comment|Handover|RecipientLink"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from briefs.extensions import db
@@ -117,3 +118,34 @@ def test_each_recipient_is_told_of_agency_comments_with_their_own_link(
         select(Message.dedupe_key).where(Message.kind == "comment_digest")
     ).all()
     assert len(set(keys)) == 2
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("en", "12 more comments are not shown here: open the brief to read them all."),
+        ("ru", "Ещё 12 комментариев здесь не показаны: откройте бриф, чтобы прочитать их все."),
+    ],
+)
+def test_a_flood_of_comments_is_one_mail_of_bounded_size(
+    app, user, client, frozen_clock, locale, said
+):
+    """A link holder can comment for hours without a pause: the mail must stay readable."""
+    from briefs.mail.comment_mail import MAX_LISTED
+
+    user.locale = locale
+    brief, token = make_brief(user=user)
+    name = fields_by_key(brief)["name"]
+    for i in range(MAX_LISTED + 12):
+        frozen_clock(NOW + timedelta(minutes=i))
+        body = f"Comment number {i} " + "x" * 4900
+        response = client.post(f"/c/{token}/fields/{name.id}/comments", data={"body": body})
+        assert response.status_code == 302
+    later = NOW + timedelta(minutes=MAX_LISTED + 30)
+    [digest] = [m for m in send_due.run(later).queued if m.kind == "comment_digest"]
+    text = digest.text_body
+    assert f"Comment number {MAX_LISTED - 1} " in text
+    assert f"Comment number {MAX_LISTED} " not in text
+    assert said in text and said in digest.html_body
+    assert len(text) < MAX_LISTED * 5200
+    assert db.session.scalars(select(Comment).where(Comment.notified_at.is_(None))).all() == []

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import io
+import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from briefs.extensions import db
@@ -310,3 +313,49 @@ def test_the_agency_sees_the_refused_attempt_on_the_timeline(client, auth_client
         hand_choices_section(client, brief, token, **{f"ho-email-{scope}": f"p{n}@x.example"})
     page = html.unescape(auth_client.get(f"/briefs/{brief.id}/timeline").get_data(as_text=True))
     assert "tried to hand questions over to p10@x.example and was refused" in page
+
+
+def test_control_characters_are_taken_out_of_the_name_and_note(client):
+    """They would break the colleague's e-mail, and PostgreSQL refuses a NUL outright."""
+    brief, token = make_full_brief()
+    scope = f"s-{_section_id(brief, 'Choices')}"
+    response = hand_choices_section(
+        client,
+        brief,
+        token,
+        **{
+            f"ho-name-{scope}": "Maria\x00\r\nMarketing\x1b",
+            f"ho-note-{scope}": "You know\x00 our\r\nchannels.\x07",
+        },
+    )
+    assert response.status_code == 302
+    handover = db.session.scalars(select(Handover)).one()
+    assert handover.name == "Maria Marketing"
+    assert handover.note == "You know our\nchannels."
+
+
+def test_hand_overs_posted_at_once_still_stop_at_the_daily_limit(live_server):
+    """Each check counted the others' hand-overs before any was written: 30 posts at once
+    sent 20 mails to addresses the link holder chose."""
+    brief, token = make_full_brief()
+    scope = f"f-{fields_by_key(brief)['name'].id}"
+    url = f"{live_server}/c/{token}"
+    opened = requests.get(url)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', opened.text).group(1)
+
+    def hand_over(n: int) -> int:
+        data = {
+            "csrf_token": csrf,
+            "handover": scope,
+            f"ho-name-{scope}": f"Person {n}",
+            f"ho-email-{scope}": f"p{n}@x.example",
+        }
+        response = requests.post(url, data=data, cookies=opened.cookies, allow_redirects=False)
+        return response.status_code
+
+    with ThreadPoolExecutor(max_workers=15) as pool:
+        codes = list(pool.map(hand_over, range(30)))
+    assert sorted(codes) == [302] * DAILY_LIMIT + [422] * (30 - DAILY_LIMIT)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Handover.id))) == DAILY_LIMIT
+    assert _handover_mails() == DAILY_LIMIT

@@ -338,3 +338,35 @@ def test_reminders_and_the_dashboard_count_the_wait_from_the_delivered_mail(app,
     assert chase.summary.move == Move(CLIENT, delivered_at)
     # Three working days from the delivery, not from the review (that was Thursday 12th).
     assert chase.status.next_reminder == datetime(2026, 11, 16, 6, 0, tzinfo=UTC)
+
+
+def test_submitting_over_and_over_mails_the_owner_once_an_hour(
+    app, user, client, smtp_server, frozen_clock
+):
+    """The form hides Submit once a brief is submitted, but a post can still press it: each
+    press was a new submission, and a mail (and a Telegram alert) at every run."""
+    from briefs.mail.move_mail import REPEAT_GAP
+
+    brief, token = sent_brief(user)
+    name = fields_by_key(brief)["name"]
+
+    def press_submit(at: datetime) -> None:
+        frozen_clock(at)
+        form = {"seen": str(name.id), f"f-{name.id}": f"Whitening {at:%H:%M}"}
+        response = client.post(f"/c/{token}", data={**form, "action": "submit_anyway"})
+        assert response.status_code == 302
+        send_due.run(at + timedelta(minutes=1))
+
+    def notices() -> list:
+        return [m for m in to(smtp_server, user.email) if "submitted" in m["Subject"]]
+
+    for minutes in range(0, 60, 5):
+        press_submit(WEDNESDAY + timedelta(minutes=minutes))
+    assert len(notices()) == 1
+    # Once the gap has passed, the latest submission is told; none is lost.
+    send_due.run(WEDNESDAY + REPEAT_GAP + timedelta(minutes=1))
+    assert len(notices()) == 2
+    text, _html = bodies(notices()[1])
+    assert "submitted the brief “Teeth whitening page” on" in text
+    send_due.run(WEDNESDAY + REPEAT_GAP + timedelta(minutes=30))
+    assert len(notices()) == 2

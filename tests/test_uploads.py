@@ -8,6 +8,7 @@ import io
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from sqlalchemy import func, select
@@ -411,3 +412,93 @@ def test_sweep_uploads_command_reports_what_it_deleted(app, runner):
     assert result.exit_code == 0, result.output
     assert "Deleted 1 file(s)" in result.output
     assert not left.exists()
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "2 files were not accepted: a question holds up to 3 files."),
+        ("ru", "Не приняты файлы (2): к одному вопросу можно приложить не больше 3 файлов."),
+    ],
+)
+def test_a_question_holds_a_bounded_number_of_files(app, client, locale, expected):
+    """One request of a thousand tiny files must not become a thousand stored files."""
+    app.config["UPLOAD_MAX_FIELD_FILES"] = 3
+    brief, token = make_full_brief(locale=locale)
+    photos = fields_by_key(brief)["photos"]
+    assert upload(client, token, photos, PNG, "a.png", JSON).status_code == 200
+    many = [(io.BytesIO(PNG), f"p{i}.png") for i in range(4)]
+    response = client.post(
+        f"/c/{token}/fields/{photos.id}/files",
+        data={"files": many},
+        content_type="multipart/form-data",
+        headers=JSON,
+    )
+    assert response.status_code == 422
+    assert expected in response.get_json()["error"]
+    assert len(photos.value.split("\n")) == 3  # two of the four fitted
+    assert len(stored_files(app)) == 3
+    # The whole form says the same, keeps what was typed, and saves nothing past the cap.
+    name = fields_by_key(brief)["name"]
+    response = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(name.id), str(photos.id)],
+            f"f-{name.id}": "Whitening at home",
+            f"files-{photos.id}": [(io.BytesIO(PNG), "x.png"), (io.BytesIO(PNG), "y.png")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert expected in html.unescape(response.get_data(as_text=True))
+    assert name.value == "Whitening at home"
+    assert len(stored_files(app)) == 3
+    # A removed file makes room again.
+    first = db.session.scalars(select(Upload).order_by(Upload.id)).first()
+    client.post(f"/c/{token}/files/{first.id}/remove", headers=JSON)
+    assert upload(client, token, photos, PNG, "z.png", JSON).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("invoice.hta", "invoice.hta.png"),
+        ("photo.html", "photo.html.png"),
+        ("setup.exe", "setup.exe.png"),
+        ("scan", "scan.png"),
+        ("photo.PNG", "photo.PNG"),
+        ("Фото.png", "Фото.png"),
+    ],
+)
+def test_a_file_is_named_for_what_it_holds(client, brief_and_token, sent, kept):
+    """A PNG called invoice.hta would run as a program on the agency's computer."""
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    assert upload(client, token, photos, PNG, sent, JSON).status_code == 200
+    stored = db.session.scalars(select(Upload)).one()
+    assert stored.original_name == kept
+    response = client.get(f"/c/{token}/files/{stored.id}")
+    assert unquote(response.headers["Content-Disposition"]).endswith(kept)
+    response.close()
+
+
+@pytest.mark.parametrize(
+    ("content_name", "sent", "kept"),
+    [
+        ("jpeg", "photo.jpeg", "photo.jpeg"),
+        ("jpeg", "photo.JPG", "photo.JPG"),
+        ("docx", "brief.docx", "brief.docx"),
+        ("pdf", "scan.pdf", "scan.pdf"),
+        ("pdf", "scan.pdf.exe", "scan.pdf.exe.pdf"),
+    ],
+)
+def test_a_matching_extension_is_left_alone(client, brief_and_token, content_name, sent, kept):
+    contents = {
+        "jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40,
+        "docx": docx_bytes(),
+        "pdf": b"%PDF-1.4\n" + b"x" * 50,
+    }
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+    assert upload(client, token, photos, contents[content_name], sent, JSON).status_code == 200
+    assert db.session.scalars(select(Upload)).one().original_name == kept

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from flask import abort, g, make_response, render_template
+from flask_babel import refresh
 from sqlalchemy import bindparam, select
 
 from briefs.accounts import agency_settings
@@ -112,6 +113,32 @@ def open_link(token: str) -> Link:
     g.locale = brief.locale
     g.timezone = brief.client.timezone
     return Link(brief=brief, token=token, handover=handover, contact=contact)
+
+
+def speak_links_language(token: str) -> None:
+    """Switch the page to the language of the brief a token opens, if it opens one.
+
+    For answers given before the view runs (a limit reached, a body too large), which
+    would otherwise follow the browser's language, not the brief's.
+    """
+    digest = hash_token(token)
+    for query in _LOCALES:
+        if (locale := db.session.scalar(query, {"digest": digest})) is not None:
+            g.locale = locale
+            refresh()  # forget a language chosen earlier in this request
+            return
+
+
+# Built once, tried in turn: the shared link, a recipient's own, a colleague's.
+_LOCALES = [
+    select(Brief.locale).where(Brief.token_hash == bindparam("digest")),
+    select(Brief.locale)
+    .join(RecipientLink, RecipientLink.brief_id == Brief.id)
+    .where(RecipientLink.token_hash == bindparam("digest")),
+    select(Brief.locale)
+    .join(Handover, Handover.brief_id == Brief.id)
+    .where(Handover.token_hash == bindparam("digest")),
+]
 
 
 def _dead_link(brief: Brief | None) -> NoReturn:

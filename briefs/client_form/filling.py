@@ -7,6 +7,7 @@ from dataclasses import field as dataclass_field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from briefs.answer_messages import answer_error, characters_removed, file_size, upload_error
@@ -16,8 +17,10 @@ from briefs.models import BriefField, Upload
 from briefs.rules.answers import AnswerError, clean_answer, has_control_characters
 from briefs.uploads import (
     BRIEF_FULL,
+    FIELD_FULL,
     UploadError,
     max_brief_bytes,
+    max_field_files,
     remove_upload,
     store_upload,
     sync_answer,
@@ -143,19 +146,39 @@ def store_files(
     """Store each file sent for a file field; refused files are reported on the field."""
     refused = []
     stored = False
+    left_out = 0
     for storage in files:
         if not storage or not storage.filename:
             continue  # an untouched file input still sends an empty part
+        if left_out:
+            left_out += 1  # the field is full: the rest are not even read
+            continue
         try:
             store_upload(field, storage.stream, storage.filename, actor=actor, now=now)
             stored = True
         except UploadError as error:
-            refused.append(_refusal(error))
+            if error.code == FIELD_FULL:
+                left_out = 1
+            else:
+                refused.append(_refusal(error))
     if stored:
         sync_answer(field, actor=actor, now=now)
         outcome.add_saved(field)
+    if left_out:
+        refused.append(_field_full(left_out))
     if refused:
         outcome.errors[field.id] = " ".join(refused)
+
+
+def _field_full(count: int) -> str:
+    return ngettext(
+        "%(num)s file was not accepted: a question holds up to %(limit)s files. Please "
+        "remove a file you no longer need, or put several files in one ZIP archive.",
+        "%(num)s files were not accepted: a question holds up to %(limit)s files. Please "
+        "remove files you no longer need, or put several files in one ZIP archive.",
+        count,
+        limit=max_field_files(),
+    )
 
 
 def _refusal(error: UploadError) -> str:

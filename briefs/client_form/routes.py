@@ -18,11 +18,18 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from briefs import clock, workflow
 from briefs.answer_messages import answer_error
 from briefs.client_form import page_cache
-from briefs.client_form.access import Link, field_of, open_link, upload_of
+from briefs.client_form.access import (
+    Link,
+    field_of,
+    open_link,
+    speak_links_language,
+    upload_of,
+)
 from briefs.client_form.filling import (
     Outcome,
     cleaning_note,
@@ -39,6 +46,7 @@ from briefs.client_form.page import build_page, file_views, saved_message, state
 from briefs.client_form.sharing import check_limits, read_handover_form, scope_fields, share
 from briefs.comments import add_comment, clean_body, resolve
 from briefs.conflicts import Conflict
+from briefs.errors import handle_http_error
 from briefs.extensions import db, limiter
 from briefs.file_storage import send_stored
 from briefs.handovers import handover_of, holders, note_done, withdraw
@@ -72,6 +80,38 @@ def keep_private(response):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@bp.errorhandler(413)
+def too_large(error: HTTPException):
+    """Refuse a body over MAX_CONTENT_LENGTH in the link's language, not the browser's."""
+    speak_links_language((request.view_args or {}).get("token", ""))
+    return handle_http_error(error)
+
+
+@bp.errorhandler(429)
+def held_back(error: HTTPException):
+    """Hold back a post over the limits in the link's language; a whole-form save comes
+    back as the form with what was typed in it, so nothing is lost while the client waits.
+    """
+    token = (request.view_args or {}).get("token", "")
+    speak_links_language(token)
+    message = _(
+        "You are saving very often. Please wait a minute, then press the button again: "
+        "what you typed is still here."
+    )
+    if wants_json():
+        return jsonify(ok=False, error=message, status=429), 429
+    if request.endpoint != "client_form.save":
+        return handle_http_error(error)
+    try:
+        link = open_link(token)
+    except HTTPException:
+        return handle_http_error(error)  # a link that opens nothing: nothing to show again
+    seen = set(request.form.getlist("seen"))
+    typed = {f.id: read_posted(f, request.form) for f in link.fields if str(f.id) in seen}
+    flash(message, "warning")
+    return _render(link, 429, typed=typed)
 
 
 def _back(token: str, field_id: int | None = None, anchor: str | None = None):

@@ -15,6 +15,7 @@ from briefs.client_form.access import Link, field_of
 from briefs.client_form.page import HandoverForm
 from briefs.handovers import client_refusal, hand_over_by_mail, note_refused
 from briefs.models import BriefField, Handover
+from briefs.rules.answers import plain_text
 from briefs.rules.handover_limits import DAILY_LIMIT, DAILY_LIMIT_REACHED, MAX_NOTE, REPEAT
 
 
@@ -42,9 +43,11 @@ def read_handover_form(
     if form.get(f"ho-pick-{scope}"):
         chosen = set(form.getlist(f"ho-fields-{scope}"))
         fields = [f for f in fields if str(f.id) in chosen]
-    name = form.get(f"ho-name-{scope}", "").strip()
+    # Control characters go as from answers: the name and note are mailed, and
+    # PostgreSQL refuses a NUL.
+    name = plain_text(form.get(f"ho-name-{scope}", ""), one_line=True).strip()
     email = form.get(f"ho-email-{scope}", "").strip()
-    note = form.get(f"ho-note-{scope}", "").replace("\r\n", "\n").strip()
+    note = plain_text(form.get(f"ho-note-{scope}", "")).strip()
     errors: dict[str, str] = {}
     if not name or len(name) > 200:
         errors["name"] = _("Please enter your colleague's name.")

@@ -33,6 +33,10 @@ from briefs.rules.whose_move import AGENCY, CLIENT
 
 #: A batch waits until its latest comment is this old, so a burst becomes one e-mail.
 QUIET = timedelta(minutes=5)
+#: Comments one e-mail quotes; the rest are counted, to be read on the page. A link holder
+#: can comment for hours without a pause, and a mail quoting all of it would be too large
+#: to render, store or deliver.
+MAX_LISTED = 50
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,17 @@ def _threads(brief: Brief, comments: list[Comment], keys: set[str] | None = None
         for f in fields
         if f.id in by_field and (keys is None or f.key in keys)
     ]
+
+
+def _listed(threads: list[Thread]) -> tuple[list[Thread], int]:
+    """Return the threads cut to their first MAX_LISTED comments, and how many were cut."""
+    listed: list[Thread] = []
+    room = MAX_LISTED
+    for thread in threads:
+        if room > 0:
+            listed.append(Thread(thread.label, thread.comments[:room]))
+        room -= len(thread.comments)
+    return listed, max(0, -room)
 
 
 def _to_client(
@@ -166,11 +181,13 @@ def _draft(
 ) -> Draft:
     agency = agency_settings()
     count = sum(len(t.comments) for t in threads)
+    threads, more = _listed(threads)
     with force_locale(locale):
         subject = _("New comments on “%(title)s”", title=brief.title)
     context = {
         "brief": brief,
         "threads": threads,
+        "more": more,
         "link": link,
         "audience": audience,
         "agency": agency.name,

@@ -27,6 +27,7 @@ from briefs.extensions import db
 from briefs.mail.chasing import decision_makers
 from briefs.mail.comment_mail import QUIET
 from briefs.mail.digests import STUCK_AFTER, DigestLine, agency_digests
+from briefs.mail.move_mail import REPEAT_GAP
 from briefs.mail.outbox import Draft, covered_briefs
 from briefs.models import AgencySettings, Brief, Client, Event, Message, User
 from briefs.models.outbox import QUEUED
@@ -49,6 +50,9 @@ OPEN = ("sent", "submitted")
 #: Stored when nothing can become due until the brief (or its client, or the settings)
 #: changes: far past any real moment, so the run's "due by now" never selects it.
 NOTHING_DUE = datetime(9000, 1, 1, tzinfo=UTC)
+
+#: "The next run": any moment after `now` that the next run will have reached.
+LOOK_SOON = timedelta(seconds=1)
 
 #: Queued mail that `cancel_stale` may cancel: the run must judge the briefs it is about.
 _CHASING_KINDS = ("reminder", "escalation")
@@ -218,6 +222,10 @@ def next_due(
     sent_back = [f.reviewed_at for f in chase.summary.fields if is_sent_back(f) and f.reviewed_at]
     if sent_back and max(sent_back) + QUIET > now:
         moments.append(max(sent_back) + QUIET)
+    if brief.status == "submitted" and brief.submitted_at and brief.submitted_at + REPEAT_GAP > now:
+        # A submission held back for REPEAT_GAP after an earlier one was told is due when
+        # that gap ends, which the brief alone does not say: look in every run until then.
+        moments.append(now + LOOK_SOON)
     return min((m for m in moments if m > now), default=NOTHING_DUE)
 
 

@@ -44,6 +44,10 @@ SUBMITTED = "submitted"
 #: A submission older than this when a run first sees it is left to the daily digest, so
 #: an upgrade (or a cron that stopped for days) does not mail about old news.
 SUBMISSION_NEWS = timedelta(days=1)
+#: A brief submitted again less than this after a submission its owner was told about
+#: waits until this has passed, then its latest submission is told: a link holder
+#: pressing Submit over and over is one mail an hour, not one every run.
+REPEAT_GAP = timedelta(hours=1)
 
 
 #: The opening of a mail listing answers sent back on several briefs.
@@ -209,6 +213,7 @@ def submitted_drafts(
     has seen the submission and needs no mail about it.
     """
     by_user: dict[int, tuple[User, list[tuple[BriefChase, str]]]] = {}
+    last_told = _submissions_told(told["keys"])
     for chase in chases:
         brief = chase.summary.brief
         if brief.status != "submitted" or brief.submitted_at is None:
@@ -217,8 +222,12 @@ def submitted_drafts(
             continue
         for user in brief_owners(brief):
             key = f"{SUBMITTED}:{brief.id}:{brief.submitted_at.isoformat()}:{user.id}"
-            if key not in told["keys"]:
-                by_user.setdefault(user.id, (user, []))[1].append((chase, key))
+            if key in told["keys"]:
+                continue
+            previous = last_told.get((brief.id, user.id))
+            if previous is not None and now < previous + REPEAT_GAP:
+                continue
+            by_user.setdefault(user.id, (user, []))[1].append((chase, key))
     drafts = []
     for user, items in by_user.values():
         if len(items) == 1:
@@ -227,6 +236,23 @@ def submitted_drafts(
         else:
             drafts.append(_submitted_batch(items, user, settings))
     return drafts
+
+
+def _submissions_told(keys: set[str]) -> dict[tuple[int, int], datetime]:
+    """Return the latest submission told, by (brief id, user id), read from the keys told."""
+    latest: dict[tuple[int, int], datetime] = {}
+    for key in keys:
+        kind, _sep, rest = key.partition(":")
+        if kind != SUBMITTED:
+            continue
+        brief_id, _sep, rest = rest.partition(":")
+        moment, _sep, user_id = rest.rpartition(":")
+        if not (brief_id.isdigit() and user_id.isdigit()):
+            continue  # a batch's own key: its briefs' keys are read from their records
+        at = datetime.fromisoformat(moment)
+        mark = (int(brief_id), int(user_id))
+        latest[mark] = max(latest.get(mark, at), at)
+    return latest
 
 
 def _submitted_context(chase: BriefChase) -> dict:

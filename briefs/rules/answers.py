@@ -52,6 +52,12 @@ def has_control_characters(raw: str | list[str]) -> bool:
     return any(_CONTROL.search(value.replace("\r", "\n")) for value in values)
 
 
+def plain_text(text: str, *, one_line: bool = False) -> str:
+    """Return typed text (a comment, a name, a note) as an answer would keep it: control
+    characters removed, line breaks as line feeds, or as spaces when it is `one_line`."""
+    return _plain(text, "short_text" if one_line else "long_text")
+
+
 def _plain(text: str, field_type: str) -> str:
     """Line breaks as line feeds, control characters removed; single-line fields on one line."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
