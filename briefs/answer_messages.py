@@ -44,6 +44,13 @@ def upload_error(code: str, name: str) -> str:
     """Return the message for an UploadError code, naming the file."""
     if code == uploads.EMPTY_FILE:
         return _("The file %(name)s is empty.", name=name)
+    if code == uploads.NOT_STORED:
+        return _(
+            "The file %(name)s could not be stored on the server just now. Your other "
+            "answers are kept. Please try again later, or send a link to the file in "
+            "another answer.",
+            name=name,
+        )
     if code == uploads.TOO_BIG:
         return _(
             "The file %(name)s is larger than %(limit)s. Please send a smaller file, "

@@ -83,3 +83,9 @@ def load(app: Flask, test_config: dict | None) -> None:
     if uri.startswith("postgres://"):
         # Heroku-style URLs name the dialect the way SQLAlchemy 1.4+ no longer accepts.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://" + uri[len("postgres://") :]
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A database server restarted (or a connection cut by a firewall) leaves dead
+        # connections in the pool: each is tested as it is taken, so no visitor meets one.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_pre_ping", True)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

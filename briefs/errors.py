@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, NotFound
 
 from briefs.response_format import wants_json
@@ -90,6 +95,72 @@ def handle_refused_value(error):
     return render_template("errors/error.html", code=400, error=None, message=REFUSED_VALUE), 400
 
 
+#: Said when the database is locked past its wait, gone, or every connection is busy.
+DATABASE_UNAVAILABLE = _l(
+    "The server could not reach its database just now. Please try again in a minute; "
+    "if you were saving something, send it again."
+)
+
+#: Seconds a refused visitor (or script) is asked to wait before trying again.
+RETRY_AFTER = "30"
+
+
+@contextmanager
+def _without_database() -> Iterator[None]:
+    """Render the error page with no query: its language and visitor from memory.
+
+    The database just failed: the language is the page's own, the signed-in user's (as
+    loaded when the request began, never read again), or the browser's; nobody is signed in
+    on the page itself, so it offers no link into pages that would fail the same way.
+    """
+    from briefs.auth.session import LANGUAGES
+    from briefs.extensions import login_manager
+
+    locale = g.get("locale")
+    if locale not in LANGUAGES:
+        locale = g.get("user_locale")  # set by auth.session.load_user, with no query
+    if locale not in LANGUAGES:
+        locale = request.accept_languages.best_match(LANGUAGES) or "en"
+    visitor = g.pop("_login_user", None)
+    g._login_user = login_manager.anonymous_user()
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        g.pop("_login_user")
+        if visitor is not None:
+            g._login_user = visitor
+
+
+def handle_database_unavailable(error: Exception):
+    """The database refused or is gone: 503 and "try again", never a trace or a 500.
+
+    Its connection is dropped with the transaction, so the next request starts afresh on
+    a new one (pool pre-ping skips any that died meanwhile): the app recovers by itself.
+    """
+    from flask import current_app
+
+    from briefs.api.problems import ApiProblem, problem_response
+    from briefs.extensions import db
+
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone: nothing left to undo
+        db.session.close()
+    reason = getattr(error, "orig", None) or error
+    current_app.logger.error("Database unavailable on %s: %s", request.path, reason)
+    headers = {"Retry-After": RETRY_AFTER}
+    with _without_database():
+        if request.path.startswith("/api/"):
+            detail = str(DATABASE_UNAVAILABLE)
+            return problem_response(ApiProblem(503, "Service Unavailable", detail, headers=headers))
+        if wants_json():
+            return jsonify(error="unavailable", status=503), 503, headers
+        message = DATABASE_UNAVAILABLE
+        page = render_template("errors/error.html", code=503, error=None, message=message)
+        return page, 503, headers
+
+
 def handle_unexpected(error: Exception):
     """Log the failure and show a calm page instead of a trace."""
     from flask import current_app
@@ -109,5 +180,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(BriefClosed, handle_brief_closed)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DataError, handle_refused_value)
+    app.register_error_handler(OperationalError, handle_database_unavailable)
+    app.register_error_handler(PoolTimeout, handle_database_unavailable)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

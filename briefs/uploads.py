@@ -67,6 +67,8 @@ TOO_BIG = "too_big"
 BRIEF_FULL = "brief_full"
 TYPE_NOT_ALLOWED = "type_not_allowed"
 FIELD_FULL = "field_full"
+#: The storage refused the bytes (disk full, folder unwritable): the server's fault.
+NOT_STORED = "not_stored"
 
 _CHUNK = 64 * 1024
 _SNIFF_BYTES = 8192
@@ -154,22 +156,28 @@ def store_upload(
     head = b""
     if not storage.transactional:
         db.session.info.setdefault(_WRITTEN, []).append(str(storage.path(stored_name)))
-    with storage.create(stored_name) as out:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise UploadError(TOO_BIG, name)
-            if size > room:
-                raise UploadError(BRIEF_FULL, name)
-            if len(head) < _SNIFF_BYTES:
-                head += chunk[: _SNIFF_BYTES - len(head)]
-            digest.update(chunk)
-            out.write(chunk)
-        if size == 0:
-            raise UploadError(EMPTY_FILE, name)
-        kind = filetype.guess(head)
-        if kind is None or kind.extension not in ALLOWED_EXTENSIONS:
-            raise UploadError(TYPE_NOT_ALLOWED, name)
+    try:
+        with storage.create(stored_name) as out:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise UploadError(TOO_BIG, name)
+                if size > room:
+                    raise UploadError(BRIEF_FULL, name)
+                if len(head) < _SNIFF_BYTES:
+                    head += chunk[: _SNIFF_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+            if size == 0:
+                raise UploadError(EMPTY_FILE, name)
+            kind = filetype.guess(head)
+            if kind is None or kind.extension not in ALLOWED_EXTENSIONS:
+                raise UploadError(TYPE_NOT_ALLOWED, name)
+    except OSError as error:
+        # Disk full, folder read-only or missing: what was written is already deleted
+        # (storage.create); the client is told politely, the administrator by the log.
+        current_app.logger.error("Upload %s could not be stored: %s", stored_name, error)
+        raise UploadError(NOT_STORED, name) from error
     name = named_for(name, kind.extension)
     upload = Upload(
         brief_id=field.brief_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -325,6 +326,18 @@ def faulty_smtp(app):
     mailbox.port = port
     yield mailbox
     controller.stop(no_assert=True)
+
+
+@pytest.fixture
+def bad_http():
+    """An HTTP server that answers badly on purpose (tests/bad_http.py)."""
+    from tests.bad_http import start_bad_http
+
+    state, listener = start_bad_http()
+    yield state
+    state.stopping.set()
+    listener.shutdown(socket.SHUT_RDWR)
+    listener.close()
 
 
 @pytest.fixture

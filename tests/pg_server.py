@@ -10,8 +10,9 @@ import os
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -27,9 +28,25 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class PostgresServer:
+    """A running throwaway server: its URL, and a way to stop it and start it again."""
+
+    url: str
+    stop: Callable[[], None]
+    start: Callable[[], None]
+
+
 @contextmanager
 def throwaway_postgres(database: str = "briefs_stress") -> Iterator[str]:
     """Start a server, create `database` and yield its SQLAlchemy URL; stop it after."""
+    with postgres_server(database) as server:
+        yield server.url
+
+
+@contextmanager
+def postgres_server(database: str = "briefs_stress") -> Iterator[PostgresServer]:
+    """Start a server and create `database`; yield it (stoppable, restartable); remove it."""
     bin_dir = postgres_bin()
     if bin_dir is None:
         raise RuntimeError(
@@ -50,17 +67,32 @@ def throwaway_postgres(database: str = "briefs_stress") -> Iterator[str]:
     options = (
         f"-k {work} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
     )
-    subprocess.run(
-        [*as_user, bin_dir / "pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start"], **quiet
-    )
+
+    def start() -> None:
+        subprocess.run(
+            [*as_user, bin_dir / "pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start"],
+            **quiet,
+        )
+
+    def stop() -> None:
+        """Stop as an administrator would: open sessions are ended, not waited for."""
+        subprocess.run([*as_user, bin_dir / "pg_ctl", "-D", data, "-m", "fast", "stop"], **quiet)
+
+    start()
     try:
         subprocess.run(
             [bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", database],
             **quiet,
         )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"
+        yield PostgresServer(
+            f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}", stop, start
+        )
     finally:
+        # Not checked: a test may have left it stopped.
         subprocess.run(
-            [*as_user, bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"], **quiet
+            [*as_user, bin_dir / "pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
         )
         subprocess.run(["rm", "-rf", str(work)], check=False)

@@ -7,8 +7,10 @@ Bot API; send-due reads its updates and answers there.
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from briefs.accounts import create_user
@@ -16,7 +18,7 @@ from briefs.extensions import db
 from briefs.mail import send_due
 from briefs.models import TelegramBot, TelegramLink
 from briefs.rules.tokens import hash_token, unseal
-from briefs.telegram import linking
+from briefs.telegram import bot_api, linking
 from tests.conftest import login
 from tests.factories import NOW, PASSWORD
 from tests.fake_telegram import TOKEN
@@ -158,3 +160,18 @@ def test_a_different_bot_unlinks_everyone_and_the_same_bot_keeps_them(
     _connect(auth_client)
     assert db.session.scalar(select(TelegramBot.username)) == "other_briefs_bot"
     assert db.session.scalar(select(TelegramLink)) is None
+
+
+@pytest.mark.parametrize("mode", ["not_http", "cut_short", "trickle"])
+def test_connecting_waits_on_a_badly_answering_telegram_no_longer_than_its_timeout(
+    app, auth_client, bad_http, monkeypatch, mode
+):
+    monkeypatch.setattr(bot_api, "TIMEOUT", 0.5)
+    app.config["TELEGRAM_API_URL"] = bad_http.url
+    bad_http.mode = mode
+    started = time.monotonic()
+    response = _connect(auth_client)
+    assert time.monotonic() - started < 2
+    assert response.status_code == 422
+    assert "Telegram did not answer" in response.get_data(as_text=True)
+    assert db.session.scalar(select(TelegramBot)) is None

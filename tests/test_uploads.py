@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import io
@@ -13,6 +14,7 @@ from urllib.parse import unquote
 import pytest
 from sqlalchemy import func, select
 
+from briefs import file_storage
 from briefs.extensions import db
 from briefs.models import Answer, Event, Upload
 from briefs.uploads import display_name, sweep
@@ -502,3 +504,64 @@ def test_a_matching_extension_is_left_alone(client, brief_and_token, content_nam
     photos = fields_by_key(brief)["photos"]
     assert upload(client, token, photos, contents[content_name], sent, JSON).status_code == 200
     assert db.session.scalars(select(Upload)).one().original_name == kept
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("en", "The file big.png could not be stored on the server just now."),
+        ("ru", "Файл big.png сейчас не удалось сохранить на сервере."),
+    ],
+)
+def test_an_unwritable_upload_folder_refuses_the_file_politely_and_keeps_the_answers(
+    app, client, tmp_path, caplog, locale, expected
+):
+    brief, token = make_full_brief(locale=locale)
+    fields = fields_by_key(brief)
+    photos, name = fields["photos"], fields["name"]
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the upload folder should be")
+    app.config["UPLOAD_FOLDER"] = str(blocker / "uploads")  # the OS refuses to create it
+    alone = upload(client, token, photos, PNG, "big.png", headers=JSON)
+    assert alone.status_code == 422 and expected in alone.get_json()["error"]
+    whole = client.post(
+        f"/c/{token}",
+        data={
+            "seen": [str(photos.id), str(name.id)],
+            f"f-{name.id}": "Whitening",
+            f"files-{photos.id}": (io.BytesIO(PNG), "big.png"),
+            "action": "save",
+        },
+        content_type="multipart/form-data",
+    )
+    assert whole.status_code == 422
+    assert expected in html.unescape(whole.get_data(as_text=True))
+    db.session.remove()
+    assert db.session.scalar(select(func.count(Upload.id))) == 0
+    assert fields_by_key(brief)["name"].value == "Whitening"  # the typed answer is kept
+    assert fields_by_key(brief)["photos"].revision == 0
+    assert "could not be stored" in caplog.text  # the administrator learns why
+
+
+def test_a_disk_that_fills_mid_file_leaves_no_half_written_file(
+    app, client, brief_and_token, monkeypatch
+):
+    brief, token = brief_and_token
+    photos = fields_by_key(brief)["photos"]
+
+    class FillingDisk(io.FileIO):
+        """A real file on disk that runs out of room after its first chunk."""
+
+        def write(self, data) -> int:
+            if self.tell() > 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(data)
+
+    monkeypatch.setattr(file_storage, "open", FillingDisk, raising=False)
+    big = PNG + bytes(200_000)
+    response = upload(client, token, photos, big, "big.png", headers=JSON)
+    assert response.status_code == 422
+    assert "could not be stored on the server" in response.get_json()["error"]
+    db.session.remove()
+    assert stored_files(app) == []
+    assert db.session.scalar(select(func.count(Upload.id))) == 0

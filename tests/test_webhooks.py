@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +23,7 @@ from briefs.models import Message, WebhookAttempt, WebhookDelivery, WebhookEndpo
 from briefs.models.webhook import DELIVERED, QUEUED
 from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, signature, signature_header, verify
+from briefs.webhooks import delivery as webhook_delivery
 from briefs.webhooks.delivery import deliver_webhooks, trim_log
 from briefs.webhooks.endpoints import UnsafeUrl, add_endpoint, check_url, resume
 from briefs.webhooks.events import WEBHOOK_EVENTS
@@ -386,3 +388,33 @@ def test_the_log_buttons_are_the_owners(app, user, auth_client):
     refused = ann.post(f"/settings/webhooks/{endpoint.id}/delete")
     assert refused.status_code == 403, refused.location
     assert db.session.get(WebhookEndpoint, endpoint.id) is not None
+
+
+@pytest.mark.parametrize("mode", ["not_http", "long_header", "trickle"])
+def test_a_receiver_answering_badly_fails_only_its_own_deliveries_and_in_time(
+    app, user, receiver, bad_http, monkeypatch, mode
+):
+    monkeypatch.setattr(webhook_delivery, "TIMEOUT", 0.4)
+    bad_http.mode = mode
+    # Added first, so its deliveries are claimed before the good endpoint's.
+    bad, _secret = add_endpoint(
+        f"{bad_http.url}/hook", list(WEBHOOK_EVENTS), NOW, secret_key="test"
+    )
+    _endpoint(receiver)
+    _play(user)
+    started = time.monotonic()
+    _deliver(NOW + 5 * HOUR, app)
+    # Five deliveries each given 0.4 s in all, though the trickle never stops.
+    assert time.monotonic() - started < 5 * 0.4 + 2
+    assert len(receiver.accepted()) == 5
+    assert bad_http.requests == 5
+    failed = db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.endpoint_id == bad.id)
+    )
+    assert {(d.status, d.last_status) for d in failed} == {(QUEUED, None)}
+    errors = db.session.scalars(
+        select(WebhookAttempt.error).where(WebhookAttempt.endpoint_id == bad.id)
+    ).all()
+    assert len(errors) == 5 and all(errors)
+    if mode == "trickle":
+        assert set(errors) == {"no complete answer within 0.4 s"}

@@ -47,6 +47,9 @@ def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(id_))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    # Kept for a page shown when the database fails later in the request (briefs.errors):
+    # a failed flush expires the user, and reading it again would need the database.
+    g.user_locale = user.locale
     return user
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-#: Seconds the Bot API has to answer.
+from briefs.outbound_http import NoAnswer, exchange
+
+#: Seconds the Bot API has to answer, all of it (briefs.outbound_http).
 TIMEOUT = 10
 #: What a bot token looks like: "<bot id>:<secret>".
 TOKEN_SHAPE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
@@ -56,12 +57,9 @@ class BotApi:
             headers={"Content-Type": "application/json", "User-Agent": "Briefs-Telegram/1"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, body = error.code, error.read()
-        except (OSError, ValueError) as error:
-            raise BotApiError(None, str(error) or type(error).__name__) from error
+            status, body = exchange(request, TIMEOUT)
+        except NoAnswer as error:
+            raise BotApiError(None, str(error)) from error
         try:
             answer = json.loads(body or b"{}")
         except ValueError:

@@ -19,7 +19,6 @@ posts the same body, with the same event id, again.
 from __future__ import annotations
 
 import logging
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,13 +31,14 @@ from briefs import claims
 from briefs.extensions import db
 from briefs.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from briefs.models.webhook import DELIVERED
+from briefs.outbound_http import NoAnswer, exchange
 from briefs.rules.tokens import unseal
 from briefs.rules.webhook_signing import SIGNATURE_HEADER, pause_due, retry_delay, signature_header
 from briefs.webhooks.endpoints import UnsafeUrl, check_url
 
 log = logging.getLogger(__name__)
 
-#: Seconds a receiver has to answer.
+#: Seconds a receiver has to answer, all of it (briefs.outbound_http).
 TIMEOUT = 5
 #: A claim lasts this many timeouts.
 LEASE = timedelta(seconds=3 * TIMEOUT)
@@ -117,12 +117,10 @@ def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[in
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (OSError, ValueError) as error:
-        return None, str(error) or type(error).__name__
+        status, _body = exchange(request, TIMEOUT, read=False)
+    except NoAnswer as error:
+        return None, str(error)
+    return status, ("" if 200 <= status < 300 else f"HTTP {status}")
 
 
 def settle(
