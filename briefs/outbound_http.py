@@ -22,12 +22,18 @@ class NoAnswer(OSError):
 
 
 def exchange(
-    request: urllib.request.Request, seconds: float, *, read: bool = True
+    request: urllib.request.Request,
+    seconds: float,
+    *,
+    read: bool = True,
+    follow_redirects: bool = True,
 ) -> tuple[int, bytes]:
     """Send `request`; return the answer's status and body (unread when `read` is false).
 
     All of it, connecting, sending, the status, headers and body, within `seconds`. An
     error status is an answer, returned like any other; raise NoAnswer when none came.
+    Without `follow_redirects` a redirect is the answer too: its target was never checked
+    the way the address asked for was (it may be a private one).
     """
     deadline = time.monotonic() + seconds
     timers: list[threading.Timer] = []
@@ -46,7 +52,10 @@ def exchange(
 
         return Bounded
 
-    opener = urllib.request.build_opener(_HTTPHandler(bounded), _HTTPSHandler(bounded))
+    handlers = [_HTTPHandler(bounded), _HTTPSHandler(bounded)]
+    if not follow_redirects:
+        handlers.append(_NoRedirect())
+    opener = urllib.request.build_opener(*handlers)
     try:
         try:
             response = opener.open(request, timeout=seconds)
@@ -95,3 +104,10 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
     def https_open(self, req):
         return self.do_open(self.bounded(http.client.HTTPSConnection), req, context=self._context)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Hand a redirect back as the answer (urllib raises it as an HTTPError)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None

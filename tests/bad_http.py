@@ -1,5 +1,5 @@
 """An HTTP server that answers badly on purpose: not HTTP at all, a header line too long,
-a body cut short, or a byte at a time (faster than any read timeout, forever).
+a body cut short, a byte at a time (faster than any read timeout, forever), or a redirect.
 
 Each connection is read once and answered by `mode`; the answer goes on the wire as is.
 """
@@ -18,6 +18,9 @@ ANSWERS = {
     b'Content-Length: 500\r\n\r\n{"ok":',
     # The status line, then headers that never end.
     "trickle": b"HTTP/1.1 200 OK\r\nX-Slow: ",
+    # Elsewhere on the same server: a client that follows it makes a second request.
+    "redirect": b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\n"
+    b"Content-Length: 0\r\n\r\n",
 }
 
 

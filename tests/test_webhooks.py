@@ -418,3 +418,21 @@ def test_a_receiver_answering_badly_fails_only_its_own_deliveries_and_in_time(
     assert len(errors) == 5 and all(errors)
     if mode == "trickle":
         assert set(errors) == {"no complete answer within 0.4 s"}
+
+
+def test_a_receiver_redirecting_elsewhere_is_not_followed(app, user, receiver, bad_http):
+    """A redirect's target skipped the address check (it could be a private address)."""
+    bad_http.mode = "redirect"
+    bad, _secret = add_endpoint(
+        f"{bad_http.url}/hook", list(WEBHOOK_EVENTS), NOW, secret_key="test"
+    )
+    _endpoint(receiver)
+    _play(user)
+    _deliver(NOW + 5 * HOUR, app)
+    assert len(receiver.accepted()) == 5
+    # One request a delivery: none went on to /elsewhere.
+    assert bad_http.requests == 5
+    attempts = db.session.scalars(
+        select(WebhookAttempt).where(WebhookAttempt.endpoint_id == bad.id)
+    ).all()
+    assert {(a.status_code, a.error) for a in attempts} == {(302, "HTTP 302")}

@@ -117,7 +117,8 @@ def post(attempt: Attempt, moment: datetime, *, allow_private: bool) -> tuple[in
         },
     )
     try:
-        status, _body = exchange(request, TIMEOUT, read=False)
+        # A redirect is not followed: its target would skip the address check above.
+        status, _body = exchange(request, TIMEOUT, read=False, follow_redirects=False)
     except NoAnswer as error:
         return None, str(error)
     return status, ("" if 200 <= status < 300 else f"HTTP {status}")
