@@ -67,6 +67,8 @@ def load(app: Flask, test_config: dict | None) -> None:
         ALLOW_PRIVATE_WEBHOOKS=os.environ.get("ALLOW_PRIVATE_WEBHOOKS", "") == "1",
         # Where the Telegram Bot API answers (tests and proxies point it elsewhere).
         TELEGRAM_API_URL=os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org"),
+        # Seconds a PostgreSQL server has to take a connection (libpq's connect_timeout).
+        PG_CONNECT_TIMEOUT=10,
     )
     if test_config is None or "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = _secret_key(instance)
@@ -88,4 +90,12 @@ def load(app: Flask, test_config: dict | None) -> None:
         # connections in the pool: each is tested as it is taken, so no visitor meets one.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        if uri.startswith("postgresql") and "connect_timeout" not in uri:
+            # A server that drops packets (not refuses them) would hold each request for the
+            # system's TCP timeout, past the proxy's; PGCONNECT_TIMEOUT still rules if set.
+            if "PGCONNECT_TIMEOUT" not in os.environ:
+                args = dict(options.get("connect_args") or {})
+                args.setdefault("connect_timeout", app.config["PG_CONNECT_TIMEOUT"])
+                options["connect_args"] = args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -19,8 +19,7 @@ ANSWERS = {
     # The status line, then headers that never end.
     "trickle": b"HTTP/1.1 200 OK\r\nX-Slow: ",
     # Elsewhere on the same server: a client that follows it makes a second request.
-    "redirect": b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\n"
-    b"Content-Length: 0\r\n\r\n",
+    "redirect": b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n",
 }
 
 

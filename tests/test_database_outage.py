@@ -7,7 +7,9 @@ a trace, and the app carries on by itself once the database answers again.
 from __future__ import annotations
 
 import re
+import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
@@ -182,3 +184,30 @@ def test_postgresql_stopped_and_started_under_a_running_app(restartable_postgres
     assert answers_all() == [302, 200, 401]
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_database_server_that_never_answers_is_given_up_in_seconds(tmp_path):
+    """A server that takes the connection and says nothing (or a host dropping packets)
+    must not hold the visitor for the system's TCP timeout: libpq's connect_timeout."""
+    silent = socket.create_server(("127.0.0.1", 0))  # the kernel accepts; nobody speaks
+    port = silent.getsockname()[1]
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://briefs@127.0.0.1:{port}/briefs",
+            "PG_CONNECT_TIMEOUT": 2,
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    try:
+        started = time.monotonic()
+        page = app.test_client().get("/login", headers={"Accept-Language": "ru"})
+        took = time.monotonic() - started
+    finally:
+        silent.close()
+    assert page.status_code == 503
+    assert "попробуйте ещё раз через минуту" in page.get_data(as_text=True)
+    # Given up after the connect timeout (pre-ping and a retry may each wait for it once).
+    assert took < 3 * 2 + 2
