@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -386,3 +388,17 @@ def test_the_log_buttons_are_the_owners(app, user, auth_client):
     refused = ann.post(f"/settings/webhooks/{endpoint.id}/delete")
     assert refused.status_code == 403, refused.location
     assert db.session.get(WebhookEndpoint, endpoint.id) is not None
+
+
+def test_a_paused_endpoint_is_marked_as_a_warning_wherever_it_shows(app, user, auth_client):
+    endpoint, _secret = add_endpoint(
+        "https://crm.example/hook", ["brief.sent"], NOW, secret_key="t"
+    )
+    endpoint.failing_since, endpoint.paused_at = NOW, NOW + timedelta(days=3)
+    db.session.commit()
+    css = (Path(app.static_folder) / "css" / "app.css").read_text()
+    assert ".badge.warn {" in css
+    for path in ("/settings", "/settings/webhooks", f"/settings/webhooks/{endpoint.id}"):
+        page = auth_client.get(path).get_data(as_text=True)
+        # The paused badge wears the warning colours the stylesheet defines, not a plain grey.
+        assert re.search(r'<span class="badge warn">[^<]*paused', page, re.IGNORECASE), path
