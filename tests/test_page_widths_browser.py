@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from briefs import workflow
 from briefs.accounts import create_user
+from briefs.api_tokens import create_token
 from briefs.extensions import db
 from briefs.handovers import hand_over
 from briefs.models import Client, Contact
@@ -107,10 +108,12 @@ def test_pages_with_long_names_and_addresses_fit_375(page, live_server, user):
         "https://crm.stomatologiya-ulybka-nikitskaya.example/hooks/incoming/briefs",
         ["brief.submitted", "answer.reviewed"], NOW, secret_key="test",
     )  # fmt: skip
+    create_token(user, f"Интеграция с CRM клиники {LONG_CLIENT}", "write", NOW)
     db.session.commit()
     _sign_in(page, live_server, user)
     page.set_viewport_size({"width": 375, "height": 800})
     for path in (
+        "/account",  # the API tokens, as a table
         f"/clients/{client.id}",  # the contacts, as cards
         f"/briefs/{brief.id}",  # the recipients, the colleague's address, the invitation hint
         f"/briefs/{brief.id}/edit",  # the recipients to tick
@@ -120,3 +123,6 @@ def test_pages_with_long_names_and_addresses_fit_375(page, live_server, user):
         assert _overflow(page) <= 0, path
         # Nothing is cut off either, inside a table that scrolls on its own.
         assert _beyond(page, "main td, main li, main dd, main p", 375) == [], path
+        # Nor squeezed until words break letter by letter: a button keeps its one line.
+        for button in page.locator("main td .button").all():
+            assert button.bounding_box()["height"] < 40, (path, button.inner_text())
