@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from playwright.sync_api import expect
-
-from datetime import date, timedelta
 
 from briefs import workflow
 from briefs.accounts import create_user
@@ -101,8 +101,9 @@ def test_pages_with_long_names_and_addresses_fit_375(page, live_server, user):
     brief, _token = make_brief(client=client, user=user)
     fields = [field for section in brief.sections for field in section.fields]
     hand_over(
-        brief, fields[:1], name="Екатерина Великолепная-Длиннофамильная", email="ekaterina." + LONG_EMAIL,
-        note="", actor=workflow.Actor.user(user), now=NOW, secret_key="test",
+        brief, fields[:1], name="Екатерина Великолепная-Длиннофамильная",
+        email="ekaterina." + LONG_EMAIL, note="", actor=workflow.Actor.user(user), now=NOW,
+        secret_key="test",
     )  # fmt: skip
     add_endpoint(
         "https://crm.stomatologiya-ulybka-nikitskaya.example/hooks/incoming/briefs",
