@@ -124,6 +124,11 @@ def test_pages_with_long_names_and_addresses_fit_375(page, live_server, user):
         assert _overflow(page) <= 0, path
         # Nothing is cut off either, inside a table that scrolls on its own.
         assert _beyond(page, "main td, main li, main dd, main p", 375) == [], path
+        # The webhook events' checkboxes start where their fieldset's text does, not indented.
+        if path == "/settings/webhooks":
+            legend = page.locator("main fieldset legend").bounding_box()
+            first = page.locator("main fieldset .checks input").first.bounding_box()
+            assert abs(first["x"] - legend["x"]) < 12, (legend, first)
         # Nor squeezed until words break letter by letter: a button keeps its one line.
         for button in page.locator("main td .button").all():
             assert button.bounding_box()["height"] < 40, (path, button.inner_text())
