@@ -70,7 +70,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["capitalize_first"] = capitalize_first
     app.jinja_env.filters["plain_number"] = plain_number
     from briefs import labels
+    from briefs.answer_messages import file_size
 
+    # Sizes in the page's language ("59 байт"); Jinja's own filesizeformat is English only.
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "en")
     app.jinja_env.trim_blocks = True

@@ -22,6 +22,8 @@ def test_it_makes_a_token_shown_once_and_stored_hashed(auth_client, user, frozen
     response = auth_client.post("/account/tokens", data={"name": "amoCRM", "scope": "write"})
     assert response.status_code == 200
     secret = _secret(response.get_data(as_text=True))
+    # Shown in the success colours app.css defines (a bare "success" class has none).
+    assert '<div class="flash flash-success" role="status">' in response.get_data(as_text=True)
     token = db.session.scalar(db.select(ApiToken))
     assert (token.name, token.scope, token.user_id) == ("amoCRM", "write", user.id)
     assert token.token_hash == hash_token(secret) and secret not in token.prefix

@@ -222,6 +222,23 @@ def test_sign_in_tries_are_limited_per_account_from_any_address(limited_app):
     assert attempt("203.0.113.1", email="ivan@agency.example", password=PASSWORD) == 302
 
 
+def test_the_too_many_attempts_page_says_so_in_its_title_too(limited_app):
+    client = limited_app.test_client()
+    create_user(email="owner@agency.example", name="Olga", password=PASSWORD, now=NOW)
+    db.session.commit()
+    for _ in range(11):
+        response = client.post(
+            "/login",
+            data={"email": "owner@agency.example", "password": "guess"},
+            headers={"Accept-Language": "ru"},
+        )
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    # The browser's tab names the problem, not the bare code "429".
+    assert "<title>Слишком много попыток</title>" in page
+    assert "<h1>Слишком много попыток</h1>" in page
+
+
 def test_sign_in_tries_from_one_address_are_limited_across_accounts(limited_app):
     create_user(email="owner@agency.example", name="Olga", password=PASSWORD, now=NOW)
     db.session.commit()

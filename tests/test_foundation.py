@@ -1,5 +1,7 @@
 """The app starts, reports health, guards agency pages and shows its own 404 page."""
 
+import pytest
+
 from briefs.extensions import db
 from briefs.models import User
 from tests.factories import PASSWORD
@@ -36,6 +38,14 @@ def test_setup_creates_owner_then_is_gone(client, app):
     owner = db.session.scalar(db.select(User))
     assert owner.email == "olga@agency.example" and owner.is_owner
     assert client.get("/setup").status_code == 404
+
+
+@pytest.mark.parametrize(("browser", "offered"), [("ru-RU,ru;q=0.9", "ru"), ("en-US", "en")])
+def test_setup_offers_the_language_the_page_is_shown_in(client, browser, offered):
+    # Shown in Russian to a Russian browser, the form must not quietly make the agency
+    # (its account, its clients' forms and mail) English unless the owner spots the list.
+    page = client.get("/setup", headers={"Accept-Language": browser})
+    assert f'<option selected value="{offered}">' in page.get_data(as_text=True)
 
 
 def test_setup_keeps_typed_values_on_error(client):

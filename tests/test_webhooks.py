@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -436,3 +438,17 @@ def test_a_receiver_redirecting_elsewhere_is_not_followed(app, user, receiver, b
         select(WebhookAttempt).where(WebhookAttempt.endpoint_id == bad.id)
     ).all()
     assert {(a.status_code, a.error) for a in attempts} == {(302, "HTTP 302")}
+
+
+def test_a_paused_endpoint_is_marked_as_a_warning_wherever_it_shows(app, user, auth_client):
+    endpoint, _secret = add_endpoint(
+        "https://crm.example/hook", ["brief.sent"], NOW, secret_key="t"
+    )
+    endpoint.failing_since, endpoint.paused_at = NOW, NOW + timedelta(days=3)
+    db.session.commit()
+    css = (Path(app.static_folder) / "css" / "app.css").read_text()
+    assert ".badge.warn {" in css
+    for path in ("/settings", "/settings/webhooks", f"/settings/webhooks/{endpoint.id}"):
+        page = auth_client.get(path).get_data(as_text=True)
+        # The paused badge wears the warning colours the stylesheet defines, not a plain grey.
+        assert re.search(r'<span class="badge warn">[^<]*paused', page, re.IGNORECASE), path

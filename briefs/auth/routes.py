@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -75,7 +76,8 @@ def setup():
     """Create the owner account; gone once anyone can sign in."""
     if has_users():
         abort(404)
-    form = SetupForm()
+    # The language the page is shown in (the browser's) is the one offered first.
+    form = SetupForm(default_locale=str(get_locale()))
     form.timezone.choices = timezone_choices()
     if form.validate_on_submit():
         settings = agency_settings()
