@@ -190,10 +190,13 @@ def test_agency_sees_who_has_what_and_assigns_and_withdraws(app, auth_client, us
     about = _section_id(brief, "About you")
     response = auth_client.post(
         f"/briefs/{brief.id}/handovers",
-        data={"contact_id": director.id, "scope": [f"s-{about}"], "note": "Prices, please"},
+        # Invisible control characters go, as from a client's hand-over (a NUL is refused
+        # by PostgreSQL).
+        data={"contact_id": director.id, "scope": [f"s-{about}"], "note": "Prices,\x00 please\x1b"},
     )
     assert response.status_code == 302
     assigned = db.session.scalars(select(Handover).where(Handover.contact_id == director.id)).one()
+    assert assigned.note == "Prices, please"
     assert assigned.field_keys == ["name", "what", "price", "launch", "email", "site"]
     assert assigned.created_by == "Olga Owner" and assigned.created_by_user_id == user.id
     mail = next(

@@ -16,7 +16,7 @@ from briefs.extensions import db
 from briefs.handovers import hand_over_by_mail, handover_of, withdraw
 from briefs.models import Brief, BriefField
 from briefs.prefill import prefill
-from briefs.rules.answers import AnswerError, clean_answer, has_control_characters
+from briefs.rules.answers import AnswerError, clean_answer, has_control_characters, plain_text
 from briefs.rules.whose_move import AGENCY
 from briefs.security_headers import no_store
 from briefs.workflow import Actor
@@ -69,7 +69,7 @@ def assign(brief_id: int):
         agency=agency_settings().name,
         name=contact.name,
         email=contact.email,
-        note=(form.note.data or "").strip(),
+        note=plain_text(form.note.data or "").strip(),
         actor=Actor.user(current_user),
         now=clock.utcnow(),
         secret_key=current_app.config["SECRET_KEY"],
