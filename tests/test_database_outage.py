@@ -17,6 +17,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
+import psycopg
 import pytest
 from sqlalchemy import event, func, select
 
@@ -30,20 +31,37 @@ from tests.pg_server import PostgresServer, postgres_server
 
 @contextmanager
 def write_locked(app) -> Iterator[None]:
-    """Another process holds SQLite's write lock; the app waits only 50 ms for it."""
+    """Another connection holds the database's writes; the app waits only 50 ms for them.
+
+    SQLite: its whole-file write lock (BEGIN IMMEDIATE). PostgreSQL, the same as near as
+    it comes: every table locked IN EXCLUSIVE MODE (reads go on, writes wait), and the
+    app's wait bounded by lock_timeout.
+    """
+    sqlite = db.engine.dialect.name == "sqlite"
 
     def short_wait(dbapi_connection, record, proxy):
-        dbapi_connection.execute("PRAGMA busy_timeout=50")
+        if sqlite:
+            dbapi_connection.execute("PRAGMA busy_timeout=50")
+        else:
+            dbapi_connection.execute("SET lock_timeout = 50")
+            dbapi_connection.commit()  # a SET in a transaction rolled back would be undone
 
     db.session.commit()  # the test's own connection goes back to the pool, to be dropped
     db.engine.dispose()
     event.listen(db.engine, "checkout", short_wait)
-    holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    if sqlite:
+        holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+    else:
+        holder = psycopg.connect(
+            db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        )
+        tables = ", ".join(f'"{name}"' for name in db.metadata.tables)
+        holder.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
     try:
         yield
     finally:
-        holder.execute("ROLLBACK")
+        holder.rollback() if not sqlite else holder.execute("ROLLBACK")
         holder.close()
         event.remove(db.engine, "checkout", short_wait)
         db.engine.dispose()
@@ -72,6 +90,7 @@ def test_a_save_refused_by_a_locked_database_asks_to_try_again_in_the_briefs_lan
     )
     assert expected in text
     assert "Traceback" not in text and "locked" not in text and "sqlite" not in text.lower()
+    assert "psycopg" not in text
     assert autosave.status_code == 503
     assert autosave.get_json() == {"error": "unavailable", "status": 503}
     assert answers() == 0
