@@ -14,6 +14,7 @@ from typing import NoReturn
 from flask import abort, g, make_response, render_template
 from flask_babel import refresh
 from sqlalchemy import bindparam, select
+from werkzeug.exceptions import HTTPException
 
 from briefs.accounts import agency_settings
 from briefs.extensions import db
@@ -115,30 +116,19 @@ def open_link(token: str) -> Link:
     return Link(brief=brief, token=token, handover=handover, contact=contact)
 
 
-def speak_links_language(token: str) -> None:
-    """Switch the page to the language of the brief a token opens, if it opens one.
+def speak_links_language(token: str) -> Link | None:
+    """Switch the page to the language of the brief a token opens; return its link, if live.
 
     For answers given before the view runs (a limit reached, a body too large), which
-    would otherwise follow the browser's language, not the brief's.
+    would otherwise follow the browser's language, not the brief's. A link that opens
+    nothing live still names its brief's language when it was real (`_dead_link`).
     """
-    digest = hash_token(token)
-    for query in _LOCALES:
-        if (locale := db.session.scalar(query, {"digest": digest})) is not None:
-            g.locale = locale
-            refresh()  # forget a language chosen earlier in this request
-            return
-
-
-# Built once, tried in turn: the shared link, a recipient's own, a colleague's.
-_LOCALES = [
-    select(Brief.locale).where(Brief.token_hash == bindparam("digest")),
-    select(Brief.locale)
-    .join(RecipientLink, RecipientLink.brief_id == Brief.id)
-    .where(RecipientLink.token_hash == bindparam("digest")),
-    select(Brief.locale)
-    .join(Handover, Handover.brief_id == Brief.id)
-    .where(Handover.token_hash == bindparam("digest")),
-]
+    try:
+        link = open_link(token)
+    except HTTPException:
+        link = None
+    refresh()  # forget a language chosen earlier in this request
+    return link
 
 
 def _dead_link(brief: Brief | None) -> NoReturn:

@@ -94,20 +94,16 @@ def held_back(error: HTTPException):
     """Hold back a post over the limits in the link's language; a whole-form save comes
     back as the form with what was typed in it, so nothing is lost while the client waits.
     """
-    token = (request.view_args or {}).get("token", "")
-    speak_links_language(token)
+    link = speak_links_language((request.view_args or {}).get("token", ""))
     message = _(
         "You are saving very often. Please wait a minute, then press the button again: "
         "what you typed is still here."
     )
     if wants_json():
         return jsonify(ok=False, error=message, status=429), 429
-    if request.endpoint != "client_form.save":
+    # Only the whole form comes back as itself; a link that opens nothing has none to show.
+    if request.endpoint != "client_form.save" or link is None:
         return handle_http_error(error)
-    try:
-        link = open_link(token)
-    except HTTPException:
-        return handle_http_error(error)  # a link that opens nothing: nothing to show again
     seen = set(request.form.getlist("seen"))
     typed = {f.id: read_posted(f, request.form) for f in link.fields if str(f.id) in seen}
     flash(message, "warning")
