@@ -128,7 +128,7 @@ def test_each_recipient_is_told_of_agency_comments_with_their_own_link(
     ],
 )
 def test_a_flood_of_comments_is_one_mail_of_bounded_size(
-    app, user, client, frozen_clock, locale, said
+    app, user, client, smtp_server, frozen_clock, locale, said
 ):
     """A link holder can comment for hours without a pause: the mail must stay readable."""
     from briefs.mail.comment_mail import MAX_LISTED
@@ -149,3 +149,6 @@ def test_a_flood_of_comments_is_one_mail_of_bounded_size(
     assert said in text and said in digest.html_body
     assert len(text) < MAX_LISTED * 5200
     assert db.session.scalars(select(Comment).where(Comment.notified_at.is_(None))).all() == []
+    # As it arrives: one mail, whose plain part says so too once parsed back off the wire.
+    [(_rcpt, wire)] = [(r, m) for r, m in smtp_server.messages if r == list(digest.to_addrs)]
+    assert said in wire.get_body(preferencelist=("plain",)).get_content()
